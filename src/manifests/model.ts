@@ -1,0 +1,175 @@
+// The typed model of a cluster as read from manifests. Everything downstream (engine, diff, explain,
+// render) works on these types only; nothing here knows about YAML or GitHub.
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+export type Labels = Readonly<Record<string, string>>;
+
+/** A path inside one YAML/JSON document, e.g. ['spec', 'ingress', 0, 'from', 1]. */
+export type DocPath = readonly (string | number)[];
+
+/**
+ * Where an object came from. `line` is the 1-based line of the object's first line; `doc` the index of
+ * the YAML document in the file; `path` the object's own path inside that document (empty for a top-level
+ * object, ['items', 3] for an item of a List). Lines of fields inside the object are found lazily with
+ * `lineOf` (src/manifests/locate.ts), so the bulk parse stays fast.
+ */
+export interface SourceRef {
+  readonly file: string;
+  readonly line: number;
+  readonly doc: number;
+  readonly path: DocPath;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+export interface NamespaceInfo {
+  readonly name: string;
+  /** Includes the automatic `kubernetes.io/metadata.name=<name>` label. */
+  readonly labels: Labels;
+  /** false when the namespace is only used by objects, not declared by a Namespace manifest. */
+  readonly declared: boolean;
+  readonly source?: SourceRef;
+}
+
+/** A container port of a workload's pod template (named or not). */
+export interface ContainerPort {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+export type WorkloadKind =
+  | 'Pod'
+  | 'Deployment'
+  | 'ReplicaSet'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'Job'
+  | 'CronJob'
+  | 'ReplicationController'
+  | string; // the owner kind of grouped pods may be anything (e.g. a CRD controller)
+
+export interface Workload {
+  /** `namespace/name[Kind]`, the convention of np-guard's netpol-analyzer. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly kind: WorkloadKind;
+  /** Labels of the pods (the pod template's labels for controllers). */
+  readonly labels: Labels;
+  readonly ports: readonly ContainerPort[];
+  /** hostNetwork pods are outside NetworkPolicy: selectors never match them, policies never isolate them. */
+  readonly hostNetwork: boolean;
+  readonly source: SourceRef;
+  /** For pods grouped by their controller ownerReference: how many pods were grouped. */
+  readonly podCount?: number;
+}
+
+export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface LabelRequirement {
+  readonly key: string;
+  readonly operator: SelectorOperator;
+  readonly values: readonly string[];
+}
+
+/** A validated metav1.LabelSelector. Both parts empty: selects everything. */
+export interface LabelSelector {
+  readonly matchLabels: Labels;
+  readonly matchExpressions: readonly LabelRequirement[];
+}
+
+/** One entry of a rule's `ports`. `port` undefined: every port of the protocol. */
+export interface PolicyPort {
+  readonly protocol: Protocol;
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+/**
+ * One entry of a rule's `from`/`to`.
+ * - pods: podSelector and/or namespaceSelector. podSelector alone: pods of the policy's namespace;
+ *   namespaceSelector alone: every pod of the matching namespaces; both: pods matching podSelector in
+ *   namespaces matching namespaceSelector (AND).
+ * - ipBlock: cidr minus every except (normalised CIDR strings).
+ */
+export type PolicyPeer =
+  | {
+      readonly type: 'pods';
+      readonly podSelector?: LabelSelector;
+      readonly namespaceSelector?: LabelSelector;
+    }
+  | { readonly type: 'ipBlock'; readonly cidr: string; readonly except: readonly string[] };
+
+export interface PolicyRule {
+  /** 0-based index in spec.ingress / spec.egress. */
+  readonly index: number;
+  /** 'all': no from/to (or an empty list), which matches every peer inside and outside the cluster. */
+  readonly peers: readonly PolicyPeer[] | 'all';
+  /** 'all': no ports (or an empty list), which matches every port of every protocol. */
+  readonly ports: readonly PolicyPort[] | 'all';
+  /** Path of the rule inside its document, e.g. ['spec', 'ingress', 0]. */
+  readonly path: DocPath;
+}
+
+export interface NetworkPolicy {
+  /** `namespace/name` */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelector;
+  /** policyTypes after the API's defaulting: Ingress always unless policyTypes says otherwise. */
+  readonly affectsIngress: boolean;
+  /** policyTypes after defaulting: Egress when listed, or when spec.egress is set and policyTypes is absent. */
+  readonly affectsEgress: boolean;
+  readonly ingress: readonly PolicyRule[];
+  readonly egress: readonly PolicyRule[];
+  readonly source: SourceRef;
+  /** A canonical JSON of the spec, for comparing two versions of the same policy. */
+  readonly specKey: string;
+}
+
+/** An object that was read but not modelled, or rejected; never silently dropped. */
+export interface SkippedObject {
+  readonly kind: string;
+  readonly apiVersion?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly reason: string;
+  readonly source: SourceRef;
+}
+
+export interface Cluster {
+  readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
+  readonly workloads: readonly Workload[];
+  readonly policies: readonly NetworkPolicy[];
+  readonly skipped: readonly SkippedObject[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Number of files and documents read. */
+  readonly fileCount: number;
+  readonly documentCount: number;
+  /** Text of each file read, by path, so that lines of fields can be found lazily. */
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+/** One input file: a path (as it should be shown to users) and its text. */
+export interface ManifestFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface LoadOptions {
+  /** Namespace of objects without metadata.namespace. Default `default`. */
+  readonly defaultNamespace?: string;
+}
+
+export const AUTO_NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
