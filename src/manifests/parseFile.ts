@@ -1,0 +1,176 @@
+// Parses one manifest file into raw documents. js-yaml is the fast path for every document; the `yaml`
+// package (about 10x slower) is only a fallback for the rare YAML js-yaml rejects but kubectl accepts.
+import yaml from 'js-yaml';
+import { parseDocument } from 'yaml';
+import type { Diagnostic, ManifestFile } from './model.js';
+import { splitDocuments, normaliseText } from './splitDocuments.js';
+import { MANIFEST_SCHEMA } from './yamlSchema.js';
+import { findJsonDuplicateKey } from './jsonDuplicateKey.js';
+
+/** One parsed document: its 0-based index in the file, 1-based first line, and plain JS value. */
+export interface RawDocument {
+  readonly doc: number;
+  readonly line: number;
+  readonly value: unknown;
+}
+
+export interface ParsedFile {
+  readonly documents: RawDocument[];
+  readonly diagnostics: Diagnostic[];
+  /** Non-empty documents seen, including those that failed to parse. */
+  readonly documentCount: number;
+}
+
+/**
+ * js-yaml expands aliases by reference, so `&a [*a, *a, ...]` nested a few levels is a tiny text but a
+ * huge (or cyclic) tree for any walk done later. Documents that use aliases are walked once here, counting
+ * every visit, and dropped past this many nodes.
+ */
+export const MAX_NODES_WITH_ALIASES = 1_000_000;
+
+export const HELM_MESSAGE = 'Helm template, not rendered: run `helm template` and analyse its output; file skipped';
+
+export function parseFile(file: ManifestFile): ParsedFile {
+  const { path } = file;
+  const text = normaliseText(file.text);
+  const diag = (line: number, severity: Diagnostic['severity'], message: string): Diagnostic => ({
+    file: path,
+    line,
+    severity,
+    message,
+  });
+
+  const bad = text.search(/[\u0000\uFFFD]/);
+  if (bad >= 0) {
+    return {
+      documents: [],
+      documentCount: 0,
+      diagnostics: [diag(lineAt(text, bad), 'error', 'binary or non-UTF-8 content (NUL or invalid bytes); file skipped')],
+    };
+  }
+  const hasTemplate = text.includes('{{');
+  if (hasTemplate && /(^|\/)templates\//.test(path)) {
+    return { documents: [], documentCount: 0, diagnostics: [diag(firstTemplateLine(text), 'warning', HELM_MESSAGE)] };
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  if (/\.json$/i.test(path)) {
+    const json = parseJson(text);
+    if (json.ok) {
+      if (json.value === undefined) return { documents: [], diagnostics, documentCount: 0 };
+      const dup = findJsonDuplicateKey(text);
+      if (dup) {
+        return { documents: [], documentCount: 1, diagnostics: [diag(dup.line, 'error', duplicateMessage(dup.key))] };
+      }
+      return { documents: [{ doc: 0, line: json.line, value: json.value }], diagnostics, documentCount: 1 };
+    }
+    // kubectl decodes JSON with a YAML parser, so e.g. a trailing comma still loads.
+    diagnostics.push(
+      diag(json.errorLine, 'warning', `not valid JSON (${json.message}); read as YAML, as kubectl does`),
+    );
+  }
+
+  const documents: RawDocument[] = [];
+  const parts = splitDocuments(text);
+  for (const part of parts) {
+    const result = loadDocument(part.text);
+    if (result.ok) {
+      if (result.value === null || result.value === undefined) continue;
+      if (text.includes('*') && countNodes(result.value, MAX_NODES_WITH_ALIASES) > MAX_NODES_WITH_ALIASES) {
+        diagnostics.push(
+          diag(part.line, 'error', `document expands to more than ${MAX_NODES_WITH_ALIASES} nodes through YAML aliases; document skipped`),
+        );
+        continue;
+      }
+      documents.push({ doc: part.index, line: part.line, value: result.value });
+      continue;
+    }
+    if (hasTemplate) {
+      // A file with `{{` that does not parse is a template (Helm, or Go templates generally).
+      return { documents: [], documentCount: parts.length, diagnostics: [diag(firstTemplateLine(text), 'warning', HELM_MESSAGE)] };
+    }
+    const line = part.textLine + result.line;
+    diagnostics.push(
+      result.duplicateKey !== undefined
+        ? diag(line, 'error', duplicateMessage(result.duplicateKey))
+        : diag(line, 'error', `YAML syntax error: ${result.message}; document skipped`),
+    );
+  }
+  return { documents, diagnostics, documentCount: parts.length };
+}
+
+function duplicateMessage(key: string): string {
+  return `duplicate key "${key}": kubectl rejects an object with a repeated field; document skipped`;
+}
+
+type LoadResult =
+  | { ok: true; value: unknown }
+  | { ok: false; line: number; message: string; duplicateKey?: string };
+
+/** Loads one document with js-yaml; falls back to `yaml` when js-yaml rejects what `yaml` accepts. */
+function loadDocument(docText: string): LoadResult {
+  try {
+    return { ok: true, value: yaml.load(docText, { schema: MANIFEST_SCHEMA }) };
+  } catch (e) {
+    const err = e as yaml.YAMLException;
+    const line = err.mark?.line ?? 0;
+    const message = err.reason ?? String(err.message);
+    if (message === 'duplicated mapping key') {
+      return { ok: false, line, message, duplicateKey: keyAt(docText, line, err.mark?.column ?? 0) };
+    }
+    const fallback = parseDocument(docText, { merge: true, uniqueKeys: true, schema: 'core' });
+    if (fallback.errors.length === 0) {
+      try {
+        return { ok: true, value: fallback.toJS({ maxAliasCount: 1000 }) as unknown };
+      } catch {
+        // too many aliases: report js-yaml's error below
+      }
+    }
+    return { ok: false, line, message };
+  }
+}
+
+/** The mapping key written at (line, column) of `text`, unquoted. */
+function keyAt(text: string, line: number, column: number): string {
+  const rest = (text.split('\n')[line] ?? '').slice(column);
+  const m = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^:#]*?))\s*:(?:\s|$)/.exec(rest);
+  if (!m) return rest.trim();
+  return m[1] ?? m[2]?.replace(/''/g, "'") ?? m[3] ?? '';
+}
+
+type JsonResult = { ok: true; value: unknown; line: number } | { ok: false; message: string; errorLine: number };
+
+function parseJson(text: string): JsonResult {
+  const first = text.search(/\S/);
+  if (first < 0) return { ok: true, value: undefined, line: 1 };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown, line: lineAt(text, first) };
+  } catch (e) {
+    const message = (e as Error).message;
+    const pos = /position (\d+)/.exec(message);
+    return { ok: false, message, errorLine: pos ? lineAt(text, Number(pos[1])) : 1 };
+  }
+}
+
+/** Counts nodes as a naive recursive walk would visit them (shared references counted each time). */
+function countNodes(root: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [root];
+  while (stack.length > 0 && count <= limit) {
+    const v = stack.pop();
+    count++;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) for (const x of Object.values(v)) stack.push(x);
+  }
+  return count;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function firstTemplateLine(text: string): number {
+  return lineAt(text, Math.max(0, text.indexOf('{{')));
+}
