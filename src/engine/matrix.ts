@@ -1,0 +1,247 @@
+import type { Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
+import { compileCluster, type CompiledCluster, type CompiledRule } from './compile.js';
+import { partitionAddressSpace, type IpRange } from './ipPartition.js';
+import { compileSelector, type LabelMatcher } from './labelSelector.js';
+import { PortSet } from './portSet.js';
+import { PortSetTable } from './portSetTable.js';
+
+/** One side of a connection: a workload, or a range of addresses outside the cluster. */
+export type Endpoint =
+  | { readonly kind: 'workload'; readonly id: string; readonly workload: Workload }
+  | { readonly kind: 'ip'; readonly id: string; readonly range: IpRange };
+
+export interface Connection {
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  readonly ports: PortSet;
+}
+
+export interface Isolation {
+  /** Policies that select the workload for ingress (empty: not isolated for ingress). */
+  readonly ingress: readonly NetworkPolicy[];
+  readonly egress: readonly NetworkPolicy[];
+}
+
+/**
+ * Which workloads and IP ranges reach which workloads, on which protocols and ports. Built once per cluster;
+ * queries are array lookups. Workloads in one namespace with the same labels, named ports and hostNetwork
+ * flag are indistinguishable to every policy, so they share one row ("class").
+ */
+export interface ReachabilityMatrix {
+  readonly compiled: CompiledCluster;
+  readonly cluster: Cluster;
+  readonly workloads: readonly Workload[];
+  readonly ipRanges: readonly IpRange[];
+  /** All endpoints: workloads (in input order) then IP ranges (in address order). */
+  readonly endpoints: readonly Endpoint[];
+  endpoint(id: string): Endpoint | undefined;
+  /** What src may send to dst. IP range to IP range is outside the model: always empty. */
+  allowed(src: Endpoint, dst: Endpoint): PortSet;
+  /** Every non-empty (src, dst) pair, sorted by src then dst id. A Pod to itself (loopback) is not listed. */
+  connections(): Connection[];
+  isolation(w: Workload): Isolation;
+  /** Workloads that are indistinguishable to every policy share a class index. */
+  classOf(w: Workload): number;
+}
+
+interface WorkloadClass {
+  readonly representative: Workload;
+  readonly members: Workload[];
+  ingressRow?: Uint32Array;
+  egressRow?: Uint32Array;
+  readonly ingressBy: NetworkPolicy[];
+  readonly egressBy: NetworkPolicy[];
+}
+
+export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
+  const compiled = compileCluster(cluster);
+  const table = new PortSetTable();
+
+  // Workload classes.
+  const classes: WorkloadClass[] = [];
+  const classByKey = new Map<string, number>();
+  const classOfWorkload = new Map<Workload, number>();
+  const classesByNamespace = new Map<string, number[]>();
+  for (const w of cluster.workloads) {
+    const key = classKey(w);
+    let c = classByKey.get(key);
+    if (c === undefined) {
+      c = classes.length;
+      classByKey.set(key, c);
+      classes.push({ representative: w, members: [], ingressBy: [], egressBy: [] });
+      const list = classesByNamespace.get(w.namespace);
+      if (list) list.push(c);
+      else classesByNamespace.set(w.namespace, [c]);
+    }
+    classes[c]!.members.push(w);
+    classOfWorkload.set(w, c);
+  }
+  const hostNetworkClasses = classes.flatMap((k, i) => (k.representative.hostNetwork ? [i] : []));
+
+  // IP ranges: the coarsest partition that every ipBlock peer respects.
+  const blockSets = compiled.policies.flatMap((p) =>
+    [...p.ingress, ...p.egress].flatMap((r) => r.peers.filter((x) => x.peer.type === 'ipBlock').map((x) => x.ipSet)),
+  );
+  const ipRanges = partitionAddressSpace(blockSets);
+  const nw = classes.length;
+  const n = nw + ipRanges.length;
+
+  // Which nodes (classes, then IP ranges) a rule's from/to matches.
+  const nsSelectorCache = new Map<string, string[]>();
+  const namespacesMatching = (sel: Parameters<typeof compileSelector>[0]): string[] => {
+    const key = JSON.stringify(sel);
+    let hit = nsSelectorCache.get(key);
+    if (!hit) {
+      const m: LabelMatcher = compileSelector(sel);
+      hit = [...classesByNamespace.keys()].filter((ns) => m(compiled.namespaceLabels(ns)));
+      nsSelectorCache.set(key, hit);
+    }
+    return hit;
+  };
+  const allNodes = Array.from({ length: n }, (_, i) => i);
+  const rangesInCache = new Map<string, number[]>();
+  const matchedNodes = (rule: CompiledRule): readonly number[] => {
+    if (rule.matchesAllPeers) return allNodes;
+    const out = new Set<number>();
+    for (const peer of rule.peers) {
+      if (peer.peer.type === 'ipBlock') {
+        const key = peer.ipSet.key();
+        let ranges = rangesInCache.get(key);
+        if (!ranges) {
+          ranges = ipRanges.flatMap((r, i) => (peer.ipSet.contains(r.set) ? [nw + i] : []));
+          rangesInCache.set(key, ranges);
+        }
+        for (const i of ranges) out.add(i);
+      } else {
+        const namespaces = peer.peer.namespaceSelector
+          ? namespacesMatching(peer.peer.namespaceSelector)
+          : [rule.policy.namespace];
+        for (const ns of namespaces) {
+          for (const c of classesByNamespace.get(ns) ?? []) {
+            if (peer.matchesPod(classes[c]!.representative)) out.add(c);
+          }
+        }
+      }
+    }
+    // hostNetwork pods are matched only by rules whose addresses cover a whole family (see compile.ts).
+    if (hostNetworkClasses.length > 0) {
+      for (const c of hostNetworkClasses) if (rule.matchesPod(classes[c]!.representative)) out.add(c);
+    }
+    return [...out];
+  };
+  const nodeWorkload = (i: number): Workload | null => (i < nw ? classes[i]!.representative : null);
+
+  for (const cp of compiled.policies) {
+    const selected = (classesByNamespace.get(cp.policy.namespace) ?? []).filter((c) =>
+      cp.selects(classes[c]!.representative),
+    );
+    if (selected.length === 0) continue;
+    if (cp.policy.affectsIngress) {
+      for (const c of selected) {
+        const k = classes[c]!;
+        k.ingressRow ??= new Uint32Array(n);
+        k.ingressBy.push(cp.policy);
+      }
+      for (const rule of cp.ingress) {
+        const peers = matchedNodes(rule);
+        for (const c of selected) {
+          const ports = table.id(rule.portsFor(classes[c]!.representative));
+          if (ports === PortSetTable.EMPTY) continue;
+          const row = classes[c]!.ingressRow!;
+          for (const s of peers) row[s] = table.union(row[s]!, ports);
+        }
+      }
+    }
+    if (cp.policy.affectsEgress) {
+      for (const c of selected) {
+        const k = classes[c]!;
+        k.egressRow ??= new Uint32Array(n);
+        k.egressBy.push(cp.policy);
+      }
+      for (const rule of cp.egress) {
+        const peers = matchedNodes(rule);
+        const portsByDst = new Map<number, number>();
+        for (const d of peers) portsByDst.set(d, table.id(rule.portsFor(nodeWorkload(d))));
+        for (const c of selected) {
+          const row = classes[c]!.egressRow!;
+          for (const [d, ports] of portsByDst) if (ports !== PortSetTable.EMPTY) row[d] = table.union(row[d]!, ports);
+        }
+      }
+    }
+  }
+
+  const nodeOf = (e: Endpoint): number =>
+    e.kind === 'workload' ? classOfWorkload.get(e.workload)! : nw + ipRanges.indexOf(e.range);
+
+  const allowedNodes = (s: number, d: number): number => {
+    const sIsClass = s < nw;
+    const dIsClass = d < nw;
+    if (!sIsClass && !dIsClass) return PortSetTable.EMPTY;
+    const egressRow = sIsClass ? classes[s]!.egressRow : undefined;
+    const ingressRow = dIsClass ? classes[d]!.ingressRow : undefined;
+    const e = egressRow ? egressRow[d]! : PortSetTable.ALL;
+    const i = ingressRow ? ingressRow[s]! : PortSetTable.ALL;
+    return table.intersect(e, i);
+  };
+
+  const endpoints: Endpoint[] = [
+    ...cluster.workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
+    ...ipRanges.map((r): Endpoint => ({ kind: 'ip', id: r.id, range: r })),
+  ];
+  const byId = new Map(endpoints.map((e) => [e.id, e]));
+  const rangeEndpoints = endpoints.slice(cluster.workloads.length);
+
+  return {
+    compiled,
+    cluster,
+    workloads: cluster.workloads,
+    ipRanges,
+    endpoints,
+    endpoint: (id) => byId.get(id),
+    allowed: (src, dst) => table.get(allowedNodes(nodeOf(src), nodeOf(dst))),
+    classOf: (w) => classOfWorkload.get(w)!,
+    isolation: (w) => {
+      const k = classes[classOfWorkload.get(w)!]!;
+      return { ingress: k.ingressBy, egress: k.egressBy };
+    },
+    connections: () => {
+      const out: Connection[] = [];
+      const membersOf = (node: number): Endpoint[] =>
+        node < nw
+          ? classes[node]!.members.map((w) => byId.get(w.id)!)
+          : [rangeEndpoints[node - nw]!];
+      for (let s = 0; s < n; s++) {
+        for (let d = 0; d < n; d++) {
+          const id = allowedNodes(s, d);
+          if (id === PortSetTable.EMPTY) continue;
+          const ports = table.get(id);
+          for (const src of membersOf(s)) {
+            for (const dst of membersOf(d)) {
+              // A Pod talking to itself is loopback, always allowed and not a network path.
+              if (src === dst && src.kind === 'workload' && src.workload.kind === 'Pod') continue;
+              out.push({ src, dst, ports });
+            }
+          }
+        }
+      }
+      return out.sort((a, b) => cmp(a.src.id, b.src.id) || cmp(a.dst.id, b.dst.id));
+    },
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function classKey(w: Workload): string {
+  const labels = Object.keys(w.labels)
+    .sort()
+    .map((k) => `${k}=${w.labels[k]}`)
+    .join('\u0001');
+  const ports = w.ports
+    .filter((p) => p.name)
+    .map((p) => `${p.name}/${p.protocol}/${p.port}`)
+    .sort()
+    .join('\u0001');
+  return `${w.namespace}\u0000${labels}\u0000${ports}\u0000${w.hostNetwork ? 1 : 0}`;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { IpSet, parseCidr } from '../../src/engine/ipSet.js';
+import { partitionAddressSpace } from '../../src/engine/ipPartition.js';
+
+describe('IpSet', () => {
+  it('parses IPv4 and IPv6 CIDRs, clearing host bits', () => {
+    expect(parseCidr('10.1.2.3/8')).toMatchObject({ text: '10.0.0.0/8', family: 'IPv4', hadHostBits: true });
+    expect(parseCidr('2001:db8::/32')).toMatchObject({ text: '2001:db8::/32', family: 'IPv6', hadHostBits: false });
+    expect(parseCidr('1.2.3.4').text).toBe('1.2.3.4/32');
+    expect(() => parseCidr('10.0.0.0/33')).toThrow('invalid CIDR "10.0.0.0/33"');
+    expect(() => parseCidr('nope')).toThrow('invalid CIDR');
+  });
+  it('cidr minus except gives the fewest CIDRs', () => {
+    const s = IpSet.fromIpBlock('182.213.0.0/16', ['182.213.1.0/24']);
+    expect(s.toCidrs()).toEqual([
+      '182.213.0.0/24',
+      '182.213.2.0/23',
+      '182.213.4.0/22',
+      '182.213.8.0/21',
+      '182.213.16.0/20',
+      '182.213.32.0/19',
+      '182.213.64.0/18',
+      '182.213.128.0/17',
+    ]);
+  });
+  it('keeps IPv4 and IPv6 apart', () => {
+    expect(IpSet.all.toCidrs()).toEqual(['0.0.0.0/0', '::/0']);
+    expect(IpSet.allV4.union(IpSet.fromCidr('::/1')).toCidrs()).toEqual(['0.0.0.0/0', '::/1']);
+    expect(IpSet.fromCidr('0.0.0.0/0').coversFamily('IPv4')).toBe(true);
+    expect(IpSet.fromIpBlock('0.0.0.0/0', ['10.0.0.0/8']).coversFamily('IPv4')).toBe(false);
+  });
+  it('contains / overlaps / equals', () => {
+    const a = IpSet.fromCidr('10.0.0.0/8');
+    expect(a.contains(IpSet.fromCidr('10.1.0.0/16'))).toBe(true);
+    expect(IpSet.fromCidr('10.1.0.0/16').contains(a)).toBe(false);
+    expect(a.overlaps(IpSet.fromCidr('11.0.0.0/8'))).toBe(false);
+    expect(IpSet.fromCidr('10.0.0.0/9').union(IpSet.fromCidr('10.128.0.0/9')).equals(a)).toBe(true);
+  });
+});
+
+describe('partitionAddressSpace: the coarsest partition every ipBlock respects', () => {
+  it('no blocks: one part, every address', () => {
+    expect(partitionAddressSpace([]).map((p) => p.id)).toEqual(['0.0.0.0/0,::/0']);
+  });
+  it('0.0.0.0/0 except 10.0.0.0/8: the non-contiguous remainder is one part', () => {
+    const parts = partitionAddressSpace([IpSet.fromIpBlock('0.0.0.0/0', ['10.0.0.0/8'])]).map((p) => p.id);
+    expect(parts).toEqual([
+      '0.0.0.0/5,8.0.0.0/7,11.0.0.0/8,12.0.0.0/6,16.0.0.0/4,32.0.0.0/3,64.0.0.0/2,128.0.0.0/1',
+      '10.0.0.0/8,::/0',
+    ]);
+  });
+  it('overlapping blocks split into the parts where membership differs', () => {
+    const parts = partitionAddressSpace([IpSet.fromCidr('10.0.0.0/8'), IpSet.fromCidr('10.0.0.0/16')]);
+    expect(parts.map((p) => p.id)).toEqual([
+      '0.0.0.0/5,8.0.0.0/7,11.0.0.0/8,12.0.0.0/6,16.0.0.0/4,32.0.0.0/3,64.0.0.0/2,128.0.0.0/1,::/0',
+      '10.0.0.0/16',
+      '10.1.0.0/16,10.2.0.0/15,10.4.0.0/14,10.8.0.0/13,10.16.0.0/12,10.32.0.0/11,10.64.0.0/10,10.128.0.0/9',
+    ]);
+    const union = parts.reduce((s, p) => s.union(p.set), IpSet.empty);
+    expect(union.equals(IpSet.all)).toBe(true);
+  });
+});
