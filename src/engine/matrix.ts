@@ -37,6 +37,10 @@ export interface ReachabilityMatrix {
   endpoint(id: string): Endpoint | undefined;
   /** What src may send to dst. IP range to IP range is outside the model: always empty. */
   allowed(src: Endpoint, dst: Endpoint): PortSet;
+  /** What src's egress policies allow towards dst (every port when src is not isolated for egress). */
+  egressAllowed(src: Endpoint, dst: Endpoint): PortSet;
+  /** What dst's ingress policies allow from src (every port when dst is not isolated for ingress). */
+  ingressAllowed(src: Endpoint, dst: Endpoint): PortSet;
   /** Every non-empty (src, dst) pair, sorted by src then dst id. A Pod to itself (loopback) is not listed. */
   connections(): Connection[];
   isolation(w: Workload): Isolation;
@@ -170,18 +174,24 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     }
   }
 
-  const nodeOf = (e: Endpoint): number =>
-    e.kind === 'workload' ? classOfWorkload.get(e.workload)! : nw + ipRanges.indexOf(e.range);
+  const rangeIndex = new Map(ipRanges.map((r, i) => [r, i]));
+  const nodeOf = (e: Endpoint): number => {
+    const node = e.kind === 'workload' ? classOfWorkload.get(e.workload) : rangeIndex.get(e.range);
+    if (node === undefined) throw new Error(`endpoint ${e.id} is not part of this matrix`);
+    return e.kind === 'workload' ? node : nw + node;
+  };
 
+  const egressNodes = (s: number, d: number): number => {
+    const row = s < nw ? classes[s]!.egressRow : undefined;
+    return row ? row[d]! : PortSetTable.ALL;
+  };
+  const ingressNodes = (s: number, d: number): number => {
+    const row = d < nw ? classes[d]!.ingressRow : undefined;
+    return row ? row[s]! : PortSetTable.ALL;
+  };
   const allowedNodes = (s: number, d: number): number => {
-    const sIsClass = s < nw;
-    const dIsClass = d < nw;
-    if (!sIsClass && !dIsClass) return PortSetTable.EMPTY;
-    const egressRow = sIsClass ? classes[s]!.egressRow : undefined;
-    const ingressRow = dIsClass ? classes[d]!.ingressRow : undefined;
-    const e = egressRow ? egressRow[d]! : PortSetTable.ALL;
-    const i = ingressRow ? ingressRow[s]! : PortSetTable.ALL;
-    return table.intersect(e, i);
+    if (s >= nw && d >= nw) return PortSetTable.EMPTY;
+    return table.intersect(egressNodes(s, d), ingressNodes(s, d));
   };
 
   const endpoints: Endpoint[] = [
@@ -199,6 +209,8 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     endpoints,
     endpoint: (id) => byId.get(id),
     allowed: (src, dst) => table.get(allowedNodes(nodeOf(src), nodeOf(dst))),
+    egressAllowed: (src, dst) => table.get(egressNodes(nodeOf(src), nodeOf(dst))),
+    ingressAllowed: (src, dst) => table.get(ingressNodes(nodeOf(src), nodeOf(dst))),
     classOf: (w) => classOfWorkload.get(w)!,
     isolation: (w) => {
       const k = classes[classOfWorkload.get(w)!]!;
