@@ -1,0 +1,68 @@
+// File texts cached by git blob sha, bounded by (approximate) bytes held, least recently used evicted.
+// A blob sha names the content exactly, so an entry never goes stale; the bound only limits memory.
+import { createHash } from 'node:crypto';
+
+/** Git's blob id: SHA-1 of `blob <byte length>\0` followed by the content. */
+export function gitBlobSha(content: Uint8Array): string {
+  return createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex');
+}
+
+export class BlobCache {
+  readonly #entries = new Map<string, string>();
+  #bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  /** @param maxBytes bound on the memory held (strings are counted as 2 bytes per UTF-16 unit). */
+  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+
+  static cost(text: string): number {
+    return text.length * 2 + 64;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  has(sha: string): boolean {
+    return this.#entries.has(sha);
+  }
+
+  get(sha: string): string | undefined {
+    const text = this.#entries.get(sha);
+    if (text === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    this.#entries.delete(sha);
+    this.#entries.set(sha, text);
+    return text;
+  }
+
+  set(sha: string, text: string): void {
+    const cost = BlobCache.cost(text);
+    if (cost > this.maxBytes) return;
+    const old = this.#entries.get(sha);
+    if (old !== undefined) {
+      this.#entries.delete(sha);
+      this.#bytes -= BlobCache.cost(old);
+    }
+    this.#entries.set(sha, text);
+    this.#bytes += cost;
+    for (const [key, value] of this.#entries) {
+      if (this.#bytes <= this.maxBytes) break;
+      this.#entries.delete(key);
+      this.#bytes -= BlobCache.cost(value);
+    }
+  }
+
+  clear(): void {
+    this.#entries.clear();
+    this.#bytes = 0;
+  }
+}
