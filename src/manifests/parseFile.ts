@@ -89,7 +89,8 @@ export function parseFile(file: ManifestFile): ParsedFile {
       // A file with `{{` that does not parse is a template (Helm, or Go templates generally).
       return { documents: [], documentCount: parts.length, diagnostics: [diag(firstTemplateLine(text), 'warning', HELM_MESSAGE)] };
     }
-    const line = part.textLine + result.line;
+    // js-yaml reports an unexpected end of stream on the line after the last one: clamp to the document.
+    const line = part.textLine + Math.min(result.line, part.text.trimEnd().split('\n').length - 1);
     diagnostics.push(
       result.duplicateKey !== undefined
         ? diag(line, 'error', duplicateMessage(result.duplicateKey))

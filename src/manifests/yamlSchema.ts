@@ -9,4 +9,7 @@ const types = (yaml as unknown as { types: Record<'merge' | 'binary' | 'omap' | 
  * value `date: 2024-01-01` is the string "2024-01-01"), while js-yaml's default schema would turn it into
  * a Date. Merge keys (`<<`), `!!binary`, `!!set`, `!!omap` and `!!pairs` stay, as go-yaml reads them too.
  */
-export const MANIFEST_SCHEMA = yaml.CORE_SCHEMA.extend([types.merge, types.binary, types.omap, types.pairs, types.set]);
+export const MANIFEST_SCHEMA = yaml.CORE_SCHEMA.extend({
+  implicit: [types.merge], // `<<` is recognised without a tag, so it must be implicit
+  explicit: [types.binary, types.omap, types.pairs, types.set],
+});

@@ -1,0 +1,298 @@
+// The main entry of the manifests layer: files -> Cluster. Semantics are Kubernetes': namespace labels,
+// policy defaulting and validation, controller ownership. Anything not modelled is listed in `skipped`
+// with a reason, never dropped silently; anything the API server would reject is an error diagnostic.
+import type {
+  Cluster,
+  Diagnostic,
+  Labels,
+  LoadOptions,
+  ManifestFile,
+  NamespaceInfo,
+  NetworkPolicy,
+  SkippedObject,
+  SourceRef,
+  Workload,
+} from './model.js';
+import { AUTO_NAMESPACE_LABEL } from './model.js';
+import { parseFile } from './parseFile.js';
+import { lineOf } from './locate.js';
+import { isList, listItems } from './listItems.js';
+import { isObject, ProblemList, type Problem, type RawObject } from './problems.js';
+import { readLabels } from './labels.js';
+import { readPolicySpec } from './policySpec.js';
+import { readPodTemplate, WORKLOAD_KINDS, type PodTemplate } from './podTemplate.js';
+import { canonicalJson } from './canonicalJson.js';
+
+interface K8sObject {
+  readonly obj: RawObject;
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly name: string;
+  /** metadata.namespace, or the default namespace. */
+  readonly namespace: string;
+  readonly explicitNamespace: boolean;
+  readonly source: SourceRef;
+}
+
+interface Owner {
+  readonly kind: string;
+  readonly name: string;
+}
+
+interface WorkloadCandidate {
+  readonly o: K8sObject;
+  readonly template: PodTemplate;
+  readonly owner?: Owner;
+}
+
+/** Labels that differ from pod to pod of one controller by design; ignored when comparing pods. */
+const PER_POD_LABELS = new Set(['statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
+
+export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Cluster {
+  const defaultNamespace = opts.defaultNamespace ?? 'default';
+  const texts = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const skipped: SkippedObject[] = [];
+  const policies: NetworkPolicy[] = [];
+  const declared = new Map<string, NamespaceInfo>();
+  const usedNamespaces = new Set<string>();
+  const candidates: WorkloadCandidate[] = [];
+  const seen = new Map<string, SourceRef>();
+  let documentCount = 0;
+
+  const report = (source: SourceRef, severity: Diagnostic['severity'], message: string, path: readonly (string | number)[] = []): void => {
+    diagnostics.push({ file: source.file, line: path.length > 0 ? lineOf(texts, source, path) : source.line, severity, message });
+  };
+  const skip = (o: { kind: string; apiVersion?: string; namespace?: string; name?: string; source: SourceRef }, reason: string): void => {
+    skipped.push({
+      kind: o.kind,
+      ...(o.apiVersion !== undefined ? { apiVersion: o.apiVersion } : {}),
+      ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+      ...(o.name !== undefined ? { name: o.name } : {}),
+      reason,
+      source: o.source,
+    });
+  };
+  /** Reports the problems of one object; returns the skip reason when there are errors. */
+  const reportProblems = (o: K8sObject, problems: Problem[]): string | undefined => {
+    const label = o.kind === 'Namespace' ? `Namespace ${o.name}` : `${o.kind} ${o.namespace}/${o.name}`;
+    let firstError: string | undefined;
+    for (const p of problems) {
+      if (p.severity === 'error') {
+        firstError ??= p.message;
+        report(o.source, 'error', `${label} not analysed: ${p.message}`, p.path);
+      } else {
+        report(o.source, 'warning', `${label}: ${p.message}`, p.path);
+      }
+    }
+    if (firstError === undefined) return undefined;
+    const more = problems.filter((p) => p.severity === 'error').length - 1;
+    return `invalid: ${firstError}${more > 0 ? ` (and ${more} more)` : ''}`;
+  };
+
+  for (const file of files) texts.set(file.path, file.text);
+
+  // 1. Files -> documents -> objects (lists flattened).
+  const objects: { value: unknown; source: SourceRef; kind?: string; apiVersion?: string }[] = [];
+  for (const file of files) {
+    const parsed = parseFile(file);
+    documentCount += parsed.documentCount;
+    diagnostics.push(...parsed.diagnostics);
+    for (const d of parsed.documents) {
+      const source: SourceRef = { file: file.path, line: d.line, doc: d.doc, path: [] };
+      if (isObject(d.value) && isList(d.value)) objects.push(...listItems(d.value, source, texts));
+      else objects.push({ value: d.value, source });
+    }
+  }
+
+  // 2. Objects -> namespaces, policies, workload candidates, skipped.
+  for (const item of objects) {
+    const { value, source } = item;
+    if (!isObject(value)) {
+      skip({ kind: '(not an object)', source }, 'not a Kubernetes object');
+      continue;
+    }
+    const kind = typeof value.kind === 'string' ? value.kind : item.kind;
+    const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : item.apiVersion;
+    if (!kind || !apiVersion) {
+      skip({ kind: kind ?? '(none)', source }, 'not a Kubernetes object (no apiVersion or kind)');
+      continue;
+    }
+    const metadata = isObject(value.metadata) ? value.metadata : {};
+    const name = metadata.name;
+    const explicitNamespace = typeof metadata.namespace === 'string' && metadata.namespace !== '';
+    const namespace = explicitNamespace ? (metadata.namespace as string) : defaultNamespace;
+    if (typeof name !== 'string' || name === '') {
+      report(source, 'error', `${kind} without metadata.name; not analysed`, ['metadata']);
+      skip({ kind, apiVersion, source }, 'missing metadata.name');
+      continue;
+    }
+    const o: K8sObject = { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source };
+    const isNamespace = kind === 'Namespace';
+    const key = `${kind}/${isNamespace ? '' : namespace}/${name}`;
+    const first = seen.get(key);
+    const shownName = isNamespace ? name : `${namespace}/${name}`;
+    if (first) {
+      report(source, 'error', `${kind} ${shownName} is defined twice: first at ${first.file}:${first.line}, again here; this one is skipped`);
+      skip({ kind, apiVersion, namespace: isNamespace ? undefined : namespace, name, source }, `duplicate of ${first.file}:${first.line}`);
+      continue;
+    }
+    seen.set(key, source);
+
+    if (isNamespace) {
+      readNamespace(o);
+    } else if (kind === 'NetworkPolicy') {
+      usedNamespaces.add(namespace);
+      readPolicy(o);
+    } else if (kind in WORKLOAD_KINDS) {
+      usedNamespaces.add(namespace);
+      readWorkload(o);
+    } else {
+      if (explicitNamespace) usedNamespaces.add(namespace);
+      skip({ kind, apiVersion, namespace: explicitNamespace ? namespace : undefined, name, source }, 'not modelled');
+    }
+  }
+
+  function readNamespace(o: K8sObject): void {
+    if (o.apiVersion !== 'v1') {
+      report(o.source, 'error', `Namespace ${o.name}: unknown apiVersion "${o.apiVersion}"; skipped`);
+      return skip({ kind: o.kind, apiVersion: o.apiVersion, name: o.name, source: o.source }, `unknown apiVersion ${o.apiVersion}`);
+    }
+    const problems = new ProblemList();
+    const metadata = isObject(o.obj.metadata) ? o.obj.metadata : {};
+    const labels: Record<string, string> = { ...(readLabels(metadata.labels, ['metadata', 'labels'], problems) ?? {}) };
+    const reason = reportProblems(o, problems.items);
+    if (reason) return skip({ kind: o.kind, apiVersion: o.apiVersion, name: o.name, source: o.source }, reason);
+    // The API server always sets kubernetes.io/metadata.name to the name, over any value written.
+    const written = labels[AUTO_NAMESPACE_LABEL];
+    if (written !== undefined && written !== o.name) {
+      report(o.source, 'warning', `Namespace ${o.name}: label ${AUTO_NAMESPACE_LABEL}=${written} is replaced by ${o.name}, as the API server does`, ['metadata', 'labels', AUTO_NAMESPACE_LABEL]);
+    }
+    labels[AUTO_NAMESPACE_LABEL] = o.name;
+    declared.set(o.name, { name: o.name, labels, declared: true, source: o.source });
+  }
+
+  function readPolicy(o: K8sObject): void {
+    const id = `${o.namespace}/${o.name}`;
+    const skipped = (reason: string): void =>
+      skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason);
+    if (o.apiVersion === 'extensions/v1beta1') {
+      report(o.source, 'warning', `NetworkPolicy ${id}: apiVersion extensions/v1beta1 is deprecated, analysed as networking.k8s.io/v1`, ['apiVersion']);
+    } else if (o.apiVersion !== 'networking.k8s.io/v1') {
+      report(o.source, 'error', `NetworkPolicy ${id}: unknown apiVersion "${o.apiVersion}"; not analysed`, ['apiVersion']);
+      return skipped(`unknown apiVersion ${o.apiVersion}`);
+    }
+    const problems = new ProblemList();
+    const spec = readPolicySpec(o.obj.spec, problems);
+    const reason = reportProblems(o, problems.items);
+    if (reason || !spec) return skipped(reason ?? 'invalid');
+    policies.push({
+      id,
+      namespace: o.namespace,
+      name: o.name,
+      ...spec,
+      source: o.source,
+      specKey: canonicalJson(o.obj.spec ?? {}),
+    });
+  }
+
+  function readWorkload(o: K8sObject): void {
+    const expected = WORKLOAD_KINDS[o.kind]?.apiVersion;
+    if (o.apiVersion !== expected) {
+      report(o.source, 'warning', `${o.kind} ${o.namespace}/${o.name}: apiVersion "${o.apiVersion}" is not ${expected}; not analysed`, ['apiVersion']);
+      return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, `unknown apiVersion ${o.apiVersion}`);
+    }
+    const problems = new ProblemList();
+    const template = readPodTemplate(o.obj, o.kind, problems);
+    const reason = reportProblems(o, problems.items);
+    if (reason || !template) {
+      return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason ?? 'invalid');
+    }
+    const owner = controllerOf(o.obj);
+    candidates.push({ o, template, ...(owner ? { owner } : {}) });
+  }
+
+  // 3. Ownership: objects whose controller is loaded are that controller's pods; pods whose controller is
+  // not loaded (a live dump of pods only) are grouped into one workload per controller.
+  const workloads: Workload[] = [];
+  const loaded = new Set(candidates.map((c) => `${c.o.namespace}/${c.o.name}[${c.o.kind}]`));
+  const groups = new Map<string, { workload: Workload; first: WorkloadCandidate; ports: Map<string, Workload['ports'][number]> }>();
+  for (const c of candidates) {
+    const { o, template, owner } = c;
+    const ownerId = owner ? `${o.namespace}/${owner.name}[${owner.kind}]` : undefined;
+    if (ownerId && loaded.has(ownerId)) {
+      skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, `managed by ${ownerId}`);
+      continue;
+    }
+    if (!ownerId || !owner || o.kind !== 'Pod') {
+      workloads.push({
+        id: `${o.namespace}/${o.name}[${o.kind}]`,
+        namespace: o.namespace,
+        name: o.name,
+        kind: o.kind,
+        labels: template.labels,
+        ports: template.ports,
+        hostNetwork: template.hostNetwork,
+        source: o.source,
+      });
+      continue;
+    }
+    const group = groups.get(ownerId);
+    if (!group) {
+      const workload: Workload = {
+        id: ownerId,
+        namespace: o.namespace,
+        name: owner.name,
+        kind: owner.kind,
+        labels: template.labels,
+        ports: [],
+        hostNetwork: template.hostNetwork,
+        source: o.source,
+        podCount: 1,
+      };
+      const ports = new Map(template.ports.map((p) => [`${p.name ?? ''}/${p.port}/${p.protocol}`, p]));
+      groups.set(ownerId, { workload, first: c, ports });
+      workloads.push(workload);
+      continue;
+    }
+    (group.workload as { podCount: number }).podCount += 1;
+    for (const p of template.ports) group.ports.set(`${p.name ?? ''}/${p.port}/${p.protocol}`, p);
+    if (!sameLabels(group.first.template.labels, template.labels)) {
+      report(o.source, 'warning', `Pod ${o.namespace}/${o.name} has labels ${formatLabels(template.labels)}, unlike Pod ${o.namespace}/${group.first.o.name} (${formatLabels(group.first.template.labels)}) of the same ${ownerId}; analysed with the labels of ${group.first.o.name}`, ['metadata', 'labels']);
+    }
+  }
+  for (const g of groups.values()) (g.workload as { ports: Workload['ports'] }).ports = [...g.ports.values()];
+  for (const w of workloads) usedNamespaces.add(w.namespace);
+
+  // 4. Namespaces: declared ones, and the ones only used, which exist with just the automatic label.
+  const namespaces = new Map<string, NamespaceInfo>();
+  for (const name of [...new Set([...declared.keys(), ...usedNamespaces])].sort()) {
+    namespaces.set(name, declared.get(name) ?? { name, labels: { [AUTO_NAMESPACE_LABEL]: name }, declared: false });
+  }
+
+  diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  return { namespaces, workloads, policies, skipped, diagnostics, fileCount: files.length, documentCount, texts };
+}
+
+/** The ownerReference with `controller: true`, if any. */
+function controllerOf(obj: RawObject): Owner | undefined {
+  const metadata = isObject(obj.metadata) ? obj.metadata : {};
+  const refs = Array.isArray(metadata.ownerReferences) ? metadata.ownerReferences : [];
+  for (const ref of refs) {
+    if (isObject(ref) && ref.controller === true && typeof ref.kind === 'string' && typeof ref.name === 'string') {
+      return { kind: ref.kind, name: ref.name };
+    }
+  }
+  return undefined;
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  const keys = (l: Labels): string[] => Object.keys(l).filter((k) => !PER_POD_LABELS.has(k)).sort();
+  const ka = keys(a);
+  const kb = keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
+function formatLabels(l: Labels): string {
+  return `{${Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ')}}`;
+}
