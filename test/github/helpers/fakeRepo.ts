@@ -42,7 +42,7 @@ export class FakeRepo {
       pack.on('end', resolve);
       pack.on('error', reject);
     });
-    pack.entry({ name: 'pax_global_header', type: 'pax-global-header', pax: { comment: sha } } as unknown as tar.Headers);
+    pack.entry({ name: 'pax_global_header', type: 'pax-global-header', pax: { comment: sha } } as unknown as Parameters<typeof pack.entry>[0]);
     pack.entry({ name: `${top}/`, type: 'directory' });
     for (const [path, text] of Object.entries(this.files(sha))) pack.entry({ name: `${top}/${path}` }, text);
     for (const [path, link] of Object.entries(extra)) pack.entry({ name: `${top}/${path}`, type: link.type, linkname: link.linkname });
