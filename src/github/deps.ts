@@ -1,0 +1,60 @@
+// What the GitHub layer needs from the domain, as injectable functions. The app is built with
+// `createNetpolApp(deps)`; src/index.ts wires the real ones, tests pass deterministic fakes.
+import type { AnalysisResult, AnalyzeParams } from '../analysis.js';
+import type { NetpolConfig } from '../config/schema.js';
+import type { ManifestFile, Protocol } from '../manifests/model.js';
+
+export interface RepoSnapshot {
+  readonly sha: string;
+  readonly files: readonly ManifestFile[];
+}
+
+/** The pull-request analysis (src/analysis.ts `analyzePullRequest`). May be sync or async. */
+export type AnalyzeFn = (params: AnalyzeParams) => AnalysisResult | Promise<AnalysisResult>;
+
+export type ExplainQuery =
+  /** `/netpol explain <src> <dst>[:port[/proto]]`: why one connection is allowed or denied at `head`. */
+  | {
+      readonly kind: 'connection';
+      readonly src: string;
+      readonly dst: string;
+      readonly port?: number | string;
+      readonly protocol?: Protocol;
+    }
+  /** `/netpol explain policy <ns/name>`: what one policy selects and allows at `head`. */
+  | { readonly kind: 'policy'; readonly policy: string }
+  /** The check run's "Explain" button: why each connection opened or closed between `base` and `head`. */
+  | { readonly kind: 'changes' };
+
+export interface ExplainParams {
+  readonly head: RepoSnapshot;
+  /** Present for `changes`. */
+  readonly base?: RepoSnapshot;
+  readonly config: NetpolConfig;
+  readonly query: ExplainQuery;
+  /** Bound of the returned markdown. */
+  readonly maxChars: number;
+}
+
+/**
+ * Returns markdown. Names from manifests are the domain's to escape; throw an Error whose message is shown to
+ * the user (escaped by the GitHub layer) for a query that cannot be answered (unknown workload, ...).
+ */
+export type ExplainFn = (params: ExplainParams) => string | Promise<string>;
+
+export interface MatrixParams {
+  readonly head: RepoSnapshot;
+  readonly config: NetpolConfig;
+  /** Restrict to workloads of one namespace. */
+  readonly namespace?: string;
+  readonly maxChars: number;
+}
+
+/** `/netpol matrix [namespace]`: returns markdown (same rules as ExplainFn). */
+export type MatrixFn = (params: MatrixParams) => string | Promise<string>;
+
+export interface DomainFunctions {
+  readonly analyze: AnalyzeFn;
+  readonly explain: ExplainFn;
+  readonly matrix: MatrixFn;
+}
