@@ -11,7 +11,8 @@ export function readLabels(raw: unknown, path: DocPath, problems: ProblemList): 
   const labels: Record<string, string> = {};
   for (const [key, value] of Object.entries(obj)) {
     const p = [...path, key];
-    for (const m of qualifiedNameProblems(key)) problems.error(p, `label key "${key}": ${m}`);
+    const keyProblems = qualifiedNameProblems(key);
+    if (keyProblems.length > 0) problems.error(p, `label key "${key}": ${keyProblems.join('; ')}`);
     const v = problems.string(value, p);
     if (v === undefined) continue;
     for (const m of labelValueProblems(v)) problems.error(p, `label value "${v}": ${m}`);

@@ -72,7 +72,7 @@ function readContainerPort(raw: unknown, path: DocPath, problems: ProblemList): 
   const name = entry.name ?? undefined;
   if (name !== undefined) {
     if (typeof name !== 'string') problems.error([...path, 'name'], 'must be a string');
-    else for (const m of portNameProblems(name)) problems.error([...path, 'name'], `"${name}": ${m}`);
+    else if (portNameProblems(name).length > 0) problems.error([...path, 'name'], `"${name}": ${portNameProblems(name).join('; ')}`);
   }
   if (problems.errorsSince(mark)) return undefined;
   return { ...(name !== undefined ? { name: name as string } : {}), port: port as number, protocol: protocol as Protocol };

@@ -161,7 +161,8 @@ function readPort(raw: unknown, path: DocPath, problems: ProblemList): PolicyPor
       for (const m of portNumberProblems(endPort)) problems.error([...path, 'endPort'], `${endPort}: ${m}`);
     }
   } else if (typeof port === 'string') {
-    for (const m of portNameProblems(port)) problems.error([...path, 'port'], `"${port}": ${m}`);
+    const nameProblems = portNameProblems(port);
+    if (nameProblems.length > 0) problems.error([...path, 'port'], `"${port}": ${nameProblems.join('; ')}`);
     if (endPort !== undefined) problems.error([...path, 'endPort'], 'may not be specified when `port` is non-numeric');
   } else if (port !== undefined) {
     problems.error([...path, 'port'], `must be an integer or a string, not ${typeName(port)}`);

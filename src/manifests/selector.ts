@@ -35,7 +35,8 @@ export function readSelector(raw: unknown, path: DocPath, problems: ProblemList)
       }
     }
     if (key !== undefined) {
-      for (const m of qualifiedNameProblems(key)) problems.error([...p, 'key'], `"${key}": ${m}`);
+      const keyProblems = qualifiedNameProblems(key);
+      if (keyProblems.length > 0) problems.error([...p, 'key'], `"${key}": ${keyProblems.join('; ')}`);
     }
     values.forEach((v, j) => {
       if (v === undefined) return;
