@@ -76,7 +76,7 @@ export function parseFile(file: ManifestFile): ParsedFile {
     const result = loadDocument(part.text);
     if (result.ok) {
       if (result.value === null || result.value === undefined) continue;
-      if (text.includes('*') && countNodes(result.value, MAX_NODES_WITH_ALIASES) > MAX_NODES_WITH_ALIASES) {
+      if (part.text.includes('*') && countNodes(result.value, MAX_NODES_WITH_ALIASES) > MAX_NODES_WITH_ALIASES) {
         diagnostics.push(
           diag(part.line, 'error', `document expands to more than ${MAX_NODES_WITH_ALIASES} nodes through YAML aliases; document skipped`),
         );

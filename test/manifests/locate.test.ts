@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { lineOf } from '../../src/manifests/locate.js';
+import type { SourceRef } from '../../src/manifests/model.js';
+
+const text = [
+  'a: 1', //                                 1
+  '---', //                                  2
+  '# the policy', //                         3
+  'apiVersion: networking.k8s.io/v1', //     4
+  'spec:', //                                5
+  '  ingress:', //                           6
+  '  - from:', //                            7
+  '    - podSelector: {}', //                8
+  '    - ipBlock:', //                       9
+  '        cidr: 10.0.0.0/8', //             10
+  '    ports:', //                           11
+  '    - port: 80', //                       12
+  '---', //                                  13
+  'kind: List', //                           14
+  'items:', //                               15
+  '- metadata:', //                          16
+  '    name: a', //                          17
+  '- metadata: {name: b}', //                18
+].join('\n');
+const texts = new Map([['f.yaml', text]]);
+const src = (line: number, path: (string | number)[] = []): SourceRef => ({ file: 'f.yaml', line, doc: 0, path });
+
+describe('lineOf', () => {
+  it.each<[string, SourceRef, (string | number)[], number]>([
+    ['the object itself', src(4), [], 4],
+    ['a field: the line of its key', src(4), ['spec', 'ingress'], 6],
+    ['a list item: the line of its content', src(4), ['spec', 'ingress', 0], 7],
+    ['a nested peer', src(4), ['spec', 'ingress', 0, 'from', 1], 9],
+    ['a scalar inside a peer', src(4), ['spec', 'ingress', 0, 'from', 1, 'ipBlock', 'cidr'], 10],
+    ['a port', src(4), ['spec', 'ingress', 0, 'ports', 0, 'port'], 12],
+    ['a missing field: its deepest existing ancestor', src(4), ['spec', 'ingress', 0, 'ports', 0, 'endPort'], 12],
+    ['a missing path from the start: the object line', src(4), ['nope'], 4],
+    ['the first document', src(1), ['a'], 1],
+    ['a list item object (path inside the document)', src(16, ['items', 0]), ['metadata', 'name'], 17],
+    ['a flow-style list item', src(18, ['items', 1]), ['metadata', 'name'], 18],
+    ['an unknown file: the object line', { file: 'other.yaml', line: 7, doc: 0, path: [] }, ['spec'], 7],
+  ])('%s', (_n, source, path, line) => {
+    expect(lineOf(texts, source, path)).toBe(line);
+  });
+
+  it('works on CRLF text and JSON', () => {
+    const crlf = new Map([['c.yaml', 'a: 1\r\nb:\r\n  c: 2\r\n']]);
+    expect(lineOf(crlf, { file: 'c.yaml', line: 1, doc: 0, path: [] }, ['b', 'c'])).toBe(3);
+    const json = new Map([['j.json', '{\n  "spec": {\n    "podSelector": {}\n  }\n}']]);
+    expect(lineOf(json, { file: 'j.json', line: 1, doc: 0, path: [] }, ['spec', 'podSelector'])).toBe(3);
+  });
+});

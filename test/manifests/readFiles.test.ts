@@ -1,0 +1,72 @@
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readManifestFiles, STDIN_PATH } from '../../src/manifests/readFiles.js';
+
+let root = '';
+let cwd = '';
+beforeAll(() => {
+  cwd = process.cwd();
+  root = mkdtempSync(join(tmpdir(), 'netpol-read-'));
+  const files: Record<string, string> = {
+    'k8s/b.yaml': 'b',
+    'k8s/a.yml': 'a',
+    'k8s/c.JSON': 'c',
+    'k8s/readme.md': 'no',
+    'k8s/sub/d.yaml': 'd',
+    'k8s/node_modules/x.yaml': 'no',
+    'k8s/.git/config.yaml': 'no',
+    'k8s/.hidden/y.yaml': 'no',
+    'empty/notes.txt': 'no',
+    'single.txt': 'given explicitly',
+  };
+  for (const [p, t] of Object.entries(files)) {
+    mkdirSync(join(root, p, '..'), { recursive: true });
+    writeFileSync(join(root, p), t);
+  }
+  process.chdir(root);
+});
+afterAll(() => {
+  process.chdir(cwd);
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('readManifestFiles', () => {
+  it('walks directories recursively in sorted order, keeping the user spelling, skipping node_modules and dot-dirs', async () => {
+    const r = await readManifestFiles(['./k8s/']);
+    expect(r.files).toEqual([
+      { path: './k8s/a.yml', text: 'a' },
+      { path: './k8s/b.yaml', text: 'b' },
+      { path: './k8s/c.JSON', text: 'c' },
+      { path: './k8s/sub/d.yaml', text: 'd' },
+    ]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('reads a file named explicitly whatever its extension', async () => {
+    expect((await readManifestFiles(['single.txt'])).files).toEqual([{ path: 'single.txt', text: 'given explicitly' }]);
+  });
+
+  it('an unreadable path is a diagnostic, not a throw, and the others are still read', async () => {
+    const r = await readManifestFiles(['missing.yaml', 'k8s/sub']);
+    expect(r.files.map((f) => f.path)).toEqual(['k8s/sub/d.yaml']);
+    expect(r.diagnostics).toEqual([{ file: 'missing.yaml', line: 1, severity: 'error', message: 'cannot read: no such file or directory' }]);
+  });
+
+  it('a directory without manifests gives a warning', async () => {
+    expect((await readManifestFiles(['empty'])).diagnostics).toEqual([
+      { file: 'empty', line: 1, severity: 'warning', message: 'no .yaml, .yml or .json file in this directory' },
+    ]);
+  });
+
+  it('`-` reads standard input', async () => {
+    const r = await readManifestFiles(['-'], { readStdin: async () => 'kind: Pod\n' });
+    expect(r.files).toEqual([{ path: STDIN_PATH, text: 'kind: Pod\n' }]);
+  });
+
+  it('invalid UTF-8 is decoded with U+FFFD (parseFile reports it), not thrown', async () => {
+    writeFileSync(join(root, 'bin.yaml'), Buffer.from([0x61, 0x3a, 0x20, 0xff, 0x0a]));
+    expect((await readManifestFiles(['bin.yaml'])).files[0]?.text).toBe('a: \uFFFD\n');
+  });
+});
