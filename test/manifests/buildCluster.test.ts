@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCluster } from '../../src/manifests/buildCluster.js';
-import type { Workload } from '../../src/manifests/model.js';
+import type { ContainerPort, Workload } from '../../src/manifests/model.js';
 
 const load = (text: string, path = 'm.yaml') => buildCluster([{ path, text }]);
 
@@ -16,7 +16,7 @@ const podSpec = `
         - {containerPort: 53, protocol: UDP}`;
 const templated = (kind: string, apiVersion: string) =>
   `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: w, namespace: ns}\nspec:\n  template:\n    metadata:\n      labels: {app: w}${podSpec}\n`;
-const PORTS = [
+const PORTS: ContainerPort[] = [
   { name: 'init-port', port: 9000, protocol: 'TCP' },
   { name: 'http', port: 8080, protocol: 'TCP' },
   { port: 53, protocol: 'UDP' },
