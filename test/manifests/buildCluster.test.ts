@@ -180,6 +180,14 @@ describe('lists', () => {
     expect(c.workloads.map((w) => [w.id, w.source])).toEqual([['ns/p[Pod]', { file: 'm.yaml', line: 10, doc: 1, path: ['items', 0] }]]);
   });
 
+  it('an invalid policy inside a list is reported on the line of the offending field', () => {
+    const c = load('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nitems:\n- metadata: {name: ok, namespace: ns}\n- metadata: {name: bad, namespace: ns}\n  spec:\n    podSelector: {}\n    ingress:\n    - ports:\n      - port: 0\n');
+    expect(c.policies.map((p) => p.id)).toEqual(['ns/ok']);
+    expect(c.diagnostics).toEqual([
+      { file: 'm.yaml', line: 10, severity: 'error', message: 'NetworkPolicy ns/bad not analysed: spec.ingress[0].ports[0].port: 0: must be between 1 and 65535, inclusive' },
+    ]);
+  });
+
   it('items in flow style or JSON get their lines from the yaml parser', () => {
     const json = JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }] }, null, 2);
     const c = buildCluster([{ path: 'pods.json', text: json }]);
