@@ -154,10 +154,20 @@ export class PortSet {
     return parts.join('; ');
   }
 
-  /** Compact form used next to a destination: "3000/TCP", "8000-8080/TCP, 53/UDP", "all ports". */
+  /**
+   * Compact form used next to a destination: "3000/TCP", "8000-8080/TCP, 53/UDP", "all ports", or, when
+   * shorter, the complement: "all ports except 443/TCP".
+   */
   toShortString(): string {
     if (this.isAll()) return 'all ports';
     if (this.isEmpty()) return 'no ports';
+    const direct = this.listShort();
+    const complement = PortSet.all.subtract(this);
+    const except = complement.other ? undefined : `all ports except ${complement.listShort()}`;
+    return except !== undefined && except.length < direct.length ? except : direct;
+  }
+
+  private listShort(): string {
     const parts: string[] = [];
     for (const p of PROTOCOLS) {
       const r = this[p];

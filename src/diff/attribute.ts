@@ -1,0 +1,147 @@
+import type { CompiledPolicy } from '../engine/compile.js';
+import type { IpSet } from '../engine/ipSet.js';
+import type { ReachabilityMatrix } from '../engine/matrix.js';
+import { lineOf } from '../manifests/locate.js';
+import type { Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
+import type { ObjectChanges, PolicyChange } from './objectChanges.js';
+import type { Attribution } from './types.js';
+
+/** One side of a pair: a workload of that side's cluster, or a set of addresses. */
+export type PairEnd = { readonly workload: Workload } | { readonly ips: IpSet };
+
+export interface SidePair {
+  readonly matrix: ReachabilityMatrix;
+  readonly src: PairEnd;
+  readonly dst: PairEnd;
+}
+
+interface Contribution {
+  readonly key: string;
+  readonly rule?: { direction: 'ingress' | 'egress'; index: number; path: readonly (string | number)[] };
+}
+
+export interface Attributor {
+  /** The objects whose change made the pair's allowed ports differ between base and head. */
+  attribute(base: SidePair, head: SidePair): Attribution[];
+}
+
+/**
+ * Attribution by counterfactual per object: a changed policy is a cause of a pair's change iff its own
+ * contribution to that pair (does it select the pair's pod, and which ports do its matching rules allow)
+ * differs between its base and head versions. A workload or namespace whose labels changed is a cause iff
+ * some unchanged policy contributes differently to the pair with the old labels than with the new ones, or
+ * iff no policy change explains the pair.
+ */
+export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMatrix, changes: ObjectChanges): Attributor {
+  const compiledBase = new Map(base.compiled.policies.map((p) => [p.policy.id, p]));
+  const compiledHead = new Map(head.compiled.policies.map((p) => [p.policy.id, p]));
+  const unchangedHead = head.compiled.policies.filter((p) => !changes.policies.some((c) => c.id === p.policy.id));
+
+  const namespacesOf = (pair: SidePair): string[] =>
+    [pair.src, pair.dst].flatMap((e) => ('workload' in e ? [e.workload.namespace] : []));
+
+  return {
+    attribute(b, h) {
+      const out: Attribution[] = [];
+      const candidates = new Set<PolicyChange>();
+      for (const ns of new Set([...namespacesOf(b), ...namespacesOf(h)])) {
+        for (const c of changes.policiesByNamespace.get(ns) ?? []) candidates.add(c);
+      }
+      for (const c of candidates) {
+        const pb = c.base ? compiledBase.get(c.id) : undefined;
+        const ph = c.head ? compiledHead.get(c.id) : undefined;
+        for (const direction of ['ingress', 'egress'] as const) {
+          const before = pb ? contribution(pb, direction, b) : undefined;
+          const after = ph ? contribution(ph, direction, h) : undefined;
+          if ((before?.key ?? '') === (after?.key ?? '')) continue;
+          // Point at a rule where one is involved: the head's, else the base rule that used to match, at
+          // its head position when the policy still has that rule (an edited rule), else at base.
+          const useHead = ph && (after?.rule || !before?.rule || before.rule.index < (direction === 'ingress' ? ph.ingress : ph.egress).length);
+          const version = after?.rule ? after : (before?.rule ? before : (after ?? before!));
+          const policy = (useHead ? ph : pb)!.policy;
+          const cluster = useHead ? head.cluster : base.cluster;
+          out.push(policyAttribution(c, policy, cluster, version, direction));
+          break;
+        }
+      }
+      const labelCauses = labelAttributions(b, h, changes, head.cluster);
+      if (labelCauses.length > 0) {
+        const labelsMatter =
+          out.length === 0 ||
+          unchangedHead.some((p) =>
+            (['ingress', 'egress'] as const).some(
+              (d) => (contribution(p, d, { ...h, src: b.src, dst: b.dst })?.key ?? '') !== (contribution(p, d, h)?.key ?? ''),
+            ),
+          );
+        if (labelsMatter) out.push(...labelCauses);
+      }
+      return out;
+    },
+  };
+}
+
+/** What one policy contributes to a pair in one direction: undefined when it doesn't select the pair's pod. */
+function contribution(p: CompiledPolicy, direction: 'ingress' | 'egress', pair: SidePair): Contribution | undefined {
+  const selected = direction === 'ingress' ? pair.dst : pair.src;
+  const peer = direction === 'ingress' ? pair.src : pair.dst;
+  if (!('workload' in selected)) return undefined;
+  if (direction === 'ingress' ? !p.policy.affectsIngress : !p.policy.affectsEgress) return undefined;
+  if (!p.selects(selected.workload)) return undefined;
+  const dstWorkload = 'workload' in pair.dst ? pair.dst.workload : null;
+  const parts: string[] = [];
+  let rule: Contribution['rule'];
+  for (const r of direction === 'ingress' ? p.ingress : p.egress) {
+    const matches = 'workload' in peer ? r.matchesPod(peer.workload) : r.matchesIps(peer.ips);
+    if (!matches) continue;
+    const ports = r.portsFor(dstWorkload);
+    if (ports.isEmpty()) continue;
+    parts.push(ports.key());
+    rule ??= { direction, index: r.rule.index, path: r.rule.path };
+  }
+  // "selected, nothing allowed" (isolation) is a contribution too: the empty key differs from undefined.
+  return { key: `selected:${parts.sort().join('+')}`, ...(rule ? { rule } : {}) };
+}
+
+function policyAttribution(
+  c: PolicyChange,
+  policy: NetworkPolicy,
+  cluster: Cluster,
+  version: Contribution,
+  direction: 'ingress' | 'egress',
+): Attribution {
+  const path = version.rule?.path ?? ['spec', direction];
+  return {
+    kind: 'NetworkPolicy',
+    id: c.id,
+    change: c.change,
+    file: policy.source.file,
+    line: lineOf(cluster.texts, policy.source, path),
+    ...(version.rule ? { rule: { direction: version.rule.direction, index: version.rule.index } } : {}),
+  };
+}
+
+function labelAttributions(b: SidePair, h: SidePair, changes: ObjectChanges, cluster: Cluster): Attribution[] {
+  const out: Attribution[] = [];
+  for (const end of [h.src, h.dst]) {
+    if (!('workload' in end)) continue;
+    const w = end.workload;
+    const wc = changes.workloads.get(w.id);
+    if (wc) {
+      out.push({ kind: w.kind, id: w.id, change: wc.change, file: w.source.file, line: w.source.line, detail: wc.detail });
+    }
+    const nc = changes.namespaces.get(w.namespace);
+    if (nc) {
+      const ns = cluster.namespaces.get(w.namespace);
+      out.push({
+        kind: 'Namespace',
+        id: w.namespace,
+        change: 'labels changed',
+        file: ns?.source?.file ?? '',
+        line: ns?.source?.line ?? 0,
+        detail: nc.detail,
+      });
+    }
+  }
+  void b;
+  return out;
+}

@@ -1,0 +1,91 @@
+import type { Cluster, Labels, NetworkPolicy, Workload } from '../manifests/model.js';
+
+export interface PolicyChange {
+  readonly id: string;
+  readonly namespace: string;
+  readonly change: 'added' | 'removed' | 'edited';
+  readonly base?: NetworkPolicy;
+  readonly head?: NetworkPolicy;
+}
+
+export interface WorkloadChange {
+  readonly id: string;
+  readonly base: Workload;
+  readonly head: Workload;
+  readonly change: 'labels changed' | 'ports changed';
+  readonly detail: string;
+}
+
+export interface NamespaceChange {
+  readonly name: string;
+  readonly detail: string;
+}
+
+export interface ObjectChanges {
+  readonly policies: readonly PolicyChange[];
+  readonly policiesByNamespace: ReadonlyMap<string, readonly PolicyChange[]>;
+  readonly workloads: ReadonlyMap<string, WorkloadChange>;
+  readonly namespaces: ReadonlyMap<string, NamespaceChange>;
+}
+
+/** What the change did to the objects that decide reachability: policies, workload labels, namespace labels. */
+export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
+  const basePolicies = new Map(base.policies.map((p) => [p.id, p]));
+  const headPolicies = new Map(head.policies.map((p) => [p.id, p]));
+  const policies: PolicyChange[] = [];
+  for (const [id, h] of headPolicies) {
+    const b = basePolicies.get(id);
+    if (!b) policies.push({ id, namespace: h.namespace, change: 'added', head: h });
+    else if (b.specKey !== h.specKey) policies.push({ id, namespace: h.namespace, change: 'edited', base: b, head: h });
+  }
+  for (const [id, b] of basePolicies) {
+    if (!headPolicies.has(id)) policies.push({ id, namespace: b.namespace, change: 'removed', base: b });
+  }
+  const policiesByNamespace = new Map<string, PolicyChange[]>();
+  for (const c of policies) {
+    const list = policiesByNamespace.get(c.namespace);
+    if (list) list.push(c);
+    else policiesByNamespace.set(c.namespace, [c]);
+  }
+
+  const baseWorkloads = new Map(base.workloads.map((w) => [w.id, w]));
+  const workloads = new Map<string, WorkloadChange>();
+  for (const h of head.workloads) {
+    const b = baseWorkloads.get(h.id);
+    if (!b) continue;
+    const labels = labelDelta(b.labels, h.labels);
+    if (labels) workloads.set(h.id, { id: h.id, base: b, head: h, change: 'labels changed', detail: labels });
+    else if (portsKey(b) !== portsKey(h) || b.hostNetwork !== h.hostNetwork)
+      workloads.set(h.id, { id: h.id, base: b, head: h, change: 'ports changed', detail: 'container ports changed' });
+  }
+
+  const namespaces = new Map<string, NamespaceChange>();
+  for (const [name, h] of head.namespaces) {
+    const b = base.namespaces.get(name);
+    if (!b) continue;
+    const d = labelDelta(b.labels, h.labels);
+    if (d) namespaces.set(name, { name, detail: d });
+  }
+  return { policies, policiesByNamespace, workloads, namespaces };
+}
+
+/** "app=web -> app=frontend, +tier=api, -debug=true", or undefined when equal. */
+export function labelDelta(before: Labels, after: Labels): string | undefined {
+  const parts: string[] = [];
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const b = before[k];
+    const a = after[k];
+    if (b === a) continue;
+    if (b === undefined) parts.push(`+${k}=${a}`);
+    else if (a === undefined) parts.push(`-${k}=${b}`);
+    else parts.push(`${k}=${b} -> ${k}=${a}`);
+  }
+  return parts.length > 0 ? parts.sort().join(', ') : undefined;
+}
+
+function portsKey(w: Workload): string {
+  return w.ports
+    .map((p) => `${p.name ?? ''}/${p.protocol}/${p.port}`)
+    .sort()
+    .join(',');
+}
