@@ -1,0 +1,456 @@
+// The background work of the app: analyse a pull request, answer commands, handle check-run buttons.
+// Everything GitHub-specific (fetching, comments, check runs, staleness) lives here; every policy decision
+// comes from the injected domain functions.
+import picomatch from 'picomatch';
+import type { Logger } from 'probot';
+import type { AnalysisResult } from '../analysis.js';
+import { parseConfig, type NetpolConfig, type ParseConfigResult } from '../config/schema.js';
+import { codeBlock, codeSpan, escapeMarkdown } from '../render/escapeMarkdown.js';
+import { completeCheckRun, createCheckRun, cut, MAX_OUTPUT_CHARS, type ActionId, type Completion } from './checkRun.js';
+import {
+  COMMENT_MARKER,
+  MAX_COMMENT_CHARS,
+  editExistingComment,
+  findOwnComments,
+  writeComment,
+  type AppIdentity,
+  type PullRef,
+} from './comments.js';
+import type { DomainFunctions, ExplainQuery, RepoSnapshot } from './deps.js';
+import { ManifestFetcher, type SkippedFile, type Snapshot } from './fetchManifests.js';
+import type { Octokit } from './octokit.js';
+import { AckStore, KeyedQueue, RateLimiter, type QueueJob } from './queue.js';
+
+export const CONFIG_PATH = '.github/netpol.yml';
+
+export interface PullInfo extends PullRef {
+  readonly headSha: string;
+  /** Tip of the base branch when the event was sent; the analysis uses the merge base with the head. */
+  readonly baseSha: string;
+}
+
+export interface RuntimeOptions extends DomainFunctions {
+  readonly concurrency?: number;
+  readonly cacheBytes?: number;
+  readonly identity?: AppIdentity;
+  readonly commandsPerMinute?: number;
+  readonly now?: () => number;
+  readonly log?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+}
+
+type Log = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+
+const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+
+export function prKey(pr: PullRef): string {
+  return `${pr.owner}/${pr.repo}#${pr.number}`.toLowerCase();
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    const status = (error as { status?: number }).status;
+    return `${status ? `GitHub API error ${status}: ` : ''}${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+class TimeoutError extends Error {}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`${what} took longer than ${ms / 1000} s (limits.timeoutSeconds)`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function commitsLine(base: string, head: string): string {
+  return `<!-- netpol-bot:commits ${base}..${head} -->`;
+}
+
+function frame(content: string, base: string, head: string, extra: string[] = []): string {
+  return [
+    COMMENT_MARKER,
+    commitsLine(base, head),
+    content.trimEnd(),
+    ...extra,
+    '',
+    `<sub>netpol-bot compared ${base} (merge base) with ${head} (head).</sub>`,
+  ].join('\n');
+}
+
+/** "No reachability changes as of <sha>" (also used when a later push removes all changes). */
+export function noChangesBody(base: string, head: string, what: 'reachability' | 'manifest'): string {
+  return frame(`No ${what} changes as of ${head}.`, base, head);
+}
+
+function skippedSection(skipped: readonly SkippedFile[]): string {
+  if (skipped.length === 0) return '';
+  const lines = skipped.slice(0, 50).map((s) => `- ${codeSpan(s.path)}: ${escapeMarkdown(s.reason)}`);
+  if (skipped.length > 50) lines.push(`- … and ${skipped.length - 50} more`);
+  return `\n\n**Not read (${skipped.length}):**\n${lines.join('\n')}`;
+}
+
+export class NetpolRuntime {
+  readonly fetcher: ManifestFetcher;
+  readonly queue: KeyedQueue;
+  readonly acks = new AckStore();
+  readonly limiter: RateLimiter;
+  readonly identity: AppIdentity;
+  readonly domain: DomainFunctions;
+  log: Log;
+
+  constructor(options: RuntimeOptions) {
+    this.domain = { analyze: options.analyze, explain: options.explain, matrix: options.matrix };
+    this.fetcher = new ManifestFetcher(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {});
+    this.log = options.log ?? silent;
+    this.queue = new KeyedQueue(options.concurrency ?? 4, (error, job) =>
+      this.log.error({ err: error, key: job.key }, 'netpol background job failed'),
+    );
+    this.limiter = new RateLimiter(options.commandsPerMinute ?? 10, 60_000, options.now ?? Date.now);
+    this.identity = { ...(options.identity ?? {}) };
+  }
+
+  learnIdentity(app: AppIdentity | null | undefined): void {
+    if (!app) return;
+    if (this.identity.id === undefined && app.id !== undefined) this.identity.id = app.id;
+    if (this.identity.slug === undefined && app.slug) this.identity.slug = app.slug;
+  }
+
+  whenIdle(): Promise<void> {
+    return this.queue.whenIdle();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Shared steps
+
+  async loadConfig(octokit: Octokit, pr: PullRef): Promise<ParseConfigResult> {
+    let raw: unknown;
+    try {
+      // Default branch only (no `branch`): a pull request cannot relax its own gate. Falls back to the
+      // owner's `.github` repository and follows `_extends`, like `context.config`.
+      const { config } = await octokit.config.get({ owner: pr.owner, repo: pr.repo, path: CONFIG_PATH });
+      raw = config;
+    } catch (error) {
+      if ((error as { status?: number }).status !== undefined) throw error; // an API failure, not a config error
+      return { ok: false, error: errorMessage(error).replace(/^\[@probot\/octokit-plugin-config\] /, '') };
+    }
+    return parseConfig(raw);
+  }
+
+  async mergeBase(octokit: Octokit, pr: PullInfo): Promise<string> {
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      owner: pr.owner,
+      repo: pr.repo,
+      basehead: `${pr.baseSha}...${pr.headSha}`,
+      per_page: 1,
+    });
+    return data.merge_base_commit.sha;
+  }
+
+  matcher(config: NetpolConfig): (path: string) => boolean {
+    const include = picomatch(config.paths, { dot: true });
+    const exclude = config.ignore.length > 0 ? picomatch(config.ignore, { dot: true }) : () => false;
+    return (path) => include(path) && !exclude(path);
+  }
+
+  async currentHead(octokit: Octokit, pr: PullRef): Promise<string> {
+    const { data } = await octokit.rest.pulls.get({ owner: pr.owner, repo: pr.repo, pull_number: pr.number });
+    return data.head.sha;
+  }
+
+  async pullInfo(octokit: Octokit, pr: PullRef): Promise<PullInfo & { state: string }> {
+    const { data } = await octokit.rest.pulls.get({ owner: pr.owner, repo: pr.repo, pull_number: pr.number });
+    return { ...pr, headSha: data.head.sha, baseSha: data.base.sha, state: data.state };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Analysis
+
+  /**
+   * Create the `in_progress` check run (unless `checkRunId` is given) and queue the analysis. Returns as soon
+   * as the check run exists, so the webhook is acknowledged at once.
+   */
+  async startAnalysis(octokit: Octokit, pr: PullInfo, checkRunId?: number): Promise<number> {
+    let id = checkRunId;
+    if (id === undefined) {
+      const created = await createCheckRun(octokit, pr, pr.headSha, pr.number);
+      this.learnIdentity(created.app);
+      id = created.id;
+    }
+    const runId = id;
+    const job: QueueJob & { checkRunId: number } = {
+      key: prKey(pr),
+      group: 'analysis',
+      checkRunId: runId,
+      run: () => this.analyze(octokit, pr, runId),
+      superseded: async (by) => {
+        if ((by as { checkRunId?: number }).checkRunId === runId) return;
+        await completeCheckRun(octokit, { owner: pr.owner, repo: pr.repo, id: runId }, {
+          conclusion: 'neutral',
+          title: 'Superseded',
+          summary: 'A newer analysis of this pull request was queued before this one started.',
+        });
+      },
+    };
+    this.queue.enqueue(job);
+    return runId;
+  }
+
+  async analyze(octokit: Octokit, pr: PullInfo, checkRunId: number): Promise<void> {
+    const run = { owner: pr.owner, repo: pr.repo, id: checkRunId };
+    try {
+      const completion = await this.#analyze(octokit, pr);
+      await completeCheckRun(octokit, run, completion);
+    } catch (error) {
+      this.log.warn({ err: error, pr: prKey(pr) }, 'analysis failed');
+      const message = errorMessage(error);
+      const timedOut = error instanceof TimeoutError;
+      // Fail closed: a gate that passes when it could not look is a hole. The button tries again.
+      await completeCheckRun(octokit, run, {
+        conclusion: 'failure',
+        title: timedOut ? 'Analysis timed out' : 'Analysis failed',
+        summary: `netpol-bot could not analyse ${pr.headSha}:\n\n${codeBlock(message, 'text')}\n\nPress **Re-analyze** to try again.`,
+        actions: ['reanalyze'],
+      });
+    }
+  }
+
+  async #analyze(octokit: Octokit, pr: PullInfo): Promise<Completion> {
+    const parsed = await this.loadConfig(octokit, pr);
+    if (!parsed.ok) {
+      return {
+        conclusion: 'failure',
+        title: `Invalid ${CONFIG_PATH}`,
+        summary: `${codeSpan(CONFIG_PATH)} on the default branch is invalid:\n\n${codeBlock(parsed.error, 'text')}\n\nSee docs/config.md for the keys.`,
+        actions: ['reanalyze'],
+      };
+    }
+    const config = parsed.config;
+    const deadline = config.limits.timeoutSeconds * 1000;
+    const accept = this.matcher(config);
+
+    const prFiles = await octokit.paginate(octokit.rest.pulls.listFiles, {
+      owner: pr.owner,
+      repo: pr.repo,
+      pull_number: pr.number,
+      per_page: 100,
+    });
+    const changed = [
+      ...new Set(prFiles.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]).filter(accept)),
+    ].sort();
+    const base = await this.mergeBase(octokit, pr);
+
+    if (changed.length === 0) {
+      if (await this.#stale(octokit, pr)) return this.#superseded();
+      if (config.comment !== 'off') {
+        const existing = await findOwnComments(octokit, pr, this.identity);
+        await editExistingComment(octokit, pr, config.comment, existing, noChangesBody(base, pr.headSha, 'manifest'));
+      }
+      return {
+        conclusion: 'success',
+        title: 'No manifest changes',
+        summary: `None of the ${prFiles.length} changed file(s) matches ${codeSpan(`paths: ${JSON.stringify(config.paths)}`)}${
+          config.ignore.length ? ` minus ${codeSpan(`ignore: ${JSON.stringify(config.ignore)}`)}` : ''
+        }; nothing to analyse at ${pr.headSha}.`,
+        actions: ['reanalyze'],
+      };
+    }
+
+    const work = async (): Promise<{ result: AnalysisResult; snapshots: Snapshot[] }> => {
+      const snapshots = await this.fetcher.fetch(octokit, {
+        owner: pr.owner,
+        repo: pr.repo,
+        shas: [base, pr.headSha],
+        accept,
+        maxFileBytes: config.limits.maxFileBytes,
+      });
+      const [b, h] = snapshots as [Snapshot, Snapshot];
+      const frameChars = frame('', base, pr.headSha, ['', 'x'.repeat(200)]).length;
+      const result = await this.domain.analyze({
+        base: { files: b.files, sha: base },
+        head: { files: h.files, sha: pr.headSha },
+        config,
+        changedFiles: changed,
+        maxChars: MAX_COMMENT_CHARS - frameChars,
+      });
+      return { result, snapshots };
+    };
+    const { result, snapshots } = await withTimeout(work(), deadline, 'the analysis');
+
+    // A newer head arrived while we worked: its own run will write; this one writes nothing.
+    if (await this.#stale(octokit, pr)) return this.#superseded();
+
+    const ack = this.acks.get(pr.owner, pr.repo, pr.number, pr.headSha);
+    const ackLine = ack ? [`\n✅ Acknowledged by ${codeSpan(ack.login)} for ${pr.headSha}.`] : [];
+
+    // Comment: cut to the bound, the rest goes to the check run text.
+    const budget = MAX_COMMENT_CHARS - frame('', base, pr.headSha, ackLine).length - 200;
+    let content = result.comment;
+    let overflow = '';
+    if (content.length > budget) {
+      const nl = content.lastIndexOf('\n', budget);
+      const at = nl > budget * 0.8 ? nl : budget;
+      overflow = content.slice(at);
+      content = `${content.slice(0, at)}\n\n… The rest of this report is in the ${codeSpan('netpol')} check run.`;
+    }
+    const mode = config.comment;
+    if (mode !== 'off') {
+      const existing = await findOwnComments(octokit, pr, this.identity);
+      if (result.hasChanges || config.commentWhen === 'always') {
+        await writeComment(octokit, pr, mode, existing, frame(content, base, pr.headSha, ackLine));
+      } else {
+        await editExistingComment(octokit, pr, mode, existing, noChangesBody(base, pr.headSha, 'reachability'));
+      }
+    }
+
+    const skipped = snapshots.flatMap((s) => s.skipped.map((f) => ({ path: `${f.path} @ ${s.sha.slice(0, 7)}`, reason: f.reason })));
+    const check = result.check;
+    const acknowledged = ack !== undefined && check.conclusion !== 'success';
+    const textParts = [check.text ?? '', overflow ? `## Rest of the pull-request comment\n\n${overflow}` : ''].filter((t) => t);
+    const actions: ActionId[] = ['reanalyze'];
+    if (result.hasChanges) actions.push('explain');
+    if (check.conclusion === 'failure' && !ack) actions.push('acknowledge');
+    return {
+      conclusion: acknowledged ? 'success' : check.conclusion,
+      title: acknowledged ? `Acknowledged by ${ack.login}: ${check.title}` : check.title,
+      summary: cut(
+        `${acknowledged ? `Acknowledged by ${codeSpan(ack.login)} at ${ack.at} for ${pr.headSha}.\n\n` : ''}${check.summary}${skippedSection(skipped)}`,
+        MAX_OUTPUT_CHARS,
+      ),
+      ...(textParts.length ? { text: cut(textParts.join('\n\n'), MAX_OUTPUT_CHARS) } : {}),
+      annotations: check.annotations,
+      actions,
+    };
+  }
+
+  async #stale(octokit: Octokit, pr: PullInfo): Promise<boolean> {
+    const head = await this.currentHead(octokit, pr);
+    if (head !== pr.headSha) {
+      this.log.info({ pr: prKey(pr), analysed: pr.headSha, current: head }, 'stale analysis: writing nothing');
+      return true;
+    }
+    return false;
+  }
+
+  #superseded(): Completion {
+    return {
+      conclusion: 'neutral',
+      title: 'Superseded by a newer commit',
+      summary: 'The pull request moved on while this commit was analysed; see the check run of the newer head.',
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Check-run buttons
+
+  /** "Explain": put the explanation of every opened/closed connection in the check run's text. */
+  enqueueExplainChanges(octokit: Octokit, pr: PullRef, checkRunId: number): void {
+    this.queue.enqueue({
+      key: prKey(pr),
+      run: async () => {
+        const run = { owner: pr.owner, repo: pr.repo, check_run_id: checkRunId };
+        const { data: current } = await octokit.rest.checks.get(run);
+        let text: string;
+        try {
+          const info = await this.pullInfo(octokit, pr);
+          const parsed = await this.loadConfig(octokit, pr);
+          if (!parsed.ok) throw new Error(`${CONFIG_PATH} is invalid: ${parsed.error}`);
+          const base = await this.mergeBase(octokit, { ...info, headSha: current.head_sha });
+          const [b, h] = (await this.fetcher.fetch(octokit, {
+            owner: pr.owner,
+            repo: pr.repo,
+            shas: [base, current.head_sha],
+            accept: this.matcher(parsed.config),
+            maxFileBytes: parsed.config.limits.maxFileBytes,
+          })) as [Snapshot, Snapshot];
+          text = await this.domain.explain({
+            base: { sha: base, files: b.files },
+            head: { sha: current.head_sha, files: h.files },
+            config: parsed.config,
+            query: { kind: 'changes' },
+            maxChars: MAX_OUTPUT_CHARS - 200,
+          });
+        } catch (error) {
+          text = `Could not explain the changes:\n\n${codeBlock(errorMessage(error), 'text')}`;
+        }
+        await octokit.rest.checks.update({
+          ...run,
+          output: {
+            title: current.output.title ?? 'netpol',
+            summary: current.output.summary ?? '',
+            text: cut(`## Explanation\n\n${text}`, MAX_OUTPUT_CHARS),
+          },
+        });
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Commands
+
+  /** Answer `explain` / `matrix` with a reply comment, then react `rocket` (or `confused` on failure). */
+  enqueueQuery(
+    octokit: Octokit,
+    pr: PullRef,
+    commentId: number,
+    query: { kind: 'explain'; query: ExplainQuery; heading: string } | { kind: 'matrix'; namespace?: string; heading: string },
+  ): void {
+    this.queue.enqueue({
+      key: prKey(pr),
+      run: async () => {
+        let reply: string;
+        let ok = true;
+        try {
+          const info = await this.pullInfo(octokit, pr);
+          const parsed = await this.loadConfig(octokit, pr);
+          if (!parsed.ok) throw new Error(`${CONFIG_PATH} is invalid: ${parsed.error}`);
+          const [h] = (await this.fetcher.fetch(octokit, {
+            owner: pr.owner,
+            repo: pr.repo,
+            shas: [info.headSha],
+            accept: this.matcher(parsed.config),
+            maxFileBytes: parsed.config.limits.maxFileBytes,
+          })) as [Snapshot];
+          const head: RepoSnapshot = { sha: info.headSha, files: h.files };
+          const maxChars = MAX_COMMENT_CHARS - query.heading.length - 200;
+          const answer =
+            query.kind === 'explain'
+              ? await this.domain.explain({ head, config: parsed.config, query: query.query, maxChars })
+              : await this.domain.matrix({
+                  head,
+                  config: parsed.config,
+                  maxChars,
+                  ...(query.namespace ? { namespace: query.namespace } : {}),
+                });
+          reply = `${query.heading} at ${info.headSha}\n\n${cut(answer, maxChars)}`;
+        } catch (error) {
+          ok = false;
+          reply = `${query.heading}: could not answer.\n\n${codeBlock(errorMessage(error), 'text')}`;
+        }
+        await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: reply });
+        await this.react(octokit, pr, commentId, ok ? 'rocket' : 'confused');
+      },
+    });
+  }
+
+  async react(octokit: Octokit, pr: PullRef, commentId: number, content: 'eyes' | 'rocket' | 'confused'): Promise<void> {
+    await octokit.rest.reactions.createForIssueComment({ owner: pr.owner, repo: pr.repo, comment_id: commentId, content });
+  }
+
+  async canWrite(octokit: Octokit, pr: PullRef, username: string): Promise<boolean> {
+    try {
+      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: pr.owner, repo: pr.repo, username });
+      const role = (data as { role_name?: string }).role_name;
+      return data.permission === 'admin' || data.permission === 'write' || role === 'maintain' || role === 'write' || role === 'admin';
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw error;
+    }
+  }
+}
