@@ -1,0 +1,46 @@
+// Properties of the diff on random cluster pairs: diff(A, A) is empty; diff(A, B).opened equals
+// diff(B, A).closed (and vice versa), pair for pair.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diffMatrices } from '../../src/diff/diffMatrices.js';
+import { computeMatrix } from '../../src/engine/matrix.js';
+import { clusterArb } from '../helpers/arbitraries.js';
+
+describe('diff properties', () => {
+  it('diff(A, A) is empty', () => {
+    fc.assert(
+      fc.property(clusterArb, (a) => {
+        const d = diffMatrices(computeMatrix(a), computeMatrix(a));
+        expect(d.opened).toEqual([]);
+        expect(d.closed).toEqual([]);
+        expect(d.lines).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('diff(A, B).opened = diff(B, A).closed and diff(A, B).closed = diff(B, A).opened', () => {
+    fc.assert(
+      fc.property(clusterArb, clusterArb, (a, b) => {
+        const ma = computeMatrix(a);
+        const mb = computeMatrix(b);
+        const ab = diffMatrices(ma, mb);
+        const ba = diffMatrices(mb, ma);
+        expect(ab.opened).toEqual(ba.closed);
+        expect(ab.closed).toEqual(ba.opened);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('every opened/closed pair is accounted for by some summary line', () => {
+    fc.assert(
+      fc.property(clusterArb, clusterArb, (a, b) => {
+        const d = diffMatrices(computeMatrix(a), computeMatrix(b));
+        const inLines = new Set(d.lines.flatMap((l) => l.pairs.map((p) => `${p.src}>${p.dst}`)));
+        for (const p of [...d.opened, ...d.closed]) expect(inLines.has(`${p.src}>${p.dst}`)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,117 @@
+// fast-check arbitraries for random clusters: namespaces, workloads with labels and named ports, and
+// policies using every selector form, ipBlocks with excepts, ports, endPorts, named ports and policyTypes.
+import fc from 'fast-check';
+import type { ContainerPort, LabelRequirement, LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, Workload } from '../../src/manifests/model.js';
+import { cluster, policy, workload } from './model.js';
+
+const NAMESPACES = ['x', 'y', 'z'] as const;
+const labelPool = { app: ['a', 'b', 'c'], tier: ['web', 'db'], team: ['red', 'blue'] } as const;
+type Key = keyof typeof labelPool;
+const KEYS = Object.keys(labelPool) as Key[];
+
+const labelsArb = fc
+  .record({ app: fc.option(fc.constantFrom(...labelPool.app)), tier: fc.option(fc.constantFrom(...labelPool.tier)) })
+  .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) as Record<string, string>);
+
+const nsLabelsArb = fc
+  .record({ team: fc.option(fc.constantFrom(...labelPool.team)) })
+  .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) as Record<string, string>);
+
+const NAMED: ContainerPort[] = [
+  { name: 'http', port: 80, protocol: 'TCP' },
+  { name: 'dns', port: 53, protocol: 'UDP' },
+  { name: 'web', port: 3000, protocol: 'TCP' },
+  { name: 'web', port: 3001, protocol: 'UDP' },
+];
+
+const requirementArb: fc.Arbitrary<LabelRequirement> = fc
+  .record({
+    key: fc.constantFrom<Key>(...KEYS),
+    operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist' as const),
+    pick: fc.array(fc.nat(2), { minLength: 1, maxLength: 2 }),
+  })
+  .map(({ key, operator, pick }) => ({
+    key,
+    operator,
+    values: operator === 'In' || operator === 'NotIn' ? [...new Set(pick.map((i) => labelPool[key][i % labelPool[key].length]!))] : [],
+  }));
+
+export const selectorArb: fc.Arbitrary<LabelSelector> = fc
+  .record({
+    matchLabels: fc.oneof(fc.constant({}), labelsArb, nsLabelsArb),
+    matchExpressions: fc.array(requirementArb, { maxLength: 2 }),
+  });
+
+const CIDRS: { cidr: string; except: string[] }[] = [
+  { cidr: '10.0.0.0/8', except: [] },
+  { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] },
+  { cidr: '10.1.0.0/16', except: [] },
+  { cidr: '0.0.0.0/0', except: [] },
+  { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] },
+  { cidr: '192.168.0.0/16', except: ['192.168.1.0/24'] },
+  { cidr: '2001:db8::/32', except: [] },
+  { cidr: '::/0', except: ['2001:db8::/32'] },
+];
+
+const peerArb: fc.Arbitrary<PolicyPeer> = fc.oneof(
+  fc.record({ podSelector: fc.option(selectorArb), namespaceSelector: fc.option(selectorArb) }).map((r) => ({
+    type: 'pods' as const,
+    ...(r.podSelector ? { podSelector: r.podSelector } : {}),
+    ...(r.namespaceSelector ? { namespaceSelector: r.namespaceSelector } : {}),
+  })),
+  fc.constantFrom(...CIDRS).map((b) => ({ type: 'ipBlock' as const, cidr: b.cidr, except: b.except })),
+);
+
+const PORTS: PolicyPort[] = [
+  { protocol: 'TCP', port: 80 },
+  { protocol: 'TCP', port: 80, endPort: 81 },
+  { protocol: 'TCP', port: 3000 },
+  { protocol: 'UDP', port: 53 },
+  { protocol: 'TCP', port: 'http' },
+  { protocol: 'UDP', port: 'dns' },
+  { protocol: 'TCP', port: 'web' },
+  { protocol: 'UDP', port: 'web' },
+  { protocol: 'SCTP', port: 80 },
+  { protocol: 'TCP' },
+];
+
+const ruleArb = fc.record({
+  peers: fc.oneof(fc.constant('all' as const), fc.array(peerArb, { minLength: 1, maxLength: 3 })),
+  ports: fc.oneof(fc.constant('all' as const), fc.array(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 })),
+});
+
+const policySpecArb = fc.record({
+  ns: fc.constantFrom(...NAMESPACES),
+  podSelector: selectorArb,
+  ingress: fc.array(ruleArb, { maxLength: 3 }),
+  egress: fc.array(ruleArb, { maxLength: 3 }),
+  types: fc.constantFrom<('Ingress' | 'Egress')[]>(['Ingress'], ['Egress'], ['Ingress', 'Egress']),
+});
+
+const workloadSpecArb = fc.record({
+  ns: fc.constantFrom(...NAMESPACES),
+  labels: labelsArb,
+  ports: fc.subarray(NAMED),
+  hostNetwork: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+  kind: fc.constantFrom('Pod', 'Deployment'),
+});
+
+export const clusterArb = fc
+  .record({
+    nsLabels: fc.tuple(nsLabelsArb, nsLabelsArb, nsLabelsArb),
+    workloads: fc.array(workloadSpecArb, { minLength: 1, maxLength: 6 }),
+    policies: fc.array(policySpecArb, { maxLength: 4 }),
+  })
+  .map(({ nsLabels, workloads, policies }) => {
+    const ws: Workload[] = workloads.map((w, i) =>
+      workload(`${w.ns}/w${i}`, w.labels, { kind: w.kind, ports: w.ports, hostNetwork: w.hostNetwork }),
+    );
+    const ps: NetworkPolicy[] = policies.map((p, i) =>
+      policy(`${p.ns}/p${i}`, { podSelector: p.podSelector, ingress: p.ingress, egress: p.egress, types: p.types }),
+    );
+    return cluster({
+      namespaces: { x: nsLabels[0], y: nsLabels[1], z: nsLabels[2] },
+      workloads: ws,
+      policies: ps,
+    });
+  });
