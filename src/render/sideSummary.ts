@@ -1,0 +1,17 @@
+// What was read on one side of an analysis, in the shape of the diff contract (`SideSummary`), so that the
+// matrix renderers state "what was analysed" exactly as the diff renderers do.
+import type { SideSummary } from '../diff/types.js';
+import type { Cluster } from '../manifests/model.js';
+import { summarizeSkipped } from '../manifests/summarize.js';
+
+export function summarizeCluster(cluster: Cluster, ref?: string): SideSummary {
+  return {
+    ...(ref !== undefined ? { ref } : {}),
+    files: cluster.fileCount,
+    documents: cluster.documentCount,
+    namespaces: cluster.namespaces.size,
+    workloads: cluster.workloads.length,
+    policies: cluster.policies.length,
+    skipped: summarizeSkipped(cluster.skipped),
+  };
+}
