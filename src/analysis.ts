@@ -1,8 +1,18 @@
 // The whole pull-request job as one pure step: two sets of manifest files in, the comment markdown and the
 // check-run output out. The GitHub layer fetches files and writes results; it holds no policy logic.
-// (The body is filled in by the diff/render work; the types are the contract the app is written against.)
-import type { ManifestFile } from './manifests/model.js';
 import type { NetpolConfig } from './config/schema.js';
+import { evaluateFailOn, type FailOnResult } from './diff/failOn.js';
+import { diffMatrices } from './diff/diffMatrices.js';
+import type { DiffLine, ReachabilityDiff } from './diff/types.js';
+import { computeMatrix } from './engine/matrix.js';
+import { buildCluster } from './manifests/buildCluster.js';
+import type { ManifestFile } from './manifests/model.js';
+import { countDiff } from './render/diffCounts.js';
+import { diffJson } from './render/diffJson.js';
+import { DEFAULT_MAX_CHARS, diffMarkdown } from './render/diffMarkdown.js';
+import { NO_CHANGES } from './render/diffHeadline.js';
+import { codeSpan, escapeMarkdown } from './render/escapeMarkdown.js';
+import { truncateText } from './render/truncateText.js';
 
 export interface AnalyzeParams {
   readonly base: { readonly files: readonly ManifestFile[]; readonly sha: string };
@@ -44,7 +54,118 @@ export interface AnalysisResult {
   readonly json: unknown;
 }
 
+/** GitHub's bound on a check run's summary and text. */
+const MAX_OUTPUT_CHARS = 65_535;
+/** Annotations beyond this many add API calls (50 per call) without telling a reviewer more. */
+const MAX_ANNOTATIONS = 100;
+
+/**
+ * Analyse a pull request: load both sides, diff their reachability, render the comment and the check run.
+ * Pure and total: bad manifests become diagnostics in the output, and an unexpected internal error becomes
+ * a neutral check run that says so, never an exception.
+ */
 export function analyzePullRequest(params: AnalyzeParams): AnalysisResult {
-  void params;
-  throw new Error('analyzePullRequest: not implemented yet');
+  try {
+    return analyze(params);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const summary = `netpol could not analyse this pull request: ${escapeMarkdown(message)}`;
+    return {
+      hasChanges: false,
+      comment: summary,
+      check: { conclusion: 'neutral', title: 'Analysis failed', summary: truncateText(summary, MAX_OUTPUT_CHARS), annotations: [] },
+      json: { error: message },
+    };
+  }
+}
+
+function analyze(params: AnalyzeParams): AnalysisResult {
+  const opts = { defaultNamespace: params.config.defaultNamespace };
+  const baseCluster = buildCluster([...params.base.files], opts);
+  const headCluster = buildCluster([...params.head.files], opts);
+  const diff = diffMatrices(computeMatrix(baseCluster), computeMatrix(headCluster), {
+    baseRef: params.base.sha,
+    headRef: params.head.sha,
+  });
+  const gate = evaluateFailOn(diff, params.config.failOn, headCluster);
+  const { markdown, overflow } = diffMarkdown(diff, { maxChars: params.maxChars ?? DEFAULT_MAX_CHARS });
+  const headFiles = new Set(params.head.files.map((f) => f.path));
+  const summary = truncateText(`${gateSection(gate)}${markdown}`, MAX_OUTPUT_CHARS);
+  return {
+    hasChanges: diff.opened.length + diff.closed.length + diff.lines.length > 0,
+    comment: markdown,
+    check: {
+      conclusion: gate.failed ? 'failure' : 'success',
+      title: checkTitle(diff),
+      summary,
+      ...(overflow !== '' ? { text: truncateText(overflow, MAX_OUTPUT_CHARS) } : {}),
+      annotations: annotations(diff, gate, headFiles, new Set(params.changedFiles ?? [])),
+    },
+    json: diffJson(diff),
+  };
+}
+
+/** "2 opened (1 from the internet), 1 closed", or "No reachability changes". */
+function checkTitle(diff: ReachabilityDiff): string {
+  const c = countDiff(diff);
+  if (diff.lines.length + c.openedPairs + c.closedPairs === 0) return NO_CHANGES;
+  const origin =
+    c.fromInternet > 0
+      ? ` (${c.fromInternet} from the internet)`
+      : c.fromOutside > 0
+        ? ` (${c.fromOutside} from outside the cluster)`
+        : '';
+  const parts = [`${c.opened + c.added} opened${origin}`, `${c.closed} closed`];
+  if (c.removed > 0) parts.push(`${c.removed} removed ${c.removed === 1 ? 'workload' : 'workloads'}`);
+  if (c.isolation > 0) parts.push(`${c.isolation} isolation ${c.isolation === 1 ? 'change' : 'changes'}`);
+  return parts.join(', ');
+}
+
+/** Why the check failed, first, so the reason is the first thing read in the check run. */
+function gateSection(gate: FailOnResult): string {
+  if (!gate.failed) return '';
+  const reasons = gate.reasons.map((r) => `- ${escapeMarkdown(r)}`).join('\n');
+  return `**Failed ${codeSpan('failOn')} rules:**\n\n${reasons}\n\n---\n\n`;
+}
+
+/**
+ * One annotation per (critical/high line, attributed object): on the rule or object that caused it, as a
+ * failure when the line breaks a failOn rule. Causes that were removed from the head have no line to point
+ * at; they are annotated on the first line of their file when the file still exists, and otherwise only
+ * appear in the comment. Lines in files the pull request changed come first.
+ */
+function annotations(
+  diff: ReachabilityDiff,
+  gate: FailOnResult,
+  headFiles: ReadonlySet<string>,
+  changed: ReadonlySet<string>,
+): CheckAnnotation[] {
+  const failing = new Set<DiffLine>(gate.failingLines);
+  const out: CheckAnnotation[] = [];
+  const seen = new Set<string>();
+  for (const line of diff.lines) {
+    if (line.risk !== 'critical' && line.risk !== 'high') continue;
+    for (const a of line.attribution) {
+      const removed = a.change === 'removed';
+      if (removed && !headFiles.has(a.file)) continue;
+      const at = removed ? 1 : Math.max(1, a.line);
+      const key = `${a.file}\u0000${at}\u0000${line.text}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        path: a.file,
+        start_line: at,
+        end_line: at,
+        annotation_level: failing.has(line) ? 'failure' : 'warning',
+        message: removed ? `${line.text} (caused by removing ${a.kind} ${a.id})` : line.text,
+        title: oneLineBound(`${line.risk}: ${a.kind} ${a.id} (${a.change})`, 255),
+      });
+    }
+  }
+  const ranked = [...out.filter((a) => changed.has(a.path)), ...out.filter((a) => !changed.has(a.path))];
+  return ranked.slice(0, MAX_ANNOTATIONS);
+}
+
+function oneLineBound(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
