@@ -1,0 +1,64 @@
+import { diffMatrices } from '../diff/diffMatrices.js';
+import { computeMatrix } from '../engine/matrix.js';
+import { readGitTree, resolveGitRange } from '../manifests/readGitTree.js';
+import type { Cluster } from '../manifests/model.js';
+import { diffDot } from '../render/diffDot.js';
+import { diffJson } from '../render/diffJson.js';
+import { diffMarkdown } from '../render/diffMarkdown.js';
+import { diffText } from '../render/diffText.js';
+import { flag, has, UsageError, type ParsedArgs } from './args.js';
+import type { CliIo, Console } from './console.js';
+import { clusterOf, loadCluster } from './loadCluster.js';
+
+export const DIFF_FLAGS = ['format', 'base', 'head', 'git', 'max-chars', 'default-namespace'];
+
+/** `netpol diff`: what a change opens and closes. */
+export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Promise<number> {
+  const format = flag(args, 'format', ['text', 'markdown', 'md', 'json', 'dot']) ?? 'text';
+  const defaultNamespace = flag(args, 'default-namespace');
+  const maxCharsFlag = flag(args, 'max-chars');
+  const maxChars = maxCharsFlag === undefined ? undefined : Number(maxCharsFlag);
+  if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 200)) {
+    throw new UsageError('--max-chars must be a whole number of at least 200');
+  }
+  let base: Cluster;
+  let head: Cluster;
+  let baseRef: string | undefined;
+  let headRef: string | undefined;
+  const git = flag(args, 'git');
+  if (git !== undefined) {
+    if (has(args, 'base') || has(args, 'head')) throw new UsageError('use either --git or --base/--head');
+    const range = await resolveGitRange(git, io.cwd);
+    const pathspec = [...args.positionals, ...args.afterDashDash];
+    const [bf, hf] = await Promise.all([readGitTree(range.base, io.cwd, pathspec), readGitTree(range.head, io.cwd, pathspec)]);
+    base = clusterOf(bf, defaultNamespace);
+    head = clusterOf(hf, defaultNamespace);
+    baseRef = `${range.baseRef} (merge base ${range.base.slice(0, 12)})`;
+    headRef = `${range.headRef} (${range.head.slice(0, 12)})`;
+  } else {
+    const bp = args.flags.get('base');
+    const hp = args.flags.get('head');
+    if (!bp || !hp) throw new UsageError('diff needs --base <paths...> and --head <paths...>, or --git <base>..<head>');
+    if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+    [base, head] = await Promise.all([
+      loadCluster(bp, { defaultNamespace, readStdin: io.readStdin }),
+      loadCluster(hp, { defaultNamespace, readStdin: io.readStdin }),
+    ]);
+    baseRef = bp.join(' ');
+    headRef = hp.join(' ');
+  }
+  con.progress(`read ${base.fileCount} + ${head.fileCount} files`);
+  con.diagnostics(head.diagnostics);
+  const diff = diffMatrices(computeMatrix(base), computeMatrix(head), { baseRef, headRef });
+  con.progress(`diff: ${diff.opened.length} pairs opened, ${diff.closed.length} closed`);
+  const out =
+    format === 'json'
+      ? JSON.stringify(diffJson(diff), null, 2) + '\n'
+      : format === 'markdown' || format === 'md'
+        ? diffMarkdown(diff, maxChars !== undefined ? { maxChars } : {}).markdown
+        : format === 'dot'
+          ? diffDot(diff)
+          : diffText(diff, { color: con.color });
+  io.stdout.write(out.endsWith('\n') ? out : out + '\n');
+  return has(args, 'exit-code') && (diff.opened.length > 0 || diff.closed.length > 0) ? 1 : 0;
+}

@@ -1,0 +1,36 @@
+import { computeMatrix } from '../engine/matrix.js';
+import { matrixCsv } from '../render/matrixCsv.js';
+import { matrixDot } from '../render/matrixDot.js';
+import { matrixJson } from '../render/matrixJson.js';
+import { matrixMarkdown } from '../render/matrixMarkdown.js';
+import { matrixText } from '../render/matrixText.js';
+import { flag, UsageError, type ParsedArgs } from './args.js';
+import type { CliIo, Console } from './console.js';
+import { loadCluster } from './loadCluster.js';
+
+export const MATRIX_FLAGS = ['format', 'namespace', 'default-namespace'];
+
+/** `netpol matrix <paths...>`: the reachability matrix of the manifests. */
+export async function matrixCommand(args: ParsedArgs, io: CliIo, con: Console): Promise<number> {
+  if (args.positionals.length === 0) throw new UsageError('matrix needs at least one path');
+  const format = flag(args, 'format', ['text', 'json', 'csv', 'md', 'markdown', 'dot']) ?? 'text';
+  const namespace = flag(args, 'namespace');
+  const cluster = await loadCluster(args.positionals, { defaultNamespace: flag(args, 'default-namespace'), readStdin: io.readStdin });
+  con.progress(`read ${cluster.fileCount} files, ${cluster.documentCount} documents`);
+  con.diagnostics(cluster.diagnostics);
+  const matrix = computeMatrix(cluster);
+  con.progress(`matrix built: ${matrix.workloads.length} workloads, ${matrix.ipRanges.length} IP ranges`);
+  const opts = namespace !== undefined ? { namespace } : {};
+  const out =
+    format === 'json'
+      ? JSON.stringify(matrixJson(matrix, opts), null, 2) + '\n'
+      : format === 'csv'
+        ? matrixCsv(matrix, opts)
+        : format === 'md' || format === 'markdown'
+          ? matrixMarkdown(matrix, opts)
+          : format === 'dot'
+            ? matrixDot(matrix, opts)
+            : matrixText(matrix, opts);
+  io.stdout.write(out.endsWith('\n') ? out : out + '\n');
+  return 0;
+}

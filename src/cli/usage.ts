@@ -1,0 +1,28 @@
+export const USAGE = `netpol: Kubernetes NetworkPolicy reachability, and what a change opens and closes
+
+Usage:
+  netpol matrix <paths...> [--format text|json|csv|md|dot] [--namespace NS]
+  netpol diff --base <paths...> --head <paths...> [--format text|markdown|json|dot]
+  netpol diff --git <base-ref>..<head-ref> [--format ...] [-- <pathspec...>]
+  netpol explain <paths...> --from SRC --to DST[:PORT[/PROTO]] [--format text|markdown|json]
+  netpol explain <paths...> [--policy ns/name] [--format text|markdown|json]
+
+Paths are files or directories (read recursively) of .yaml, .yml and .json manifests; "-" reads stdin.
+
+Options:
+  --default-namespace NS  namespace of objects without metadata.namespace (default: default)
+  --namespace, -n NS      matrix: only connections from or to workloads in NS
+  --format, -f FORMAT     output format (default: text)
+  --max-chars N           diff markdown: bound the output, dropping the least important lines first
+  --exit-code             diff: exit 1 when anything opened or closed
+  --quiet, -q             no progress and no diagnostics on stderr
+  --verbose, -v           progress on stderr even when it is not a terminal
+  --no-color              no colours (also: NO_COLOR set, or output not a terminal)
+  --help, -h              this text
+  --version               the version
+
+SRC/DST: ns/name, name (when unique), ns/name[Kind], Kind/name, an IP address or CIDR, or "internet".
+
+Exit codes: 0 success; 1 diff --exit-code found changes; 2 usage error, unreadable input or an
+explain target that could not be resolved.
+`;

@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/runCli.js';
+import { deploymentYaml, docs, namespaceYaml, policyYaml } from '../helpers/yamlWorld.js';
+
+describe('netpol matrix', () => {
+  it('JSON is the public contract: workloads, connections with all or ports, diagnostics', async () => {
+    const r = await runCli(['matrix', 'fixtures/backend-policy', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.workloads.map((w: { id: string }) => w.id)).toEqual([
+      'default/backend[Deployment]',
+      'default/db[Deployment]',
+      'default/frontend[Deployment]',
+      'mywebapp/webapp[Deployment]',
+    ]);
+    expect(json.workloads[0]).toMatchObject({ id: 'default/backend[Deployment]', namespace: 'default', name: 'backend', kind: 'Deployment' });
+    const into = json.connections.filter((c: { dst: string }) => c.dst === 'default/backend[Deployment]');
+    expect(into).toEqual([
+      { src: '182.213.0.0/24,182.213.2.0/23,182.213.4.0/22,182.213.8.0/21,182.213.16.0/20,182.213.32.0/19,182.213.64.0/18,182.213.128.0/17', dst: 'default/backend[Deployment]', ports: { TCP: [[3000, 3000]], UDP: [], SCTP: [] } },
+      { src: 'default/frontend[Deployment]', dst: 'default/backend[Deployment]', ports: { TCP: [[3000, 3000]], UDP: [], SCTP: [] } },
+      { src: 'mywebapp/webapp[Deployment]', dst: 'default/backend[Deployment]', ports: { TCP: [[3000, 3000]], UDP: [], SCTP: [] } },
+    ]);
+    const outOf = json.connections.filter((c: { src: string }) => c.src === 'default/backend[Deployment]');
+    expect(outOf).toEqual([{ src: 'default/backend[Deployment]', dst: '30.204.218.0/24', ports: { TCP: [[80, 80]], UDP: [], SCTP: [] } }]);
+    expect(json.connections.find((c: { src: string; dst: string }) => c.src === 'default/frontend[Deployment]' && c.dst === 'default/db[Deployment]')).toEqual({
+      src: 'default/frontend[Deployment]',
+      dst: 'default/db[Deployment]',
+      all: true,
+    });
+    expect(json.diagnostics).toEqual([]);
+  });
+
+  it('reads stdin with "-", and reports diagnostics with file and line while still analysing the rest', async () => {
+    const text = docs(deploymentYaml('a', 'x', { app: 'x' }), 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: bad, namespace: a}\nspec:\n  podSelector: {}\n  ingress:\n    - from:\n        - ipBlock: {cidr: 10.0.0.0/33}\n');
+    const r = await runCli(['matrix', '-', '--format', 'json'], { stdin: text });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.workloads.map((w: { id: string }) => w.id)).toEqual(['a/x[Deployment]']);
+    expect(json.diagnostics).toHaveLength(1);
+    expect(json.diagnostics[0]).toMatchObject({ file: '<stdin>', line: 25, severity: 'error' });
+    expect(r.stderr).toContain('<stdin>:25: error:');
+  });
+
+  it('usage errors exit 2 with the usage text', async () => {
+    expect((await runCli(['matrix'])).code).toBe(2);
+    const r = await runCli(['matrix', 'x', '--format', 'yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--format must be one of text, json, csv, md, markdown, dot (got "yaml")');
+    expect((await runCli(['frobnicate'])).stderr).toContain('unknown command "frobnicate"');
+    expect((await runCli(['matrix', 'x', '--bogus'])).stderr).toContain('unknown option --bogus');
+    expect((await runCli(['matrix', 'x', '--from', 'a'])).stderr).toContain('--from is not an option of "matrix"');
+  });
+
+  it('--help prints usage and exits 0; --version prints the version', async () => {
+    const h = await runCli(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('netpol diff --git <base-ref>..<head-ref>');
+    expect((await runCli(['--version'])).stdout).toMatch(/^netpol \d+\.\d+\.\d+\n$/);
+  });
+});
+
+const world = docs(
+  namespaceYaml('shop'),
+  deploymentYaml('shop', 'frontend', { app: 'frontend' }),
+  deploymentYaml('shop', 'backend', { app: 'backend' }, [{ name: 'http', port: 3000 }]),
+);
+const tight = policyYaml('shop', 'backend', 'podSelector: {matchLabels: {app: backend}}\ningress:\n  - from:\n      - podSelector: {matchLabels: {app: frontend}}\n    ports: [{port: 3000}]');
+const open = tight.replace('- podSelector: {matchLabels: {app: frontend}}', '- namespaceSelector: {}');
+
+describe('netpol diff', () => {
+  it('--base/--head: text lines, JSON contract, and --exit-code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-'));
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    writeFileSync(join(dir, 'a/world.yaml'), world);
+    writeFileSync(join(dir, 'a/policy.yaml'), tight);
+    writeFileSync(join(dir, 'b/world.yaml'), world);
+    writeFileSync(join(dir, 'b/policy.yaml'), open);
+    const r = await runCli(['diff', '--base', join(dir, 'a'), '--head', join(dir, 'b'), '--format', 'json', '--exit-code']);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.opened).toEqual([
+      { src: 'shop/backend[Deployment]', dst: 'shop/backend[Deployment]', ports: { TCP: [[3000, 3000]], UDP: [], SCTP: [] } },
+    ]);
+    expect(json.closed).toEqual([]);
+    expect(json.summary[0]).toMatchObject({ risk: 'low', direction: 'opened' });
+    const same = await runCli(['diff', '--base', join(dir, 'a'), '--head', join(dir, 'a'), '--exit-code']);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('No reachability changes');
+  });
+
+  it('--git A..B reads both trees from git objects at the merge base, without touching the working tree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-git-'));
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q', '-b', 'main');
+    mkdirSync(join(dir, 'k8s'));
+    writeFileSync(join(dir, 'k8s/world.yaml'), world);
+    writeFileSync(join(dir, 'k8s/policy.yaml'), tight);
+    writeFileSync(join(dir, 'README.yaml'), 'not: kubernetes\n');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    git('checkout', '-qb', 'feature');
+    writeFileSync(join(dir, 'k8s/policy.yaml'), open);
+    git('commit', '-qam', 'open backend');
+    git('checkout', '-q', 'main');
+    // main moves on after the branch point: the merge base, not main's tip, is the base.
+    writeFileSync(join(dir, 'k8s/extra.yaml'), deploymentYaml('shop', 'extra', { app: 'extra' }));
+    git('add', '.');
+    git('commit', '-qm', 'main moves');
+    writeFileSync(join(dir, 'k8s/policy.yaml'), 'garbage: [unclosed\n'); // working tree must not matter
+    const r = await runCli(['diff', '--git', 'main..feature', '--format', 'json', '--', 'k8s'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.head.workloads).toBe(2);
+    expect(json.opened.map((p: { src: string; dst: string }) => `${p.src}>${p.dst}`)).toEqual(['shop/backend[Deployment]>shop/backend[Deployment]']);
+    expect(json.base.ref).toMatch(/^main \(merge base [0-9a-f]{12}\)$/);
+  });
+
+  it('needs --base and --head, or --git', async () => {
+    const r = await runCli(['diff', '--base', 'a']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('diff needs --base <paths...> and --head <paths...>');
+  });
+});
+
+describe('netpol explain', () => {
+  it('explains a connection of the bundled example and exits 0', async () => {
+    const r = await runCli(['explain', 'fixtures/backend-policy', '--from', 'default/frontend', '--to', 'default/backend:3000']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('allowed');
+    expect(r.stdout).toContain('default/backend-policy');
+  });
+
+  it('an unknown endpoint exits 2 and says what was not found', async () => {
+    const r = await runCli(['explain', 'fixtures/backend-policy', '--from', 'nope', '--to', 'default/backend']);
+    expect(r.code).toBe(2);
+    expect(r.stdout.toLowerCase()).toContain('nope');
+  });
+});
