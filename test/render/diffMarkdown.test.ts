@@ -138,6 +138,8 @@ describe('diffMarkdown escaping of manifest strings', () => {
   // Code spans are the only places backticks may appear; strip them, then nothing active may remain.
   const outsideCode = md
     .replace(/```mermaid[\s\S]*?```/g, '')
+    // An escaped backtick is literal text, not a code-span fence.
+    .replace(/\\`/g, '')
     .replace(/(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g, '');
 
   it('leaves no raw HTML tag or hidden comment outside code', () => {
