@@ -49,8 +49,10 @@ function directionFacts(
   }
   if (rules.length === 0) return [{ text: `${title}: isolated; allows nothing.`, direction, ...where }];
   const ruleText = (r: (typeof rules)[number]) => {
-    const destinations = ruleDestinations(matrix, cp, r);
+    // Destinations are looked up only for rules with named ports: a scan of every workload per rule.
+    let destinations: ReturnType<typeof ruleDestinations> | undefined;
     const named: NamedPortWords = (name, protocol) => {
+      destinations ??= ruleDestinations(matrix, cp, r);
       const byPort = new Map<number, string[]>();
       for (const w of destinations) {
         const port = resolveNamedPort(w, name, protocol);
