@@ -37,10 +37,13 @@ export interface ExplainParams {
 }
 
 /**
- * Returns markdown. Names from manifests are the domain's to escape; throw an Error whose message is shown to
- * the user (escaped by the GitHub layer) for a query that cannot be answered (unknown workload, ...).
+ * Markdown, or `{ markdown, ok: false }` for a query that could not be answered but has a rendered reason
+ * (unknown workload with candidates, ...): the reply is posted and the command gets the `confused` reaction.
+ * Names from manifests are the domain's to escape. A thrown Error's message is shown escaped in a code block.
  */
-export type ExplainFn = (params: ExplainParams) => string | Promise<string>;
+export type ExplainAnswer = string | { readonly markdown: string; readonly ok: boolean };
+
+export type ExplainFn = (params: ExplainParams) => ExplainAnswer | Promise<ExplainAnswer>;
 
 export interface MatrixParams {
   readonly head: RepoSnapshot;

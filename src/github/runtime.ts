@@ -369,13 +369,14 @@ export class NetpolRuntime {
             accept: this.matcher(parsed.config),
             maxFileBytes: parsed.config.limits.maxFileBytes,
           })) as [Snapshot, Snapshot];
-          text = await this.domain.explain({
+          const answer = await this.domain.explain({
             base: { sha: base, files: b.files },
             head: { sha: current.head_sha, files: h.files },
             config: parsed.config,
             query: { kind: 'changes' },
             maxChars: MAX_OUTPUT_CHARS - 200,
           });
+          text = typeof answer === 'string' ? answer : answer.markdown;
         } catch (error) {
           text = `Could not explain the changes:\n\n${codeBlock(errorMessage(error), 'text')}`;
         }
@@ -428,7 +429,9 @@ export class NetpolRuntime {
                   maxChars,
                   ...(query.namespace ? { namespace: query.namespace } : {}),
                 });
-          reply = `${query.heading} at ${info.headSha}\n\n${cut(answer, maxChars)}`;
+          const markdown = typeof answer === 'string' ? answer : answer.markdown;
+          if (typeof answer !== 'string') ok = answer.ok;
+          reply = `${query.heading} at ${info.headSha}\n\n${cut(markdown, maxChars)}`;
         } catch (error) {
           ok = false;
           reply = `${query.heading}: could not answer.\n\n${codeBlock(errorMessage(error), 'text')}`;

@@ -1,0 +1,150 @@
+// End to end through the real domain: the app exactly as src/index.ts wires it (analyzePullRequest,
+// src/explain, src/render), with real manifests, against nock.
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { COMMENT_MARKER } from '../../src/github/comments.js';
+import type { NetpolApp } from '../../src/github/app.js';
+import netpolApp from '../../src/index.js';
+import { FakeRepo } from './helpers/fakeRepo.js';
+import { GitHubMock, HEAD, MERGE_BASE, OWNER, R, REPO } from './helpers/githubMock.js';
+
+function fixture(name: string): any {
+  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
+}
+
+const NS = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+`;
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports: [{ containerPort: 8080 }]
+`;
+const DENY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny-all
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+`;
+const ALLOW_WORLD = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-from-world
+  namespace: shop
+spec:
+  podSelector: { matchLabels: { app: web } }
+  ingress:
+    - from: [{ ipBlock: { cidr: 0.0.0.0/0 } }]
+      ports: [{ port: 8080 }]
+`;
+
+function repo(): FakeRepo {
+  const r = new FakeRepo(OWNER, REPO);
+  r.commit(MERGE_BASE, { 'k8s/ns.yaml': NS, 'k8s/web.yaml': WEB, 'k8s/deny.yaml': DENY, 'README.md': 'x\n' });
+  r.commit(HEAD, { 'k8s/ns.yaml': NS, 'k8s/web.yaml': WEB, 'k8s/deny.yaml': DENY, 'k8s/allow-world.yaml': ALLOW_WORLD, 'README.md': 'x\n' });
+  return r;
+}
+
+async function realApp(): Promise<{ probot: Probot; app: NetpolApp }> {
+  const probot = new Probot({
+    githubToken: 'test',
+    logLevel: 'fatal',
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
+  });
+  // each load creates a fresh runtime (cache, queue); whenIdle() follows the latest one
+  await probot.load(netpolApp, { cwd: process.cwd(), addHandler: () => undefined });
+  return { probot, app: netpolApp };
+}
+
+let gh: GitHubMock;
+beforeAll(() => nock.disableNetConnect());
+beforeEach(() => {
+  gh = new GitHubMock();
+});
+afterEach(() => GitHubMock.disposeAll());
+
+describe('real analysis (src/index.ts wiring)', () => {
+  it('a PR opening a workload to the internet: comment posted, check fails on the default failOn', async () => {
+    const { probot, app } = await realApp();
+    const r = repo();
+    gh.createCheck().noConfig().prFiles(['k8s/allow-world.yaml']).compare().tarball(r, MERGE_BASE).tarball(r, HEAD).pull().comments([]).createComment().updateCheck();
+    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await app.whenIdle();
+    gh.done();
+    const body: string = gh.body('POST', '/issues/2/comments').body;
+    expect(body.startsWith(`${COMMENT_MARKER}\n<!-- netpol-bot:commits ${MERGE_BASE}..${HEAD} -->\n`)).toBe(true);
+    expect(body).toMatch(/shop\/web/);
+    expect(body.length).toBeLessThan(60_000);
+    const check = gh.body('PATCH', '/check-runs/');
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(check.output.title).toMatch(/opened/);
+    expect(check.output.annotations.some((a: { path: string }) => a.path === 'k8s/allow-world.yaml')).toBe(true);
+  });
+
+  it('/netpol explain and /netpol matrix answer from src/explain and src/render', async () => {
+    const { probot, app } = await realApp();
+    const r = repo();
+    const payload = fixture('issue_comment.created.pr');
+    payload.comment.body = '/netpol explain 0.0.0.0/0 shop/web:8080';
+    gh.reaction(payload.comment.id).permission('Codertocat', 'write').pull().noConfig().tarball(r, HEAD).createComment().reaction(payload.comment.id);
+    await probot.receive({ id: '1', name: 'issue_comment', payload });
+    await app.whenIdle();
+    gh.done();
+    const reply: string = gh.body('POST', '/issues/2/comments').body;
+    expect(reply.startsWith(`**Explain** \`0.0.0.0/0\` → \`shop/web:8080\` at ${HEAD}\n\n`)).toBe(true);
+    expect(reply).toContain('**allowed**');
+    expect(reply).toContain('`k8s/allow-world.yaml:9`');
+    expect(gh.calls.filter((c) => c.path.endsWith('/reactions')).map((c: any) => c.body.content)).toEqual(['eyes', 'rocket']);
+
+    const gh2 = new GitHubMock();
+    const p2 = fixture('issue_comment.created.pr');
+    p2.comment.body = '/netpol explain shop/nope shop/web';
+    gh2.reaction(p2.comment.id).permission('Codertocat', 'write').pull().noConfig().tree(r, HEAD).createComment().reaction(p2.comment.id);
+    await probot.receive({ id: '2', name: 'issue_comment', payload: p2 });
+    await app.whenIdle();
+    gh2.done();
+    expect(gh2.calls.filter((c) => c.path.endsWith('/reactions')).map((c: any) => c.body.content)).toEqual(['eyes', 'confused']);
+
+    const gh3 = new GitHubMock();
+    const p3 = fixture('issue_comment.created.pr');
+    p3.comment.body = '/netpol matrix shop';
+    gh3.reaction(p3.comment.id).permission('Codertocat', 'write').pull().noConfig().tree(r, HEAD).createComment().reaction(p3.comment.id);
+    await probot.receive({ id: '3', name: 'issue_comment', payload: p3 });
+    await app.whenIdle();
+    gh3.done();
+    expect(gh3.body('POST', '/issues/2/comments').body).toMatch(/shop\/web/);
+  });
+
+  it('the Explain button explains the added policy', async () => {
+    const { probot, app } = await realApp();
+    const r = repo();
+    const payload = fixture('check_run.requested_action');
+    payload.requested_action.identifier = 'explain';
+    payload.check_run.id = 4001;
+    gh.on('GET', `${R}/check-runs/4001`, [200, { id: 4001, head_sha: HEAD, output: { title: 't', summary: 's' } }]);
+    gh.pull().noConfig().compare().tarball(r, MERGE_BASE).tarball(r, HEAD).updateCheck();
+    await probot.receive({ id: '1', name: 'check_run', payload });
+    await app.whenIdle();
+    gh.done();
+    const text: string = gh.body('PATCH', '/check-runs/').output.text;
+    expect(text).toContain('### Added: `shop/web-from-world`');
+  });
+});
