@@ -1,4 +1,5 @@
 import type { ReachabilityMatrix } from '../engine/matrix.js';
+import type { Protocol } from '../manifests/model.js';
 import { describePolicy } from './describePolicy.js';
 import { explainConnection } from './explainConnection.js';
 import { parseTarget } from './parseTarget.js';
@@ -11,7 +12,13 @@ import type { ExplainResult } from './types.js';
  * neither: every policy. Strings are what the user typed.
  */
 export type ExplainRequest =
-  | { readonly from: string; readonly to: string }
+  | {
+      readonly from: string;
+      /** `DST[:PORT[/PROTO]]`, or only DST when `port`/`protocol` are given apart (the app's parsed command). */
+      readonly to: string;
+      readonly port?: number | string;
+      readonly protocol?: Protocol;
+    }
   | { readonly policy?: string };
 
 /**
@@ -19,7 +26,7 @@ export type ExplainRequest =
  * typed, and answers with an explanation or an error that lists candidates (it never guesses).
  */
 export function explain(matrix: ReachabilityMatrix, request: ExplainRequest): ExplainResult {
-  if ('from' in request) return explainRequestedConnection(matrix, request.from, request.to);
+  if ('from' in request) return explainRequestedConnection(matrix, request);
   const all = policyWarnings(matrix);
   if (request.policy === undefined) {
     const policies = matrix.cluster.policies.map((p) => describePolicy(matrix, p.id));
@@ -41,8 +48,23 @@ export function explain(matrix: ReachabilityMatrix, request: ExplainRequest): Ex
   return { kind: 'policies', policies: [describePolicy(matrix, id)], warnings: all.filter((w) => w.policy === id) };
 }
 
-function explainRequestedConnection(matrix: ReachabilityMatrix, fromText: string, toText: string): ExplainResult {
-  const target = parseTarget(toText);
+function explainRequestedConnection(
+  matrix: ReachabilityMatrix,
+  request: { from: string; to: string; port?: number | string; protocol?: Protocol },
+): ExplainResult {
+  const fromText = request.from;
+  // Given apart, the port is not parsed out of `to`, so a bare IPv6 destination needs no brackets.
+  const apart = request.port !== undefined || request.protocol !== undefined;
+  const target = apart
+    ? {
+        ok: true as const,
+        target: {
+          endpoint: request.to,
+          ...(request.port !== undefined ? { port: request.port } : {}),
+          ...(request.port !== undefined || request.protocol ? { protocol: request.protocol ?? ('TCP' as const) } : {}),
+        },
+      }
+    : parseTarget(request.to);
   if (!target.ok) return { kind: 'error', error: target.error, candidates: [] };
   const from = resolveEndpoint(matrix, fromText);
   if (!from.ok) return { kind: 'error', error: `--from: ${from.error}`, candidates: from.candidates };

@@ -51,3 +51,17 @@ describe('explain(): what the user typed, resolved without guessing', () => {
     });
   });
 });
+
+describe('explain(): port and protocol given apart (the app parses its command itself)', () => {
+  it('a bare IPv6 destination keeps its colons', () => {
+    const m = computeMatrix(shop());
+    const r = explain(m, { from: 'web', to: '2001:db8::1', port: 443, protocol: 'TCP' });
+    expect(r.kind === 'connection' && [r.explanation.to.id, r.explanation.asked.text, r.explanation.verdict]).toEqual([
+      '2001:db8::1',
+      'TCP 443',
+      'denied',
+    ]);
+    const named = explain(m, { from: 'frontend', to: 'backend', port: 'http' });
+    expect(named.kind === 'connection' && named.explanation.asked.text).toBe('TCP 3000 (port named http)');
+  });
+});
