@@ -2,10 +2,12 @@ import { IpSet, parseCidr } from '../engine/ipSet.js';
 
 const V4 = IpSet.allV4;
 const V6 = IpSet.allV6;
+const MAX_BLOCKS = 3;
 
 /**
  * An address set in the fewest words: "any IP address", "0.0.0.0/0", "10.0.0.0/8, 192.168.0.0/16",
- * "0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12", or "12 ranges from 1.0.0.0/8 to ...".
+ * "0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12", "0.0.0.0/0 except [30.0.0.0/8, 182.213.0.0/16 except
+ * 182.213.1.0/24]", or "12 ranges: …" when nothing short is true.
  */
 export function describeIps(set: IpSet): string {
   if (set.isEmpty()) return 'no address';
@@ -18,24 +20,49 @@ export function describeIps(set: IpSet): string {
 
 function describeFamily(set: IpSet): string {
   const cidrs = set.toCidrs();
-  const listed = cidrs.length <= 3 ? cidrs.join(', ') : undefined;
-  const enclosing = smallestEnclosing(set);
-  const holes = IpSet.fromCidr(enclosing).subtract(set).toCidrs();
-  const excepted = holes.length <= 3 ? `${enclosing} except ${holes.join(', ')}` : undefined;
-  const candidates = [listed, excepted].filter((x): x is string => x !== undefined);
-  if (candidates.length === 0) return `${cidrs.length} ranges: ${cidrs.slice(0, 3).join(', ')}, …`;
-  return candidates.reduce((a, b) => (b.length < a.length ? b : a));
+  const candidates: string[] = [];
+  if (cidrs.length <= MAX_BLOCKS) candidates.push(cidrs.join(', '));
+  const b = blocks(set, 0);
+  if (b) candidates.push(b.join(', '));
+  if (candidates.length === 0) return `${cidrs.length} ranges: ${cidrs.slice(0, 3).join(', ')}, …, ${cidrs.at(-1)}`;
+  return candidates.reduce((x, y) => (y.length < x.length ? y : x));
 }
 
-/** The smallest single CIDR that contains the whole set (within one family). */
-function smallestEnclosing(set: IpSet): string {
-  const first = set.toCidrs()[0]!;
-  const family = parseCidr(first).family;
-  const width = family === 'IPv4' ? 32 : 128;
-  const [addr] = first.split('/') as [string];
-  for (let bits = width; bits >= 0; bits--) {
-    const candidate = parseCidr(`${addr}/${bits}`).text;
-    if (IpSet.fromCidr(candidate).contains(set)) return candidate;
+/**
+ * The set as at most three "CIDR except holes" blocks: from its first CIDR, widen to the largest parent
+ * prefix whose missing part is small (under half the parent) and itself describable in a few blocks.
+ */
+function blocks(set: IpSet, depth: number): string[] | undefined {
+  const out: string[] = [];
+  let remaining = set;
+  while (!remaining.isEmpty()) {
+    if (out.length >= MAX_BLOCKS) return undefined;
+    const first = remaining.toCidrs()[0]!;
+    const [addr, bitsText] = first.split('/') as [string, string];
+    let best = first;
+    let bestMissing: string[] = [];
+    for (let bits = Number(bitsText) - 1; bits >= 0; bits--) {
+      const parent = parseCidr(`${addr}/${bits}`).text;
+      const missing = IpSet.fromCidr(parent).subtract(set);
+      if (size(missing) * 2n >= size(IpSet.fromCidr(parent))) continue;
+      const missingCidrs = missing.toCidrs();
+      const desc =
+        missingCidrs.length <= MAX_BLOCKS ? missingCidrs : depth < 1 ? blocks(missing, depth + 1) : undefined;
+      if (desc) {
+        best = parent;
+        bestMissing = desc;
+      }
+    }
+    out.push(
+      bestMissing.length === 0
+        ? best
+        : `${best} except ${bestMissing.length === 1 || depth > 0 || !bestMissing.some((m) => m.includes(' except ')) ? bestMissing.join(', ') : `[${bestMissing.join(', ')}]`}`,
+    );
+    remaining = remaining.subtract(IpSet.fromCidr(best));
   }
-  return family === 'IPv4' ? '0.0.0.0/0' : '::/0';
+  return out;
+}
+
+function size(s: IpSet): bigint {
+  return s.intervals.reduce((n, [a, b]) => n + (b - a + 1n), 0n);
 }

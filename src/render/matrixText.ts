@@ -1,5 +1,6 @@
 // `netpol matrix` for a terminal: one block per source, destinations aligned, then what was analysed.
-import type { ReachabilityMatrix } from '../engine/matrix.js';
+import { describeIps } from '../diff/describeIps.js';
+import type { Endpoint, ReachabilityMatrix } from '../engine/matrix.js';
 import { describeSideCounts, describeSkipped } from './describeSide.js';
 import { selectMatrix, type MatrixRenderOptions } from './matrixSelection.js';
 import { summarizeCluster } from './sideSummary.js';
@@ -16,13 +17,18 @@ export function matrixText(matrix: ReachabilityMatrix, opts: MatrixRenderOptions
     let j = i;
     while (j < connections.length && connections[j]!.src.id === src) j++;
     const group = connections.slice(i, j);
-    const width = Math.max(...group.map((c) => terminalSafe(c.dst.id).length));
-    out.push('', terminalSafe(src));
-    for (const c of group) out.push(`  -> ${terminalSafe(c.dst.id).padEnd(width)}  ${c.ports.toShortString()}`);
+    const width = Math.max(...group.map((c) => label(c.dst).length));
+    out.push('', label(group[0]!.src));
+    for (const c of group) out.push(`  -> ${label(c.dst).padEnd(width)}  ${c.ports.toShortString()}`);
     i = j;
   }
   out.push('', ...analysedFooter(matrix));
   return `${out.join('\n')}\n`;
+}
+
+/** Workloads by id; IP ranges in words ("0.0.0.0/0 except 10.0.0.0/8"), their CIDR-list ids being long. */
+function label(e: Endpoint): string {
+  return e.kind === 'ip' ? `IPs ${describeIps(e.range.set)}` : terminalSafe(e.id);
 }
 
 function analysedFooter(matrix: ReachabilityMatrix): string[] {
