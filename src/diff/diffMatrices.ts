@@ -2,14 +2,14 @@ import { IpSet, NON_PUBLIC } from '../engine/ipSet.js';
 import type { Endpoint, ReachabilityMatrix } from '../engine/matrix.js';
 import { PortSet } from '../engine/portSet.js';
 import type { Cluster, Diagnostic, Workload } from '../manifests/model.js';
-import { summarizeSkipped } from '../manifests/summarize.js';
 import { createAttributor, type PairEnd } from './attribute.js';
 import { describeIps } from './describeIps.js';
 import { describeWorkloads } from './describeWorkloads.js';
 import { displayName } from './displayName.js';
 import { ipAtoms } from './ipAtoms.js';
 import { objectChanges } from './objectChanges.js';
-import type { Attribution, DiffLine, EndpointGroup, PairDelta, ReachabilityDiff, Risk, RiskFlag, SideSummary } from './types.js';
+import { summarizeCluster } from './sideSummary.js';
+import type { Attribution, DiffLine, EndpointGroup, PairDelta, ReachabilityDiff, Risk, RiskFlag } from './types.js';
 
 export interface DiffOptions {
   readonly baseRef?: string;
@@ -156,8 +156,8 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   ].sort(byPair);
 
   return {
-    base: sideSummary(base.cluster, opts.baseRef),
-    head: sideSummary(head.cluster, opts.headRef),
+    base: summarizeCluster(base.cluster, opts.baseRef),
+    head: summarizeCluster(head.cluster, opts.headRef),
     opened,
     closed,
     lines,
@@ -493,18 +493,6 @@ function dedupeAttribution(list: readonly Attribution[]): Attribution[] {
   return [...m.values()]
     .filter((a) => a.rule || !withRule.has(`${a.kind}|${a.id}|${a.change}`))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.line - b.line));
-}
-
-function sideSummary(c: Cluster, ref: string | undefined): SideSummary {
-  return {
-    ...(ref !== undefined ? { ref } : {}),
-    files: c.fileCount,
-    documents: c.documentCount,
-    namespaces: c.namespaces.size,
-    workloads: c.workloads.length,
-    policies: c.policies.length,
-    skipped: summarizeSkipped(c.skipped).map((s) => ({ kind: s.kind, count: s.count, reasons: s.reasons })),
-  };
 }
 
 function mergeDiagnostics(base: readonly Diagnostic[], head: readonly Diagnostic[]): Diagnostic[] {

@@ -5,7 +5,7 @@ import { describeSideCounts, describeSkipped } from './describeSide.js';
 import { dotGraph } from './dotGraph.js';
 import type { GraphNode } from './graph.js';
 import { selectMatrix, type MatrixRenderOptions } from './matrixSelection.js';
-import { summarizeCluster } from './sideSummary.js';
+import { summarizeCluster } from '../diff/sideSummary.js';
 
 export function matrixDot(matrix: ReachabilityMatrix, opts: MatrixRenderOptions = {}): string {
   const sel = selectMatrix(matrix, opts);

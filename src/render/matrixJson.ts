@@ -4,7 +4,7 @@ import type { PortSetJson } from '../engine/portSet.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import type { Diagnostic } from '../manifests/model.js';
 import { selectMatrix, type MatrixRenderOptions } from './matrixSelection.js';
-import { summarizeCluster } from './sideSummary.js';
+import { summarizeCluster } from '../diff/sideSummary.js';
 
 export interface MatrixJsonWorkload {
   readonly id: string;

@@ -4,7 +4,7 @@ import type { ReachabilityMatrix } from '../engine/matrix.js';
 import { describeSideCounts, describeSkipped } from './describeSide.js';
 import { escapeMarkdown, tableCodeSpan } from './escapeMarkdown.js';
 import { selectMatrix, type MatrixRenderOptions } from './matrixSelection.js';
-import { summarizeCluster } from './sideSummary.js';
+import { summarizeCluster } from '../diff/sideSummary.js';
 
 export function matrixMarkdown(matrix: ReachabilityMatrix, opts: MatrixRenderOptions = {}): string {
   const { connections } = selectMatrix(matrix, opts);

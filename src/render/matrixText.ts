@@ -3,7 +3,7 @@ import { describeIps } from '../diff/describeIps.js';
 import type { Endpoint, ReachabilityMatrix } from '../engine/matrix.js';
 import { describeSideCounts, describeSkipped } from './describeSide.js';
 import { selectMatrix, type MatrixRenderOptions } from './matrixSelection.js';
-import { summarizeCluster } from './sideSummary.js';
+import { summarizeCluster } from '../diff/sideSummary.js';
 import { terminalSafe } from './terminalSafe.js';
 
 export function matrixText(matrix: ReachabilityMatrix, opts: MatrixRenderOptions = {}): string {

@@ -1,6 +1,6 @@
 // What was read on one side of an analysis, in the shape of the diff contract (`SideSummary`), so that the
 // matrix renderers state "what was analysed" exactly as the diff renderers do.
-import type { SideSummary } from '../diff/types.js';
+import type { SideSummary } from './types.js';
 import type { Cluster } from '../manifests/model.js';
 import { summarizeSkipped } from '../manifests/summarize.js';
 
