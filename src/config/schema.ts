@@ -90,7 +90,7 @@ export const netpolConfigSchema = z
     paths: z
       .array(z.string().min(1))
       .default([...DEFAULT_PATHS])
-      .describe('Globs of the manifest files to read (picomatch syntax, relative to the repository root).'),
+      .describe('Globs of the manifest files to read (picomatch syntax, relative to the repository root). Hidden folders such as `.github/` are only read when a glob names them.'),
     ignore: z.array(z.string().min(1)).default([]).describe('Globs of files never read, even if they match `paths`.'),
     defaultNamespace: z
       .string()

@@ -154,7 +154,8 @@ export class NetpolRuntime {
   }
 
   matcher(config: NetpolConfig): (path: string) => boolean {
-    const include = picomatch(config.paths, { dot: true });
+    // dot: false, so CI workflows under .github/ are not mistaken for manifests unless a glob names them.
+    const include = picomatch(config.paths, { dot: false });
     const exclude = config.ignore.length > 0 ? picomatch(config.ignore, { dot: true }) : () => false;
     return (path) => include(path) && !exclude(path);
   }

@@ -371,3 +371,18 @@ describe('pull_request', () => {
     expect(gh.calls).toEqual([]);
   });
 });
+
+describe('path selection', () => {
+  it('default paths skip hidden folders (CI workflows) unless a glob names them', async () => {
+    const { NetpolRuntime } = await import('../../src/github/runtime.js');
+    const { defaultConfig, parseConfig } = await import('../../src/config/schema.js');
+    const d = fakeDomain();
+    const rt = new NetpolRuntime(d);
+    const accept = rt.matcher(defaultConfig());
+    expect(['a.yaml', 'k8s/b.yml', 'c/d.json', '.github/workflows/ci.yml', 'README.md'].filter(accept)).toEqual(['a.yaml', 'k8s/b.yml', 'c/d.json']);
+    const explicit = parseConfig({ paths: ['.deploy/**/*.yaml'], ignore: ['**/.tmp/**'] });
+    if (!explicit.ok) throw new Error(explicit.error);
+    const accept2 = rt.matcher(explicit.config);
+    expect(['.deploy/x.yaml', '.deploy/.tmp/y.yaml', 'k8s/b.yaml'].filter(accept2)).toEqual(['.deploy/x.yaml']);
+  });
+});
