@@ -3,6 +3,8 @@ import { IpSet, parseCidr } from '../engine/ipSet.js';
 const V4 = IpSet.allV4;
 const V6 = IpSet.allV6;
 const MAX_BLOCKS = 3;
+/** Plain CIDRs listed after "except" before the holes must be described as blocks themselves. */
+const MAX_HOLES = 6;
 
 /**
  * An address set in the fewest words: "any IP address", "0.0.0.0/0", "10.0.0.0/8, 192.168.0.0/16",
@@ -23,7 +25,7 @@ function describeFamily(set: IpSet): string {
   const candidates: string[] = [];
   if (cidrs.length <= MAX_BLOCKS) candidates.push(cidrs.join(', '));
   const b = blocks(set, 0);
-  if (b) candidates.push(b.join(', '));
+  if (b) candidates.push(b.length === 1 ? b[0]!.text : b.map((x) => x.bracketed).join('; '));
   if (candidates.length === 0) return `${cidrs.length} ranges: ${cidrs.slice(0, 3).join(', ')}, …, ${cidrs.at(-1)}`;
   return candidates.reduce((x, y) => (y.length < x.length ? y : x));
 }
@@ -32,8 +34,15 @@ function describeFamily(set: IpSet): string {
  * The set as at most three "CIDR except holes" blocks: from its first CIDR, widen to the largest parent
  * prefix whose missing part is small (under half the parent) and itself describable in a few blocks.
  */
-function blocks(set: IpSet, depth: number): string[] | undefined {
-  const out: string[] = [];
+interface Block {
+  /** "10.0.0.0/8 except 10.1.0.0/16, 10.2.0.0/16" */
+  readonly text: string;
+  /** The same with a multi-item except list in brackets, for use in a list of blocks. */
+  readonly bracketed: string;
+}
+
+function blocks(set: IpSet, depth: number): Block[] | undefined {
+  const out: Block[] = [];
   let remaining = set;
   while (!remaining.isEmpty()) {
     if (out.length >= MAX_BLOCKS) return undefined;
@@ -46,18 +55,22 @@ function blocks(set: IpSet, depth: number): string[] | undefined {
       const missing = IpSet.fromCidr(parent).subtract(set);
       if (size(missing) * 2n >= size(IpSet.fromCidr(parent))) continue;
       const missingCidrs = missing.toCidrs();
-      const desc =
-        missingCidrs.length <= MAX_BLOCKS ? missingCidrs : depth < 1 ? blocks(missing, depth + 1) : undefined;
+      const nested = depth < 1 && missingCidrs.length > MAX_HOLES ? blocks(missing, depth + 1) : undefined;
+      const desc = missingCidrs.length <= MAX_HOLES ? missingCidrs : nested?.map((x) => x.bracketed);
       if (desc) {
         best = parent;
         bestMissing = desc;
       }
     }
-    out.push(
-      bestMissing.length === 0
-        ? best
-        : `${best} except ${bestMissing.length === 1 || depth > 0 || !bestMissing.some((m) => m.includes(' except ')) ? bestMissing.join(', ') : `[${bestMissing.join(', ')}]`}`,
-    );
+    if (bestMissing.length === 0) out.push({ text: best, bracketed: best });
+    else {
+      const list = bestMissing.join(', ');
+      const nestedExcept = bestMissing.some((m) => m.includes(' except '));
+      out.push({
+        text: `${best} except ${nestedExcept && bestMissing.length > 1 ? `[${list}]` : list}`,
+        bracketed: `${best} except ${bestMissing.length > 1 ? `[${list}]` : list}`,
+      });
+    }
     remaining = remaining.subtract(IpSet.fromCidr(best));
   }
   return out;
