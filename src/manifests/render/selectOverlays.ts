@@ -1,0 +1,36 @@
+// Which kustomizations are rendered: by default the leaves (the ones no other kustomization includes, i.e.
+// the overlays one would `kubectl apply -k`); with `kustomize.overlays`, the ones whose directory matches.
+import picomatch from 'picomatch';
+import type { Diagnostic } from '../model.js';
+import type { KustomizationRoot } from './findKustomizations.js';
+import { cleanPath } from './paths.js';
+
+export interface OverlaySelection {
+  readonly selected: KustomizationRoot[];
+  /** Leaves that the configured globs leave out (listed as skipped, never silently). */
+  readonly unselected: KustomizationRoot[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export function selectOverlays(
+  roots: readonly KustomizationRoot[],
+  graph: ReadonlyMap<string, readonly KustomizationRoot[]>,
+  globs: readonly string[] | undefined,
+  relativeTo: (root: KustomizationRoot) => string,
+): OverlaySelection {
+  const included = new Set<KustomizationRoot>();
+  for (const targets of graph.values()) for (const t of targets) included.add(t);
+  const leaves = roots.filter((r) => !included.has(r) && !r.isComponent);
+  if (globs === undefined) return { selected: leaves, unselected: [], diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const matchers = globs.map((g) => ({ glob: g, match: picomatch(cleanPath(g), { dot: true }) }));
+  const matches = (r: KustomizationRoot): boolean =>
+    matchers.some((m) => m.match(cleanPath(r.dir)) || m.match(cleanPath(relativeTo(r))));
+  const selected = roots.filter(matches);
+  for (const m of matchers) {
+    if (!roots.some((r) => m.match(cleanPath(r.dir)) || m.match(cleanPath(relativeTo(r))))) {
+      diagnostics.push({ file: m.glob, line: 1, severity: 'warning', message: `kustomize.overlays: "${m.glob}" matches no kustomization directory` });
+    }
+  }
+  return { selected, unselected: leaves.filter((r) => !selected.includes(r)), diagnostics };
+}
