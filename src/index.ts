@@ -4,11 +4,12 @@
 import { analyzePullRequest } from './analysis.js';
 import { computeMatrix } from './engine/matrix.js';
 import { explain as explainRequest } from './explain/explain.js';
+import { explainChanges } from './explain/explainChanges.js';
 import { createNetpolApp } from './github/app.js';
 import type { ExplainFn, MatrixFn, RepoSnapshot } from './github/deps.js';
 import { buildCluster } from './manifests/buildCluster.js';
 import { renderExplainMarkdown } from './render/explainMarkdown.js';
-import { codeSpan } from './render/escapeMarkdown.js';
+import { escapeMarkdown } from './render/escapeMarkdown.js';
 import { matrixMarkdown } from './render/matrixMarkdown.js';
 
 function matrixOf(side: RepoSnapshot, defaultNamespace: string) {
@@ -19,28 +20,37 @@ function matrixOf(side: RepoSnapshot, defaultNamespace: string) {
 export const explain: ExplainFn = ({ head, base, config, query }) => {
   const matrix = matrixOf(head, config.defaultNamespace);
   if (query.kind === 'connection') {
-    const to = `${query.dst}${query.port !== undefined ? `:${query.port}` : ''}${query.protocol ? `/${query.protocol}` : ''}`;
-    const result = explainRequest(matrix, { from: query.src, to });
-    return { markdown: renderExplainMarkdown(result), ok: result.kind !== 'error' };
+    // Port and protocol go apart from the destination, so a bare IPv6 destination is not misread.
+    const request = {
+      from: query.src,
+      to: query.dst,
+      ...(query.port !== undefined ? { port: query.port } : {}),
+      ...(query.protocol ? { protocol: query.protocol } : {}),
+    };
+    const result = explainRequest(matrix, request);
+    const markdown = renderExplainMarkdown(result);
+    // The chain at the merge base too when the verdict differs: what this pull request changed for it.
+    const atBase = base && result.kind === 'connection' ? explainRequest(matrixOf(base, config.defaultNamespace), request) : undefined;
+    if (result.kind === 'connection' && atBase?.kind === 'connection' && atBase.explanation.verdict !== result.explanation.verdict) {
+      return {
+        markdown: `**At the head commit:**\n\n${markdown}\n\n**At the merge base** (the verdict was different):\n\n${renderExplainMarkdown(atBase)}`,
+        ok: true,
+      };
+    }
+    return { markdown, ok: result.kind !== 'error' };
   }
   if (query.kind === 'policy') {
     const result = explainRequest(matrix, { policy: query.policy });
     return { markdown: renderExplainMarkdown(result), ok: result.kind !== 'error' };
   }
-  // 'changes': every NetworkPolicy the pull request added, changed or removed, explained at its side.
-  const baseMatrix = base ? matrixOf(base, config.defaultNamespace) : undefined;
-  const before = new Map(baseMatrix?.cluster.policies.map((p) => [p.id, p.specKey]) ?? []);
-  const after = new Map(matrix.cluster.policies.map((p) => [p.id, p.specKey]));
-  const sections: string[] = [];
-  for (const [id, spec] of [...after].sort(([a], [b]) => a.localeCompare(b))) {
-    if (before.get(id) === spec) continue;
-    const title = before.has(id) ? 'Changed' : 'Added';
-    sections.push(`### ${title}: ${codeSpan(id)}\n\n${renderExplainMarkdown(explainRequest(matrix, { policy: id }))}`);
-  }
-  for (const id of [...before.keys()].filter((id) => !after.has(id)).sort()) {
-    sections.push(`### Removed: ${codeSpan(id)}\n\nAt the merge base:\n\n${renderExplainMarkdown(explainRequest(baseMatrix!, { policy: id }))}`);
-  }
-  return sections.length ? sections.join('\n\n') : 'No NetworkPolicy was added, changed or removed.';
+  // 'changes' (the Explain button): the riskiest changed connections, explained at head and at base.
+  if (!base) return 'Nothing to compare: the merge base could not be read.';
+  const changes = explainChanges(matrixOf(base, config.defaultNamespace), matrix);
+  const sections = changes.map(
+    (c) =>
+      `### ${escapeMarkdown(c.line.text)}\n\n**Now:**\n\n${renderExplainMarkdown(c.head)}\n\n**Before (merge base):**\n\n${renderExplainMarkdown(c.base)}`,
+  );
+  return sections.length ? sections.join('\n\n') : 'No reachability changes to explain.';
 };
 
 /** `/netpol matrix [namespace]`. */

@@ -28,7 +28,7 @@ export type ExplainQuery =
 
 export interface ExplainParams {
   readonly head: RepoSnapshot;
-  /** Present for `changes`. */
+  /** The merge base: present for `changes` and `connection` (to show the chain there when the verdict differs). */
   readonly base?: RepoSnapshot;
   readonly config: NetpolConfig;
   readonly query: ExplainQuery;

@@ -14,10 +14,12 @@ import {
   findOwnComments,
   writeComment,
   type AppIdentity,
+  type CommentOutcome,
   type PullRef,
 } from './comments.js';
 import type { DomainFunctions, ExplainQuery, RepoSnapshot } from './deps.js';
 import { ManifestFetcher, type SkippedFile, type Snapshot } from './fetchManifests.js';
+import type { AnalysisOutcome, NetpolMetrics } from './metrics.js';
 import type { Octokit } from './octokit.js';
 import { AckStore, KeyedQueue, RateLimiter, type QueueJob } from './queue.js';
 
@@ -36,6 +38,22 @@ export interface RuntimeOptions extends DomainFunctions {
   readonly commandsPerMinute?: number;
   readonly now?: () => number;
   readonly log?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  /** Prometheus counters (src/github/metrics.ts); none in unit tests that do not need them. */
+  readonly metrics?: NetpolMetrics;
+  /** Where the config is read on the default branch (the Action's `config` input); default CONFIG_PATH. */
+  readonly configPath?: string;
+}
+
+/** What one analysis did, for the structured log line and the metrics. */
+interface AnalysisStats {
+  changedFiles?: number;
+  prFiles?: number;
+  baseFiles?: number;
+  headFiles?: number;
+  skippedFiles?: number;
+  hasChanges?: boolean;
+  comment?: string;
+  mergeBase?: string;
 }
 
 type Log = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
@@ -103,6 +121,8 @@ export class NetpolRuntime {
   readonly limiter: RateLimiter;
   readonly identity: AppIdentity;
   readonly domain: DomainFunctions;
+  readonly metrics: NetpolMetrics | undefined;
+  readonly configPath: string;
   log: Log;
 
   constructor(options: RuntimeOptions) {
@@ -114,6 +134,8 @@ export class NetpolRuntime {
     );
     this.limiter = new RateLimiter(options.commandsPerMinute ?? 10, 60_000, options.now ?? Date.now);
     this.identity = { ...(options.identity ?? {}) };
+    this.metrics = options.metrics;
+    this.configPath = options.configPath || CONFIG_PATH;
   }
 
   learnIdentity(app: AppIdentity | null | undefined): void {
@@ -134,7 +156,7 @@ export class NetpolRuntime {
     try {
       // Default branch only (no `branch`): a pull request cannot relax its own gate. Falls back to the
       // owner's `.github` repository and follows `_extends`, like `context.config`.
-      const { config } = await octokit.config.get({ owner: pr.owner, repo: pr.repo, path: CONFIG_PATH });
+      const { config } = await octokit.config.get({ owner: pr.owner, repo: pr.repo, path: this.configPath });
       raw = config;
     } catch (error) {
       if ((error as { status?: number }).status !== undefined) throw error; // an API failure, not a config error
@@ -205,10 +227,33 @@ export class NetpolRuntime {
 
   async analyze(octokit: Octokit, pr: PullInfo, checkRunId: number): Promise<void> {
     const run = { owner: pr.owner, repo: pr.repo, id: checkRunId };
+    const started = performance.now();
+    const stats: AnalysisStats = {};
+    // One structured line per analysis (LOG_FORMAT=json): who, what, how long, how much. Never a token or body.
+    const done = (outcome: AnalysisOutcome, title: string): void => {
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics?.analysis(outcome, seconds);
+      this.log.info(
+        {
+          event: 'analysis',
+          repo: `${pr.owner}/${pr.repo}`,
+          pr: pr.number,
+          headSha: pr.headSha,
+          checkRunId,
+          outcome,
+          title,
+          durationMs: Math.round(seconds * 1000),
+          ...stats,
+        },
+        `analysed ${prKey(pr)} at ${pr.headSha.slice(0, 7)}: ${outcome}`,
+      );
+    };
     try {
-      const completion = await this.#analyze(octokit, pr);
+      const completion = await this.#analyze(octokit, pr, stats);
       await completeCheckRun(octokit, run, completion);
+      done(completion.conclusion, completion.title);
     } catch (error) {
+      done('error', error instanceof TimeoutError ? 'Analysis timed out' : 'Analysis failed');
       this.log.warn({ err: error, pr: prKey(pr) }, 'analysis failed');
       const message = errorMessage(error);
       const timedOut = error instanceof TimeoutError;
@@ -222,13 +267,13 @@ export class NetpolRuntime {
     }
   }
 
-  async #analyze(octokit: Octokit, pr: PullInfo): Promise<Completion> {
+  async #analyze(octokit: Octokit, pr: PullInfo, stats: AnalysisStats = {}): Promise<Completion> {
     const parsed = await this.loadConfig(octokit, pr);
     if (!parsed.ok) {
       return {
         conclusion: 'failure',
-        title: `Invalid ${CONFIG_PATH}`,
-        summary: `${codeSpan(CONFIG_PATH)} on the default branch is invalid:\n\n${codeBlock(parsed.error, 'text')}\n\nSee docs/config.md for the keys.`,
+        title: `Invalid ${this.configPath}`,
+        summary: `${codeSpan(this.configPath)} on the default branch is invalid:\n\n${codeBlock(parsed.error, 'text')}\n\nSee docs/config.md for the keys.`,
         actions: ['reanalyze'],
       };
     }
@@ -245,13 +290,16 @@ export class NetpolRuntime {
     const changed = [
       ...new Set(prFiles.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]).filter(accept)),
     ].sort();
+    stats.prFiles = prFiles.length;
+    stats.changedFiles = changed.length;
     const base = await this.mergeBase(octokit, pr);
+    stats.mergeBase = base;
 
     if (changed.length === 0) {
       if (await this.#stale(octokit, pr)) return this.#superseded();
       if (config.comment !== 'off') {
         const existing = await findOwnComments(octokit, pr, this.identity);
-        await editExistingComment(octokit, pr, config.comment, existing, noChangesBody(base, pr.headSha, 'manifest'));
+        this.#commented(stats, await editExistingComment(octokit, pr, config.comment, existing, noChangesBody(base, pr.headSha, 'manifest')));
       }
       return {
         conclusion: 'success',
@@ -283,6 +331,10 @@ export class NetpolRuntime {
       return { result, snapshots };
     };
     const { result, snapshots } = await withTimeout(work(), deadline, 'the analysis');
+    stats.baseFiles = snapshots[0]?.files.length;
+    stats.headFiles = snapshots[1]?.files.length;
+    stats.skippedFiles = snapshots.reduce((n, s) => n + s.skipped.length, 0);
+    stats.hasChanges = result.hasChanges;
 
     // A newer head arrived while we worked: its own run will write; this one writes nothing.
     if (await this.#stale(octokit, pr)) return this.#superseded();
@@ -304,9 +356,9 @@ export class NetpolRuntime {
     if (mode !== 'off') {
       const existing = await findOwnComments(octokit, pr, this.identity);
       if (result.hasChanges || config.commentWhen === 'always') {
-        await writeComment(octokit, pr, mode, existing, frame(content, base, pr.headSha, ackLine));
+        this.#commented(stats, await writeComment(octokit, pr, mode, existing, frame(content, base, pr.headSha, ackLine)));
       } else {
-        await editExistingComment(octokit, pr, mode, existing, noChangesBody(base, pr.headSha, 'reachability'));
+        this.#commented(stats, await editExistingComment(octokit, pr, mode, existing, noChangesBody(base, pr.headSha, 'reachability')));
       }
     }
 
@@ -328,6 +380,11 @@ export class NetpolRuntime {
       annotations: check.annotations,
       actions,
     };
+  }
+
+  #commented(stats: AnalysisStats, outcome: CommentOutcome): void {
+    stats.comment = outcome;
+    this.metrics?.comment(outcome);
   }
 
   async #stale(octokit: Octokit, pr: PullInfo): Promise<boolean> {
@@ -361,7 +418,7 @@ export class NetpolRuntime {
         try {
           const info = await this.pullInfo(octokit, pr);
           const parsed = await this.loadConfig(octokit, pr);
-          if (!parsed.ok) throw new Error(`${CONFIG_PATH} is invalid: ${parsed.error}`);
+          if (!parsed.ok) throw new Error(`${this.configPath} is invalid: ${parsed.error}`);
           const base = await this.mergeBase(octokit, { ...info, headSha: current.head_sha });
           const [b, h] = (await this.fetcher.fetch(octokit, {
             owner: pr.owner,
@@ -411,19 +468,24 @@ export class NetpolRuntime {
         try {
           const info = await this.pullInfo(octokit, pr);
           const parsed = await this.loadConfig(octokit, pr);
-          if (!parsed.ok) throw new Error(`${CONFIG_PATH} is invalid: ${parsed.error}`);
-          const [h] = (await this.fetcher.fetch(octokit, {
+          if (!parsed.ok) throw new Error(`${this.configPath} is invalid: ${parsed.error}`);
+          // A connection is explained at the merge base too, so the answer can say what the PR changed for it.
+          const withBase = query.kind === 'explain' && query.query.kind === 'connection';
+          const baseSha = withBase ? await this.mergeBase(octokit, info) : undefined;
+          const snapshots = (await this.fetcher.fetch(octokit, {
             owner: pr.owner,
             repo: pr.repo,
-            shas: [info.headSha],
+            shas: baseSha ? [baseSha, info.headSha] : [info.headSha],
             accept: this.matcher(parsed.config),
             maxFileBytes: parsed.config.limits.maxFileBytes,
-          })) as [Snapshot];
+          })) as Snapshot[];
+          const h = snapshots.at(-1)!;
           const head: RepoSnapshot = { sha: info.headSha, files: h.files };
+          const base: RepoSnapshot | undefined = baseSha ? { sha: baseSha, files: snapshots[0]!.files } : undefined;
           const maxChars = MAX_COMMENT_CHARS - query.heading.length - 200;
           const answer =
             query.kind === 'explain'
-              ? await this.domain.explain({ head, config: parsed.config, query: query.query, maxChars })
+              ? await this.domain.explain({ head, ...(base ? { base } : {}), config: parsed.config, query: query.query, maxChars })
               : await this.domain.matrix({
                   head,
                   config: parsed.config,

@@ -99,12 +99,13 @@ describe('issue_comment commands', () => {
   it('/netpol explain <src> -> <dst>:port/proto: answers from the injected explain at the head commit', async () => {
     const { probot, app, domain } = await startApp();
     const repo = helloWorld();
-    gh.reaction(COMMENT_ID).permission(USER, 'write').pull().noConfig().tarball(repo, HEAD).createComment().reaction(COMMENT_ID);
+    gh.reaction(COMMENT_ID).permission(USER, 'write').pull().noConfig().compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).createComment().reaction(COMMENT_ID);
     await probot.receive({ id: '1', name: 'issue_comment', payload: commandPayload('/netpol explain web/frontend -> api/backend:8080/udp') });
     await app.whenIdle();
     gh.done();
     expect(domain.explain.calls[0]!.query).toEqual({ kind: 'connection', src: 'web/frontend', dst: 'api/backend', port: 8080, protocol: 'UDP' });
     expect(domain.explain.calls[0]!.head).toMatchObject({ sha: HEAD });
+    expect(domain.explain.calls[0]!.base).toMatchObject({ sha: MERGE_BASE });
     expect(replies()).toEqual([
       `**Explain** \`web/frontend\` → \`api/backend:8080/UDP\` at ${HEAD}\n\nEXPLAIN ${JSON.stringify(domain.explain.calls[0]!.query)} over 2 files`,
     ]);
@@ -114,7 +115,7 @@ describe('issue_comment commands', () => {
   it('/netpol explain: a domain error is echoed escaped, with 😕', async () => {
     const { probot, app } = await startApp();
     const repo = helloWorld();
-    gh.reaction(COMMENT_ID).permission(USER, 'write').pull().noConfig().tarball(repo, HEAD).createComment().reaction(COMMENT_ID);
+    gh.reaction(COMMENT_ID).permission(USER, 'write').pull().noConfig().compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).createComment().reaction(COMMENT_ID);
     await probot.receive({ id: '1', name: 'issue_comment', payload: commandPayload('/netpol explain missing/app api/backend') });
     await app.whenIdle();
     gh.done();

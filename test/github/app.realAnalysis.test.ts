@@ -104,20 +104,22 @@ describe('real analysis (src/index.ts wiring)', () => {
     const r = repo();
     const payload = fixture('issue_comment.created.pr');
     payload.comment.body = '/netpol explain 0.0.0.0/0 shop/web:8080';
-    gh.reaction(payload.comment.id).permission('Codertocat', 'write').pull().noConfig().tarball(r, HEAD).createComment().reaction(payload.comment.id);
+    gh.reaction(payload.comment.id).permission('Codertocat', 'write').pull().noConfig().compare().tarball(r, MERGE_BASE).tarball(r, HEAD).createComment().reaction(payload.comment.id);
     await probot.receive({ id: '1', name: 'issue_comment', payload });
     await app.whenIdle();
     gh.done();
     const reply: string = gh.body('POST', '/issues/2/comments').body;
-    expect(reply.startsWith(`**Explain** \`0.0.0.0/0\` → \`shop/web:8080\` at ${HEAD}\n\n`)).toBe(true);
+    expect(reply.startsWith(`**Explain** \`0.0.0.0/0\` → \`shop/web:8080\` at ${HEAD}\n\n**At the head commit:**\n\n`)).toBe(true);
     expect(reply).toContain('**allowed**');
+    // Denied at the merge base: the answer shows that chain too.
+    expect(reply).toContain('**At the merge base** (the verdict was different):\n\n**denied**');
     expect(reply).toContain('`k8s/allow-world.yaml:9`');
     expect(gh.calls.filter((c) => c.path.endsWith('/reactions')).map((c: any) => c.body.content)).toEqual(['eyes', 'rocket']);
 
     const gh2 = new GitHubMock();
     const p2 = fixture('issue_comment.created.pr');
     p2.comment.body = '/netpol explain shop/nope shop/web';
-    gh2.reaction(p2.comment.id).permission('Codertocat', 'write').pull().noConfig().tree(r, HEAD).createComment().reaction(p2.comment.id);
+    gh2.reaction(p2.comment.id).permission('Codertocat', 'write').pull().noConfig().compare().tree(r, MERGE_BASE).tree(r, HEAD).createComment().reaction(p2.comment.id);
     await probot.receive({ id: '2', name: 'issue_comment', payload: p2 });
     await app.whenIdle();
     gh2.done();
@@ -133,7 +135,7 @@ describe('real analysis (src/index.ts wiring)', () => {
     expect(gh3.body('POST', '/issues/2/comments').body).toMatch(/shop\/web/);
   });
 
-  it('the Explain button explains the added policy', async () => {
+  it('the Explain button explains the riskiest changed connection at head and at the merge base', async () => {
     const { probot, app } = await realApp();
     const r = repo();
     const payload = fixture('check_run.requested_action');
@@ -145,6 +147,8 @@ describe('real analysis (src/index.ts wiring)', () => {
     await app.whenIdle();
     gh.done();
     const text: string = gh.body('PATCH', '/check-runs/').output.text;
-    expect(text).toContain('### Added: `shop/web-from-world`');
+    expect(text).toContain('### 0\\.0\\.0\\.0/0 \\-&gt; shop/web on 8080/TCP: now allowed');
+    expect(text).toContain('**Now:**\n\n**allowed**: 0\\.0\\.0\\.0/0 \\-&gt; shop/web\\[Deployment\\], TCP 8080');
+    expect(text).toContain('**Before (merge base):**\n\n**denied**');
   });
 });
