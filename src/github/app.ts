@@ -1,16 +1,20 @@
 // The Probot app: webhook handlers that acknowledge at once (create the check run, queue the work) and the
-// /healthz and /readyz routes. `createNetpolApp(domain)` returns the ApplicationFunction; src/index.ts wires
-// the real domain functions.
+// /healthz, /readyz and /metrics routes. `createNetpolApp(domain)` returns the ApplicationFunction; src/index.ts
+// wires the real domain functions.
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import { codeSpan } from '../render/escapeMarkdown.js';
 import { ACTIONS, CHECK_NAME, type ActionId } from './checkRun.js';
 import type { AppIdentity, PullRef } from './comments.js';
 import type { DomainFunctions } from './deps.js';
+import { NetpolMetrics } from './metrics.js';
 import type { Octokit } from './octokit.js';
 import { COMMAND_PREFIX, USAGE, parseCommand } from './parseCommand.js';
 import { NetpolRuntime, prKey, type PullInfo, type RuntimeOptions } from './runtime.js';
 
-export interface NetpolAppOptions extends DomainFunctions, Omit<RuntimeOptions, keyof DomainFunctions | 'log'> {}
+export interface NetpolAppOptions extends DomainFunctions, Omit<RuntimeOptions, keyof DomainFunctions | 'log' | 'metrics'> {
+  /** Process metrics (CPU, memory, GC) on /metrics besides the app's own. Default true. */
+  readonly processMetrics?: boolean;
+}
 
 export interface NetpolApp {
   (app: Probot, options?: Partial<ApplicationFunctionOptions>): void;
@@ -21,10 +25,6 @@ export interface NetpolApp {
 }
 
 const PR_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'edited'] as const;
-
-function octo(context: Context): Octokit {
-  return context.octokit as unknown as Octokit;
-}
 
 function identityFromEnv(): AppIdentity {
   const id = Number(process.env.APP_ID);
@@ -38,8 +38,14 @@ export function createNetpolApp(options: NetpolAppOptions): NetpolApp {
   let runtime: NetpolRuntime | undefined;
 
   const appFn = (app: Probot, fnOptions: Partial<ApplicationFunctionOptions> = {}): void => {
-    const rt = new NetpolRuntime({ ...options, identity: { ...identityFromEnv(), ...(options.identity ?? {}) }, log: app.log });
+    const metrics: NetpolMetrics = new NetpolMetrics({
+      queueStats: () => rt.queue.stats,
+      defaultMetrics: options.processMetrics ?? true,
+    });
+    const rt = new NetpolRuntime({ ...options, identity: { ...identityFromEnv(), ...(options.identity ?? {}) }, log: app.log, metrics });
     runtime = rt;
+    // Every client handed to the runtime counts its GitHub API calls (by route template and status).
+    const octo = (context: Context): Octokit => metrics.instrument(context.octokit as unknown as Octokit);
 
     app.on(
       PR_ACTIONS.map((a) => `pull_request.${a}` as const),
@@ -182,7 +188,7 @@ export function createNetpolApp(options: NetpolAppOptions): NetpolApp {
       }
     });
 
-    fnOptions.addHandler?.((req, res) => {
+    fnOptions.addHandler?.(async (req, res) => {
       const path = (req.url ?? '').split('?')[0];
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
       if (path === '/healthz') {
@@ -195,6 +201,11 @@ export function createNetpolApp(options: NetpolAppOptions): NetpolApp {
         res
           .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
           .end(JSON.stringify({ status: ready ? 'ready' : 'overloaded', queue, cache: { entries: rt.fetcher.cache.size, bytes: rt.fetcher.cache.bytes } }));
+        return true;
+      }
+      if (path === '/metrics') {
+        const text = await metrics.text();
+        res.writeHead(200, { 'content-type': metrics.contentType() }).end(text);
         return true;
       }
       return false;
