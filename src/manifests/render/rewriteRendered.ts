@@ -41,7 +41,8 @@ export function rewriteRendered(output: string, opts: RewriteOptions): { text: s
       const rest = doc.getIn(['metadata', 'annotations']);
       if (isMap(rest) && rest.items.length === 0) doc.deleteIn(['metadata', 'annotations']);
     }
-    const comment = /Source:\s*(\S.*)$/m.exec(doc.commentBefore ?? '')?.[1]?.trim();
+    const before = `${doc.commentBefore ?? ''}\n${doc.contents.commentBefore ?? ''}`;
+    const comment = /Source:\s*(\S.*)$/m.exec(before)?.[1]?.trim();
     const source = opts.originOf({
       ...(typeof annotation === 'string' ? { annotation: originPath(annotation) } : {}),
       ...(comment !== undefined ? { comment } : {}),
@@ -53,6 +54,7 @@ export function rewriteRendered(output: string, opts: RewriteOptions): { text: s
     }
     const namespace = doc.getIn(['metadata', 'namespace']);
     doc.commentBefore = null;
+    doc.contents.commentBefore = null;
     if (source !== undefined && typeof kind === 'string' && typeof name === 'string') {
       origins.push({ file: opts.file, doc: parts.length, kind, name, ...(typeof namespace === 'string' ? { namespace } : {}), source });
     }

@@ -28,7 +28,8 @@ export async function readAsCli(paths: string[]): Promise<{ files: ManifestFile[
 export function fakeTool(name: string, script: string): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-fake-'));
   const path = join(dir, name);
-  writeFileSync(path, `#!/bin/sh\n${script}\n`);
+  // The tool's own PATH is set inside the script: the PATH it is found on holds nothing but itself.
+  writeFileSync(path, `#!/bin/sh\nPATH=/usr/bin:/bin; export PATH\n${script}\n`);
   chmodSync(path, 0o755);
   return { dir, path };
 }
