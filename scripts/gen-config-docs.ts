@@ -1,9 +1,9 @@
 // Writes schema/netpol.schema.json and docs/config.md from the zod schema in src/config/schema.ts.
 // Run: npm run gen:config-docs   (node --import ./scripts/register-ts.mjs scripts/gen-config-docs.ts)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configJsonSchemaText, configMarkdown } from '../src/config/docs.js';
+import { configJsonSchemaText, configMarkdown, withReadmeConfig } from '../src/config/docs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -18,3 +18,8 @@ for (const [rel, gen] of Object.entries(GENERATED)) {
   writeFileSync(file, gen());
   console.log(`wrote ${rel}`);
 }
+
+// The configuration section of README.md, between its config markers.
+const readme = join(root, 'README.md');
+writeFileSync(readme, withReadmeConfig(readFileSync(readme, 'utf8')));
+console.log('wrote README.md (configuration section)');

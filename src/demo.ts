@@ -17,7 +17,16 @@ const example = resolve(dirname(fileURLToPath(import.meta.url)), '../examples/sh
 export async function runDemo(out: (s: string) => void): Promise<'success' | 'failure' | 'neutral'> {
   const repo = mkdtempSync(join(tmpdir(), 'netpol-demo-'));
   try {
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'demo', GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@example.com' };
+    // Fixed identities and dates make the commits, and so the printed shas, the same on every machine.
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'demo',
+      GIT_AUTHOR_EMAIL: 'demo@example.com',
+      GIT_COMMITTER_NAME: 'demo',
+      GIT_COMMITTER_EMAIL: 'demo@example.com',
+      GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+      GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+    };
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
     git('init', '-q', '-b', 'main');
     cpSync(join(example, 'base'), join(repo, 'k8s'), { recursive: true });

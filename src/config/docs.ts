@@ -88,3 +88,23 @@ export function configMarkdown(): string {
   );
   return out.join('\n');
 }
+
+/** The configuration reference as embedded in README.md (between the config markers), headings demoted. */
+export function configReadmeSection(): string {
+  return configMarkdown()
+    .split('\n')
+    .filter((line) => !line.startsWith('# '))
+    .map((line) => (line.startsWith('## ') ? `#${line}` : line))
+    .join('\n')
+    .trim();
+}
+
+/** README.md with its generated configuration section replaced. */
+export function withReadmeConfig(readme: string): string {
+  const start = '<!-- config:start -->';
+  const end = '<!-- config:end -->';
+  const a = readme.indexOf(start);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error('README.md lacks the config markers');
+  return `${readme.slice(0, a + start.length)}\n${configReadmeSection()}\n${readme.slice(b)}`;
+}
