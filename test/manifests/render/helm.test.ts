@@ -116,7 +116,7 @@ describe('helm charts (fake helm)', () => {
       ['shop/shop-web[Deployment]', [{ port: 8443, protocol: 'TCP' }], `${CHART} (helm)`],
     ]);
     expect(cluster.policies.map((p) => p.id)).toEqual(['shop/shop-web']);
-    const json = matrixJson(computeMatrix(cluster)) as { connections: { dst: string }[] };
+    const json = matrixJson(computeMatrix(cluster)) as unknown as { connections: { dst: string }[] };
     expect(json.connections.filter((c) => c.dst === 'shop/shop-web[Deployment]')).toEqual([]); // no gateway pod exists
   });
 

@@ -48,7 +48,7 @@ describe(`kustomize overlays rendered by kubectl kustomize${needs}`, () => {
       ['NetworkPolicy', 'default-deny-ingress', `${APP}/overlays/prod/default-deny.yaml`],
     ]);
     expect(r.units[0]!.file.text).not.toContain('config.kubernetes.io/origin');
-    const json = matrixJson(computeMatrix(cluster)) as { connections: { src: string; dst: string; ports?: unknown; all?: boolean }[] };
+    const json = matrixJson(computeMatrix(cluster)) as unknown as { connections: { src: string; dst: string; ports?: unknown; all?: boolean }[] };
     // Nothing reaches web (default deny); only web reaches api, on 9090 (the named port http).
     expect(json.connections.filter((c) => c.dst.startsWith('prod/'))).toEqual([
       { src: 'prod/web[Deployment]', dst: 'prod/api[Deployment]', ports: { TCP: [[9090, 9090]], UDP: [], SCTP: [] } },
@@ -60,7 +60,7 @@ describe(`kustomize overlays rendered by kubectl kustomize${needs}`, () => {
     const r = await renderManifests(files);
     const cluster = buildCluster(r.files);
     expect(cluster.workloads.map((w) => w.id)).toEqual(['staging/api[Deployment]', 'staging/web[Deployment]']);
-    const json = matrixJson(computeMatrix(cluster)) as { connections: { src: string; dst: string; all?: boolean }[] };
+    const json = matrixJson(computeMatrix(cluster)) as unknown as { connections: { src: string; dst: string; all?: boolean }[] };
     expect(json.connections.filter((c) => c.dst === 'staging/api[Deployment]')).toEqual([
       { src: 'staging/api[Deployment]', dst: 'staging/api[Deployment]', all: true },
       { src: 'staging/web[Deployment]', dst: 'staging/api[Deployment]', all: true },
