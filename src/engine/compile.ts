@@ -1,5 +1,8 @@
 import {
   AUTO_NAMESPACE_LABEL,
+  type AdminAction,
+  type AdminNetworkPolicy,
+  type AdminRule,
   type Cluster,
   type Labels,
   type NetworkPolicy,
@@ -54,9 +57,36 @@ export interface CompiledPolicy {
   readonly egress: readonly CompiledRule[];
 }
 
+/** One rule of an (Baseline)AdminNetworkPolicy, compiled. */
+export interface CompiledAdminRule {
+  readonly policy: AdminNetworkPolicy;
+  readonly direction: Direction;
+  readonly rule: AdminRule;
+  readonly action: AdminAction;
+  /** The addresses of the rule's `networks` peers. */
+  readonly ipSet: IpSet;
+  /** Does a namespaces/pods peer (or, for hostNetwork pods, a `nodes: {}` peer) match this workload? */
+  matchesPod(w: Workload): boolean;
+  /** Is every address of `s` in the rule's networks? */
+  matchesIps(s: IpSet): boolean;
+  /** The ports the rule matches towards `dst` (null: an IP destination, where port names match nothing). */
+  portsFor(dst: Workload | null): PortSet;
+}
+
+export interface CompiledAdminPolicy {
+  readonly policy: AdminNetworkPolicy;
+  /** Does the subject select this workload? hostNetwork pods are never selected (they are outside pod networking). */
+  selects(w: Workload): boolean;
+  readonly ingress: readonly CompiledAdminRule[];
+  readonly egress: readonly CompiledAdminRule[];
+}
+
 export interface CompiledCluster {
   readonly cluster: Cluster;
   readonly policies: readonly CompiledPolicy[];
+  /** AdminNetworkPolicies in evaluation order (priority, then name). */
+  readonly admin: readonly CompiledAdminPolicy[];
+  readonly baseline?: CompiledAdminPolicy;
   namespaceLabels(namespace: string): Labels;
 }
 
@@ -68,7 +98,9 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
   const nsLabels = (ns: string): Labels =>
     cluster.namespaces.get(ns)?.labels ?? { [AUTO_NAMESPACE_LABEL]: ns };
   const policies = cluster.policies.map((p) => compilePolicy(p, nsLabels));
-  return { cluster, policies, namespaceLabels: nsLabels };
+  const admin = (cluster.adminPolicies ?? []).map((p) => compileAdminPolicy(p, nsLabels));
+  const baseline = cluster.baselinePolicy ? compileAdminPolicy(cluster.baselinePolicy, nsLabels) : undefined;
+  return { cluster, policies, admin, ...(baseline ? { baseline } : {}), namespaceLabels: nsLabels };
 }
 
 function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels): CompiledPolicy {
@@ -160,4 +192,118 @@ function resolveNamed(named: readonly NamedPortRef[], dst: Workload | null): Por
 /** The number a named port resolves to on a workload, if any. */
 export function resolveNamedPort(w: Workload, name: string, protocol: Protocol): number | undefined {
   return w.ports.find((cp) => cp.name === name && cp.protocol === protocol)?.port;
+}
+
+function compileAdminPolicy(policy: AdminNetworkPolicy, nsLabels: (ns: string) => Labels): CompiledAdminPolicy {
+  const nsMatch = compileSelector(policy.subject.namespaceSelector);
+  const podMatch = policy.subject.podSelector ? compileSelector(policy.subject.podSelector) : () => true;
+  return {
+    policy,
+    selects: (w) => !w.hostNetwork && nsMatch(nsLabels(w.namespace)) && podMatch(w.labels),
+    ingress: policy.ingress.map((r) => compileAdminRule(policy, 'ingress', r, nsLabels)),
+    egress: policy.egress.map((r) => compileAdminRule(policy, 'egress', r, nsLabels)),
+  };
+}
+
+function compileAdminRule(
+  policy: AdminNetworkPolicy,
+  direction: Direction,
+  rule: AdminRule,
+  nsLabels: (ns: string) => Labels,
+): CompiledAdminRule {
+  const podPeers: ((w: Workload) => boolean)[] = [];
+  let ipSet = IpSet.empty;
+  let allNodes = false;
+  for (const peer of rule.peers) {
+    if (peer.type === 'networks') {
+      ipSet = peer.cidrs.reduce((s, c) => s.union(IpSet.fromCidr(c)), ipSet);
+    } else if (peer.type === 'nodes') {
+      // Node labels are not in manifests: only `nodes: {}` (every node) is known to match.
+      if (Object.keys(peer.nodeSelector.matchLabels).length === 0 && peer.nodeSelector.matchExpressions.length === 0) allNodes = true;
+    } else {
+      const ns = compileSelector(peer.namespaceSelector);
+      const pod = peer.type === 'pods' ? compileSelector(peer.podSelector) : () => true;
+      podPeers.push((w) => ns(nsLabels(w.namespace)) && pod(w.labels));
+    }
+  }
+  // Networks match in-cluster traffic too, but pod and node addresses are unknown: a workload is matched only
+  // when the networks cover a whole address family, where the answer is certain (as for ipBlocks, compile.ts).
+  const coversPods = ipSet.coversFamily('IPv4') || ipSet.coversFamily('IPv6');
+  const numeric = adminNumericPorts(rule);
+  const named = rule.ports === 'all' ? [] : rule.ports.flatMap((p) => (p.type === 'named' ? [p.name] : []));
+  return {
+    policy,
+    direction,
+    rule,
+    action: rule.action,
+    ipSet,
+    matchesPod: (w) => coversPods || (w.hostNetwork ? allNodes : podPeers.some((m) => m(w))),
+    matchesIps: (s) => ipSet.contains(s),
+    portsFor:
+      named.length === 0
+        ? () => numeric
+        : (dst) => {
+            let s = numeric;
+            for (const cp of dst?.ports ?? []) if (cp.name && named.includes(cp.name)) s = s.union(PortSet.of(cp.protocol, cp.port, cp.port));
+            return s;
+          },
+  };
+}
+
+function adminNumericPorts(rule: AdminRule): PortSet {
+  if (rule.ports === 'all') return PortSet.all;
+  let s = PortSet.empty;
+  for (const p of rule.ports) {
+    if (p.type === 'number') s = s.union(PortSet.of(p.protocol, p.port, p.port));
+    else if (p.type === 'range') s = s.union(PortSet.of(p.protocol, p.start, p.end));
+  }
+  return s;
+}
+
+/** What the admin tier decides for one (subject, peer) pair in one direction, per port. */
+export interface AdminDecision {
+  readonly allow: PortSet;
+  readonly deny: PortSet;
+  readonly pass: PortSet;
+  /** The rules that decided some port, in evaluation order, with the ports they decided. */
+  readonly steps: readonly { readonly rule: CompiledAdminRule; readonly ports: PortSet }[];
+}
+
+/**
+ * First match wins, per port: rules in order (the ANPs already in priority order), each deciding the ports it
+ * matches that no earlier rule decided (policy-assistant's DirectionResult.Resolve, on port sets).
+ */
+export function decideAdmin(
+  rules: readonly CompiledAdminRule[],
+  matchesPeer: (r: CompiledAdminRule) => boolean,
+  dst: Workload | null,
+  within: PortSet = PortSet.all,
+): AdminDecision {
+  let remaining = within;
+  let allow = PortSet.empty;
+  let deny = PortSet.empty;
+  let pass = PortSet.empty;
+  const steps: { rule: CompiledAdminRule; ports: PortSet }[] = [];
+  for (const r of rules) {
+    if (remaining.isEmpty()) break;
+    if (!matchesPeer(r)) continue;
+    const ports = r.portsFor(dst).intersect(remaining);
+    if (ports.isEmpty()) continue;
+    remaining = remaining.subtract(ports);
+    if (r.action === 'Allow') allow = allow.union(ports);
+    else if (r.action === 'Deny') deny = deny.union(ports);
+    else pass = pass.union(ports);
+    steps.push({ rule: r, ports });
+  }
+  return { allow, deny, pass, steps };
+}
+
+/**
+ * The tiers combined, per port: ANP Allow and Deny are final; the rest (passed or unmatched) goes to
+ * NetworkPolicy when a NetworkPolicy isolates the pod in this direction, else to the BaselineAdminNetworkPolicy,
+ * whose unmatched ports are allowed.
+ */
+export function combineTiers(anp: { allow: PortSet; deny: PortSet }, npIsolated: boolean, npAllowed: PortSet, banpDeny: PortSet): PortSet {
+  const undecided = PortSet.all.subtract(anp.allow).subtract(anp.deny);
+  return anp.allow.union(undecided.intersect(npIsolated ? npAllowed : PortSet.all.subtract(banpDeny)));
 }

@@ -1,5 +1,5 @@
-import type { Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
-import { compileCluster, type CompiledCluster, type CompiledRule } from './compile.js';
+import type { AdminNetworkPolicy, Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
+import { compileCluster, type CompiledAdminRule, type CompiledCluster, type CompiledRule, type Direction } from './compile.js';
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { compileSelector, type LabelMatcher } from './labelSelector.js';
 import { PortSet } from './portSet.js';
@@ -20,6 +20,28 @@ export interface Isolation {
   /** Policies that select the workload for ingress (empty: not isolated for ingress). */
   readonly ingress: readonly NetworkPolicy[];
   readonly egress: readonly NetworkPolicy[];
+  /**
+   * AdminNetworkPolicies (in evaluation order), then the BaselineAdminNetworkPolicy, whose subject selects the
+   * workload and that have rules in the direction.
+   */
+  readonly admin: { readonly ingress: readonly AdminNetworkPolicy[]; readonly egress: readonly AdminNetworkPolicy[] };
+}
+
+/**
+ * What each tier decides for one direction of a (src, dst) pair, per port: ANP Allow and Deny are final; Pass
+ * and unmatched ports go to NetworkPolicy when one isolates the pod, else to the BaselineAdminNetworkPolicy;
+ * what nothing decides is allowed. `allowed` is the outcome (what egressAllowed / ingressAllowed return).
+ */
+export interface TierDecisions {
+  readonly anpAllow: PortSet;
+  readonly anpDeny: PortSet;
+  readonly anpPass: PortSet;
+  readonly npIsolated: boolean;
+  /** What the NetworkPolicies allow (every port when none isolates the pod). */
+  readonly npAllowed: PortSet;
+  readonly banpAllow: PortSet;
+  readonly banpDeny: PortSet;
+  readonly allowed: PortSet;
 }
 
 /**
@@ -41,6 +63,8 @@ export interface ReachabilityMatrix {
   egressAllowed(src: Endpoint, dst: Endpoint): PortSet;
   /** What dst's ingress policies allow from src (every port when dst is not isolated for ingress). */
   ingressAllowed(src: Endpoint, dst: Endpoint): PortSet;
+  /** One direction of (src, dst), tier by tier (ANP, NetworkPolicy, BANP). */
+  decisions(src: Endpoint, dst: Endpoint, direction: Direction): TierDecisions;
   /** Every non-empty (src, dst) pair, sorted by src then dst id. A Pod to itself (loopback) is not listed. */
   connections(): Connection[];
   isolation(w: Workload): Isolation;
@@ -48,13 +72,29 @@ export interface ReachabilityMatrix {
   classOf(w: Workload): number;
 }
 
+/** Rows of one class for the admin tiers, indexed by peer node; present when an ANP or the BANP selects it. */
+interface TierRows {
+  readonly anpAllow: Uint32Array;
+  readonly anpDeny: Uint32Array;
+  readonly anpPass: Uint32Array;
+  readonly banpAllow: Uint32Array;
+  readonly banpDeny: Uint32Array;
+  /** The outcome of all tiers. */
+  readonly effective: Uint32Array;
+}
+
 interface WorkloadClass {
   readonly representative: Workload;
   readonly members: Workload[];
+  /** What the NetworkPolicies allow; undefined when none isolates the class. */
   ingressRow?: Uint32Array;
   egressRow?: Uint32Array;
   readonly ingressBy: NetworkPolicy[];
   readonly egressBy: NetworkPolicy[];
+  ingressTiers?: TierRows;
+  egressTiers?: TierRows;
+  readonly adminIngressBy: AdminNetworkPolicy[];
+  readonly adminEgressBy: AdminNetworkPolicy[];
 }
 
 export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
@@ -72,7 +112,7 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     if (c === undefined) {
       c = classes.length;
       classByKey.set(key, c);
-      classes.push({ representative: w, members: [], ingressBy: [], egressBy: [] });
+      classes.push({ representative: w, members: [], ingressBy: [], egressBy: [], adminIngressBy: [], adminEgressBy: [] });
       const list = classesByNamespace.get(w.namespace);
       if (list) list.push(c);
       else classesByNamespace.set(w.namespace, [c]);
@@ -83,9 +123,13 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
   const hostNetworkClasses = classes.flatMap((k, i) => (k.representative.hostNetwork ? [i] : []));
 
   // IP ranges: the coarsest partition that every ipBlock peer respects.
-  const blockSets = compiled.policies.flatMap((p) =>
-    [...p.ingress, ...p.egress].flatMap((r) => r.peers.filter((x) => x.peer.type === 'ipBlock').map((x) => x.ipSet)),
-  );
+  const adminPolicies = [...compiled.admin, ...(compiled.baseline ? [compiled.baseline] : [])];
+  const blockSets = [
+    ...compiled.policies.flatMap((p) =>
+      [...p.ingress, ...p.egress].flatMap((r) => r.peers.filter((x) => x.peer.type === 'ipBlock').map((x) => x.ipSet)),
+    ),
+    ...adminPolicies.flatMap((p) => [...p.ingress, ...p.egress].map((r) => r.ipSet)),
+  ];
   const ipRanges = partitionAddressSpace(blockSets);
   const nw = classes.length;
   const n = nw + ipRanges.length;
@@ -174,6 +218,67 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     }
   }
 
+  // Admin tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy): per class and direction, the first matching
+  // rule decides each port; the NetworkPolicy row then only speaks for the ports no ANP allowed or denied.
+  if (adminPolicies.length > 0) {
+    const adminNodes = new Map<CompiledAdminRule, number[]>();
+    const matchedAdmin = (rule: CompiledAdminRule): number[] => {
+      let hit = adminNodes.get(rule);
+      if (!hit) {
+        const found: number[] = [];
+        for (let c = 0; c < nw; c++) if (rule.matchesPod(classes[c]!.representative)) found.push(c);
+        if (!rule.ipSet.isEmpty()) ipRanges.forEach((r, i) => rule.matchesIps(r.set) && found.push(nw + i));
+        hit = found;
+        adminNodes.set(rule, hit);
+      }
+      return hit;
+    };
+    const decide = (rules: readonly CompiledAdminRule[], c: number, direction: Direction, rows: { allow: Uint32Array; deny: Uint32Array; pass?: Uint32Array }): void => {
+      const remaining = new Uint32Array(n).fill(PortSetTable.ALL);
+      for (const rule of rules) {
+        const target = rule.action === 'Allow' ? rows.allow : rule.action === 'Deny' ? rows.deny : rows.pass!;
+        const ingressPorts = direction === 'ingress' ? table.id(rule.portsFor(classes[c]!.representative)) : 0;
+        for (const peer of matchedAdmin(rule)) {
+          const ports = table.intersect(direction === 'ingress' ? ingressPorts : table.id(rule.portsFor(nodeWorkload(peer))), remaining[peer]!);
+          if (ports === PortSetTable.EMPTY) continue;
+          remaining[peer] = table.subtract(remaining[peer]!, ports);
+          target[peer] = table.union(target[peer]!, ports);
+        }
+      }
+    };
+    for (let c = 0; c < nw; c++) {
+      const k = classes[c]!;
+      for (const direction of ['ingress', 'egress'] as const) {
+        const anps = compiled.admin.filter((p) => p[direction].length > 0 && p.selects(k.representative));
+        const banp = compiled.baseline && compiled.baseline[direction].length > 0 && compiled.baseline.selects(k.representative) ? compiled.baseline : undefined;
+        if (anps.length === 0 && !banp) continue;
+        const rows: TierRows = {
+          anpAllow: new Uint32Array(n),
+          anpDeny: new Uint32Array(n),
+          anpPass: new Uint32Array(n),
+          banpAllow: new Uint32Array(n),
+          banpDeny: new Uint32Array(n),
+          effective: new Uint32Array(n),
+        };
+        decide(anps.flatMap((p) => p[direction]), c, direction, { allow: rows.anpAllow, deny: rows.anpDeny, pass: rows.anpPass });
+        if (banp) decide(banp[direction], c, direction, { allow: rows.banpAllow, deny: rows.banpDeny });
+        const np = direction === 'ingress' ? k.ingressRow : k.egressRow;
+        for (let s = 0; s < n; s++) {
+          const undecided = table.subtract(table.subtract(PortSetTable.ALL, rows.anpAllow[s]!), rows.anpDeny[s]!);
+          const lower = np ? np[s]! : table.subtract(PortSetTable.ALL, rows.banpDeny[s]!);
+          rows.effective[s] = table.union(rows.anpAllow[s]!, table.intersect(undecided, lower));
+        }
+        if (direction === 'ingress') {
+          k.ingressTiers = rows;
+          k.adminIngressBy.push(...anps.map((p) => p.policy), ...(banp ? [banp.policy] : []));
+        } else {
+          k.egressTiers = rows;
+          k.adminEgressBy.push(...anps.map((p) => p.policy), ...(banp ? [banp.policy] : []));
+        }
+      }
+    }
+  }
+
   const rangeIndex = new Map(ipRanges.map((r, i) => [r, i]));
   const nodeOf = (e: Endpoint): number => {
     const node = e.kind === 'workload' ? classOfWorkload.get(e.workload) : rangeIndex.get(e.range);
@@ -182,12 +287,32 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
   };
 
   const egressNodes = (s: number, d: number): number => {
-    const row = s < nw ? classes[s]!.egressRow : undefined;
+    const k = s < nw ? classes[s]! : undefined;
+    const row = k ? (k.egressTiers?.effective ?? k.egressRow) : undefined;
     return row ? row[d]! : PortSetTable.ALL;
   };
   const ingressNodes = (s: number, d: number): number => {
-    const row = d < nw ? classes[d]!.ingressRow : undefined;
+    const k = d < nw ? classes[d]! : undefined;
+    const row = k ? (k.ingressTiers?.effective ?? k.ingressRow) : undefined;
     return row ? row[s]! : PortSetTable.ALL;
+  };
+  const decisionsOf = (s: number, d: number, direction: Direction): TierDecisions => {
+    const subject = direction === 'ingress' ? d : s;
+    const peer = direction === 'ingress' ? s : d;
+    const k = subject < nw ? classes[subject]! : undefined;
+    const np = k ? (direction === 'ingress' ? k.ingressRow : k.egressRow) : undefined;
+    const tiers = k ? (direction === 'ingress' ? k.ingressTiers : k.egressTiers) : undefined;
+    const at = (row: Uint32Array | undefined): PortSet => table.get(row ? row[peer]! : PortSetTable.EMPTY);
+    return {
+      anpAllow: at(tiers?.anpAllow),
+      anpDeny: at(tiers?.anpDeny),
+      anpPass: at(tiers?.anpPass),
+      npIsolated: np !== undefined,
+      npAllowed: np ? table.get(np[peer]!) : PortSet.all,
+      banpAllow: at(tiers?.banpAllow),
+      banpDeny: at(tiers?.banpDeny),
+      allowed: table.get(direction === 'ingress' ? ingressNodes(s, d) : egressNodes(s, d)),
+    };
   };
   const allowedNodes = (s: number, d: number): number => {
     if (s >= nw && d >= nw) return PortSetTable.EMPTY;
@@ -211,10 +336,11 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     allowed: (src, dst) => table.get(allowedNodes(nodeOf(src), nodeOf(dst))),
     egressAllowed: (src, dst) => table.get(egressNodes(nodeOf(src), nodeOf(dst))),
     ingressAllowed: (src, dst) => table.get(ingressNodes(nodeOf(src), nodeOf(dst))),
+    decisions: (src, dst, direction) => decisionsOf(nodeOf(src), nodeOf(dst), direction),
     classOf: (w) => classOfWorkload.get(w)!,
     isolation: (w) => {
       const k = classes[classOfWorkload.get(w)!]!;
-      return { ingress: k.ingressBy, egress: k.egressBy };
+      return { ingress: k.ingressBy, egress: k.egressBy, admin: { ingress: k.adminIngressBy, egress: k.adminEgressBy } };
     },
     connections: () => {
       const out: Connection[] = [];

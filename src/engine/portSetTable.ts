@@ -15,6 +15,7 @@ export class PortSetTable {
   ]);
   private readonly unions = new Map<number, number>();
   private readonly intersections = new Map<number, number>();
+  private readonly differences = new Map<number, number>();
 
   id(s: PortSet): number {
     if (s.isEmpty()) return PortSetTable.EMPTY;
@@ -43,6 +44,19 @@ export class PortSetTable {
     if (a === b || b === PortSetTable.ALL || a === PortSetTable.EMPTY) return a;
     if (a === PortSetTable.ALL || b === PortSetTable.EMPTY) return b;
     return this.memo(this.intersections, a, b, () => this.get(a).intersect(this.get(b)));
+  }
+
+  /** a minus b (not commutative: memoised on the ordered pair). */
+  subtract(a: number, b: number): number {
+    if (a === PortSetTable.EMPTY || b === PortSetTable.EMPTY) return a;
+    if (a === b || b === PortSetTable.ALL) return PortSetTable.EMPTY;
+    const key = a * 67108864 + b;
+    let r = this.differences.get(key);
+    if (r === undefined) {
+      r = this.id(this.get(a).subtract(this.get(b)));
+      this.differences.set(key, r);
+    }
+    return r;
   }
 
   private memo(cache: Map<number, number>, a: number, b: number, compute: () => PortSet): number {

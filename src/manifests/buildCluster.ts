@@ -2,6 +2,7 @@
 // policy defaulting and validation, controller ownership. Anything not modelled is listed in `skipped`
 // with a reason, never dropped silently; anything the API server would reject is an error diagnostic.
 import type {
+  AdminNetworkPolicy,
   Cluster,
   Diagnostic,
   Labels,
@@ -22,6 +23,14 @@ import { readLabels } from './labels.js';
 import { readPolicySpec } from './policySpec.js';
 import { readPodTemplate, WORKLOAD_KINDS, type PodTemplate } from './podTemplate.js';
 import { canonicalJson } from './canonicalJson.js';
+import { readAdminSpec } from './adminPolicySpec.js';
+import { parseCidr } from './cidr.js';
+import { compileSelector } from '../engine/labelSelector.js';
+
+const ADMIN_API = 'policy.networking.k8s.io/v1alpha1';
+const ADMIN_KINDS = new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
+/** Ranges where pod and node addresses usually live (RFC 1918, CGNAT, ULA). */
+const CLUSTER_LIKE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 
 interface K8sObject {
   readonly obj: RawObject;
@@ -54,6 +63,8 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
   const diagnostics: Diagnostic[] = [];
   const skipped: SkippedObject[] = [];
   const policies: NetworkPolicy[] = [];
+  const adminPolicies: AdminNetworkPolicy[] = [];
+  let baselinePolicy: AdminNetworkPolicy | undefined;
   const declared = new Map<string, NamespaceInfo>();
   const usedNamespaces = new Set<string>();
   const candidates: WorkloadCandidate[] = [];
@@ -75,7 +86,7 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
   };
   /** Reports the problems of one object; returns the skip reason when there are errors. */
   const reportProblems = (o: K8sObject, problems: Problem[]): string | undefined => {
-    const label = o.kind === 'Namespace' ? `Namespace ${o.name}` : `${o.kind} ${o.namespace}/${o.name}`;
+    const label = o.kind === 'Namespace' || ADMIN_KINDS.has(o.kind) ? `${o.kind} ${o.name}` : `${o.kind} ${o.namespace}/${o.name}`;
     let firstError: string | undefined;
     for (const p of problems) {
       if (p.severity === 'error') {
@@ -128,19 +139,23 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       continue;
     }
     const o: K8sObject = { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source };
+    // Cluster-scoped kinds have no namespace: their key and their shown name are the name alone.
     const isNamespace = kind === 'Namespace';
-    const key = `${kind}/${isNamespace ? '' : namespace}/${name}`;
+    const clusterScoped = isNamespace || ADMIN_KINDS.has(kind);
+    const key = `${kind}/${clusterScoped ? '' : namespace}/${name}`;
     const first = seen.get(key);
-    const shownName = isNamespace ? name : `${namespace}/${name}`;
+    const shownName = clusterScoped ? name : `${namespace}/${name}`;
     if (first) {
       report(source, 'error', `${kind} ${shownName} is defined twice: first at ${first.file}:${first.line}, again here; this one is skipped`);
-      skip({ kind, apiVersion, namespace: isNamespace ? undefined : namespace, name, source }, `duplicate of ${first.file}:${first.line}`);
+      skip({ kind, apiVersion, namespace: clusterScoped ? undefined : namespace, name, source }, `duplicate of ${first.file}:${first.line}`);
       continue;
     }
     seen.set(key, source);
 
     if (isNamespace) {
       readNamespace(o);
+    } else if (ADMIN_KINDS.has(kind)) {
+      readAdminPolicy(o);
     } else if (kind === 'NetworkPolicy') {
       usedNamespaces.add(namespace);
       readPolicy(o);
@@ -194,6 +209,42 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       source: o.source,
       specKey: canonicalJson(o.obj.spec ?? {}),
     });
+  }
+
+  function readAdminPolicy(o: K8sObject): void {
+    const tier = o.kind === 'AdminNetworkPolicy' ? 'admin' : 'baseline';
+    const skipped = (reason: string): void => skip({ kind: o.kind, apiVersion: o.apiVersion, name: o.name, source: o.source }, reason);
+    if (o.apiVersion !== ADMIN_API) {
+      report(o.source, 'error', `${o.kind} ${o.name}: unknown apiVersion "${o.apiVersion}" (expected ${ADMIN_API}); not analysed`, ['apiVersion']);
+      return skipped(`unknown apiVersion ${o.apiVersion}`);
+    }
+    if (o.explicitNamespace) {
+      report(o.source, 'warning', `${o.kind} ${o.name} is cluster-scoped: metadata.namespace "${o.namespace}" is ignored`, ['metadata', 'namespace']);
+    }
+    const problems = new ProblemList();
+    // BaselineAdminNetworkPolicy is a singleton: the CRD only admits the name `default`.
+    if (tier === 'baseline' && o.name !== 'default') problems.error(['metadata', 'name'], `Only one baseline admin network policy with metadata.name="default" can be created in the cluster`);
+    const spec = readAdminSpec(o.obj.spec, tier, problems);
+    if (spec) {
+      for (const dir of ['ingress', 'egress'] as const) {
+        for (const rule of spec[dir]) {
+          const cidrs = rule.peers.flatMap((p) => (p.type === 'networks' ? p.cidrs : []));
+          const clusterLike = cidrs.filter((c) => !c.endsWith('/0') && CLUSTER_LIKE_RANGES.some((r) => cidrsOverlap(c, r)));
+          if (clusterLike.length > 0) {
+            problems.warning([...rule.path, 'to'], `networks ${clusterLike.join(', ')} may hold pod or node addresses, which manifests do not give: analysed as matching only addresses outside the cluster (only 0.0.0.0/0 or ::/0 is applied to pods)`);
+          }
+          const nodes = rule.peers.filter((p) => p.type === 'nodes' && (Object.keys(p.nodeSelector.matchLabels).length > 0 || p.nodeSelector.matchExpressions.length > 0));
+          if (nodes.length > 0) {
+            problems.warning([...rule.path, 'to'], 'a `nodes` peer with a selector: node labels are not in manifests, so it is analysed as matching no node (`nodes: {}` matches every hostNetwork workload)');
+          }
+        }
+      }
+    }
+    const reason = reportProblems(o, problems.items);
+    if (reason || !spec) return skipped(reason ?? 'invalid');
+    const policy: AdminNetworkPolicy = { tier, id: o.name, name: o.name, ...spec, source: o.source, specKey: canonicalJson(o.obj.spec ?? {}) };
+    if (tier === 'admin') adminPolicies.push(policy);
+    else baselinePolicy = policy;
   }
 
   function readWorkload(o: K8sObject): void {
@@ -270,8 +321,44 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     namespaces.set(name, declared.get(name) ?? { name, labels: { [AUTO_NAMESPACE_LABEL]: name }, declared: false });
   }
 
+  // 5. AdminNetworkPolicies in evaluation order; equal priorities are undefined upstream, so say where it matters.
+  adminPolicies.sort((a, b) => a.priority! - b.priority! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (let i = 0; i < adminPolicies.length; i++) {
+    for (let j = i + 1; j < adminPolicies.length && adminPolicies[j]!.priority === adminPolicies[i]!.priority; j++) {
+      const [a, b] = [adminPolicies[i]!, adminPolicies[j]!];
+      const both = workloads.find((w) => subjectSelects(a, w, namespaces) && subjectSelects(b, w, namespaces));
+      if (!both) continue;
+      report(b.source, 'warning', `AdminNetworkPolicy ${b.name} has the same priority ${b.priority} as ${a.name} (${a.source.file}:${a.source.line}) and both select ${both.id}: their order is undefined; analysed in name order (${a.name} first)`, ['spec', 'priority']);
+    }
+  }
+
   diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { namespaces, workloads, policies, skipped, diagnostics, fileCount: files.length, documentCount, texts };
+  return {
+    namespaces,
+    workloads,
+    policies,
+    ...(adminPolicies.length > 0 ? { adminPolicies } : {}),
+    ...(baselinePolicy ? { baselinePolicy } : {}),
+    skipped,
+    diagnostics,
+    fileCount: files.length,
+    documentCount,
+    texts,
+  };
+}
+
+function subjectSelects(p: AdminNetworkPolicy, w: Workload, namespaces: ReadonlyMap<string, NamespaceInfo>): boolean {
+  if (w.hostNetwork) return false;
+  const nsLabels = namespaces.get(w.namespace)?.labels ?? { [AUTO_NAMESPACE_LABEL]: w.namespace };
+  return compileSelector(p.subject.namespaceSelector)(nsLabels) && (!p.subject.podSelector || compileSelector(p.subject.podSelector)(w.labels));
+}
+
+function cidrsOverlap(a: string, b: string): boolean {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  if (typeof x === 'string' || typeof y === 'string' || x.family !== y.family) return false;
+  const [wide, narrow] = x.prefix <= y.prefix ? [x, y] : [y, x];
+  return narrow.address.match(wide.address as never, wide.prefix);
 }
 
 /** The ownerReference with `controller: true`, if any. */

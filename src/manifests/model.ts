@@ -138,6 +138,60 @@ export interface NetworkPolicy {
   readonly specKey: string;
 }
 
+/** AdminNetworkPolicy rule actions (BaselineAdminNetworkPolicy: Allow and Deny only). */
+export type AdminAction = 'Allow' | 'Deny' | 'Pass';
+
+/**
+ * One entry of an (Baseline)AdminNetworkPolicy rule's `from`/`to` (policy.networking.k8s.io/v1alpha1).
+ * - namespaces: every pod of the matching namespaces;
+ * - pods: pods matching podSelector in namespaces matching namespaceSelector;
+ * - networks (egress): CIDRs (normalised); they match pod-to-pod traffic too when the pods' IPs fall in them;
+ * - nodes (egress): the nodes matching the selector (hostNetwork pods run with their node's address).
+ * Neither pods nor namespaces peers match hostNetwork pods (AdminNetworkPolicyIngressPeer docs).
+ */
+export type AdminPeer =
+  | { readonly type: 'namespaces'; readonly namespaceSelector: LabelSelector }
+  | { readonly type: 'pods'; readonly namespaceSelector: LabelSelector; readonly podSelector: LabelSelector }
+  | { readonly type: 'networks'; readonly cidrs: readonly string[] }
+  | { readonly type: 'nodes'; readonly nodeSelector: LabelSelector };
+
+/** One entry of an admin rule's `ports`: exactly one of portNumber, namedPort, portRange. */
+export type AdminPort =
+  | { readonly type: 'number'; readonly protocol: Protocol; readonly port: number }
+  /** A container port of the destination with this name, whatever its protocol. */
+  | { readonly type: 'named'; readonly name: string }
+  | { readonly type: 'range'; readonly protocol: Protocol; readonly start: number; readonly end: number };
+
+export interface AdminRule {
+  /** 0-based index in spec.ingress / spec.egress: the rule's precedence inside its policy. */
+  readonly index: number;
+  readonly name?: string;
+  readonly action: AdminAction;
+  readonly peers: readonly AdminPeer[];
+  /** 'all': no `ports`, the rule does not filter by port. */
+  readonly ports: readonly AdminPort[] | 'all';
+  readonly path: DocPath;
+}
+
+/**
+ * An AdminNetworkPolicy (tier 'admin', evaluated before NetworkPolicies, by priority) or the
+ * BaselineAdminNetworkPolicy (tier 'baseline', named `default`, evaluated after them). Cluster-scoped.
+ */
+export interface AdminNetworkPolicy {
+  readonly tier: 'admin' | 'baseline';
+  /** The name (cluster-scoped objects have no namespace). */
+  readonly id: string;
+  readonly name: string;
+  /** 0..1000, lower first; undefined for the baseline policy. */
+  readonly priority?: number;
+  /** The subject's namespace selector, and its pod selector (absent for `subject.namespaces`: every pod). */
+  readonly subject: { readonly namespaceSelector: LabelSelector; readonly podSelector?: LabelSelector };
+  readonly ingress: readonly AdminRule[];
+  readonly egress: readonly AdminRule[];
+  readonly source: SourceRef;
+  readonly specKey: string;
+}
+
 /** An object that was read but not modelled, or rejected; never silently dropped. */
 export interface SkippedObject {
   readonly kind: string;
@@ -152,6 +206,10 @@ export interface Cluster {
   readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
   readonly workloads: readonly Workload[];
   readonly policies: readonly NetworkPolicy[];
+  /** AdminNetworkPolicies in evaluation order: priority, then name (equal priorities are undefined upstream). */
+  readonly adminPolicies?: readonly AdminNetworkPolicy[];
+  /** The BaselineAdminNetworkPolicy (there is at most one, named `default`). */
+  readonly baselinePolicy?: AdminNetworkPolicy;
   readonly skipped: readonly SkippedObject[];
   readonly diagnostics: readonly Diagnostic[];
   /** Number of files and documents read. */

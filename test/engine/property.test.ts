@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IpSet } from '../../src/engine/ipSet.js';
 import { computeMatrix, type Endpoint } from '../../src/engine/matrix.js';
-import { clusterArb } from '../helpers/arbitraries.js';
+import type { Cluster } from '../../src/manifests/model.js';
+import { clusterArb, clusterWithAdminArb } from '../helpers/arbitraries.js';
 import { naiveAllowed, type NaiveEnd, type NaiveProtocol } from '../helpers/naiveEvaluator.js';
 
 const PROBES: [NaiveProtocol, number][] = [
@@ -12,35 +13,39 @@ const PROBES: [NaiveProtocol, number][] = [
 ];
 const ADDRESSES = ['10.0.0.1', '10.1.2.3', '8.8.8.8', '192.168.1.1', '192.168.2.1', '2001:db8::1', '2001:db9::1'];
 
+function agrees(c: Cluster): void {
+  const m = computeMatrix(c);
+  const ends: { e: Endpoint; n: NaiveEnd }[] = [
+    ...c.workloads.map((w) => ({ e: m.endpoint(w.id)!, n: { workload: w } as NaiveEnd })),
+    ...ADDRESSES.map((ip) => {
+      const range = m.ipRanges.find((r) => r.set.contains(IpSet.fromCidr(ip)))!;
+      return { e: m.endpoint(range.id)!, n: { ip } as NaiveEnd };
+    }),
+  ];
+  for (const s of ends) {
+    for (const d of ends) {
+      if ('ip' in s.n && 'ip' in d.n) continue;
+      if (s.e === d.e && s.e.kind === 'workload' && s.e.workload.kind === 'Pod') continue;
+      const ports = m.allowed(s.e, d.e);
+      for (const [protocol, port] of PROBES) {
+        const engine = protocol === 'ICMP' ? ports.other : ports.has(protocol, port);
+        const naive = naiveAllowed(c, s.n, d.n, protocol, port);
+        if (engine !== naive) {
+          throw new Error(`${s.e.id} -> ${d.e.id} ${protocol}/${port}: engine ${engine}, naive ${naive}`);
+        }
+      }
+    }
+  }
+}
+
 describe('engine agrees with the naive evaluator', () => {
   it('on random clusters, every pair, every probe, and IP peers', () => {
-    fc.assert(
-      fc.property(clusterArb, (c) => {
-        const m = computeMatrix(c);
-        const ends: { e: Endpoint; n: NaiveEnd }[] = [
-          ...c.workloads.map((w) => ({ e: m.endpoint(w.id)!, n: { workload: w } as NaiveEnd })),
-          ...ADDRESSES.map((ip) => {
-            const range = m.ipRanges.find((r) => r.set.contains(IpSet.fromCidr(ip)))!;
-            return { e: m.endpoint(range.id)!, n: { ip } as NaiveEnd };
-          }),
-        ];
-        for (const s of ends) {
-          for (const d of ends) {
-            if ('ip' in s.n && 'ip' in d.n) continue;
-            if (s.e === d.e && s.e.kind === 'workload' && s.e.workload.kind === 'Pod') continue;
-            const ports = m.allowed(s.e, d.e);
-            for (const [protocol, port] of PROBES) {
-              const engine = protocol === 'ICMP' ? ports.other : ports.has(protocol, port);
-              const naive = naiveAllowed(c, s.n, d.n, protocol, port);
-              if (engine !== naive) {
-                throw new Error(`${s.e.id} -> ${d.e.id} ${protocol}/${port}: engine ${engine}, naive ${naive}`);
-              }
-            }
-          }
-        }
-      }),
-      { numRuns: 300 },
-    );
+    fc.assert(fc.property(clusterArb, agrees), { numRuns: 300 });
+    expect(true).toBe(true);
+  });
+
+  it('with AdminNetworkPolicies and a BaselineAdminNetworkPolicy (tiers, priorities, Pass, ports, networks, nodes)', () => {
+    fc.assert(fc.property(clusterWithAdminArb, agrees), { numRuns: 400 });
     expect(true).toBe(true);
   });
 });

@@ -1,7 +1,19 @@
 // fast-check arbitraries for random clusters: namespaces, workloads with labels and named ports, and
 // policies using every selector form, ipBlocks with excepts, ports, endPorts, named ports and policyTypes.
 import fc from 'fast-check';
-import type { ContainerPort, LabelRequirement, LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, Workload } from '../../src/manifests/model.js';
+import type {
+  AdminAction,
+  AdminNetworkPolicy,
+  AdminPeer,
+  AdminPort,
+  ContainerPort,
+  LabelRequirement,
+  LabelSelector,
+  NetworkPolicy,
+  PolicyPeer,
+  PolicyPort,
+  Workload,
+} from '../../src/manifests/model.js';
 import { cluster, policy, workload } from './model.js';
 
 const NAMESPACES = ['x', 'y', 'z'] as const;
@@ -114,4 +126,79 @@ export const clusterArb = fc
       workloads: ws,
       policies: ps,
     });
+  });
+
+// AdminNetworkPolicy / BaselineAdminNetworkPolicy on top of the random clusters: every peer and port form,
+// every action, priorities that collide (order is then by name, as the loader sorts).
+const adminPeerArb = (dir: 'ingress' | 'egress'): fc.Arbitrary<AdminPeer> =>
+  fc.oneof(
+    selectorArb.map((s): AdminPeer => ({ type: 'namespaces', namespaceSelector: s })),
+    fc.record({ ns: selectorArb, pod: selectorArb }).map((r): AdminPeer => ({ type: 'pods', namespaceSelector: r.ns, podSelector: r.pod })),
+    ...(dir === 'egress'
+      ? [
+          fc
+            .subarray(['10.0.0.0/8', '10.1.0.0/16', '0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1', '192.168.1.0/24', '2001:db8::/32', '::/0'], { minLength: 1, maxLength: 2 })
+            .map((cidrs): AdminPeer => ({ type: 'networks', cidrs })),
+          fc.constantFrom<AdminPeer>({ type: 'nodes', nodeSelector: { matchLabels: {}, matchExpressions: [] } }, { type: 'nodes', nodeSelector: { matchLabels: { role: 'infra' }, matchExpressions: [] } }),
+        ]
+      : []),
+  );
+
+const ADMIN_PORTS: AdminPort[] = [
+  { type: 'number', protocol: 'TCP', port: 80 },
+  { type: 'number', protocol: 'UDP', port: 53 },
+  { type: 'range', protocol: 'TCP', start: 80, end: 3000 },
+  { type: 'range', protocol: 'UDP', start: 1, end: 100 },
+  { type: 'named', name: 'web' },
+  { type: 'named', name: 'http' },
+];
+
+const adminRuleArb = (dir: 'ingress' | 'egress', actions: readonly AdminAction[]) =>
+  fc.record({
+    action: fc.constantFrom(...actions),
+    peers: fc.array(adminPeerArb(dir), { minLength: 1, maxLength: 2 }),
+    ports: fc.oneof(fc.constant('all' as const), fc.array(fc.constantFrom(...ADMIN_PORTS), { minLength: 1, maxLength: 2 })),
+  });
+
+const adminSpecArb = (actions: readonly AdminAction[]) =>
+  fc.record({
+    priority: fc.constantFrom(1, 2, 2, 3),
+    subject: fc.oneof(
+      selectorArb.map((s) => ({ namespaceSelector: s })),
+      fc.record({ namespaceSelector: selectorArb, podSelector: selectorArb }),
+    ),
+    ingress: fc.array(adminRuleArb('ingress', actions), { maxLength: 3 }),
+    egress: fc.array(adminRuleArb('egress', actions), { maxLength: 3 }),
+  });
+
+function toAdmin(tier: 'admin' | 'baseline', name: string, spec: { priority: number; subject: AdminNetworkPolicy['subject']; ingress: { action: AdminAction; peers: AdminPeer[]; ports: AdminPort[] | 'all' }[]; egress: { action: AdminAction; peers: AdminPeer[]; ports: AdminPort[] | 'all' }[] }): AdminNetworkPolicy {
+  const rules = (dir: 'ingress' | 'egress') => spec[dir].map((r, index) => ({ ...r, index, path: ['spec', dir, index] }));
+  return {
+    tier,
+    id: name,
+    name,
+    ...(tier === 'admin' ? { priority: spec.priority } : {}),
+    subject: spec.subject,
+    ingress: rules('ingress'),
+    egress: rules('egress'),
+    source: { file: 'admin.yaml', line: 1, doc: 0, path: [] },
+    specKey: JSON.stringify(spec),
+  };
+}
+
+export const clusterWithAdminArb = fc
+  .record({
+    base: clusterArb,
+    anps: fc.array(adminSpecArb(['Allow', 'Deny', 'Pass']), { maxLength: 3 }),
+    banp: fc.option(adminSpecArb(['Allow', 'Deny'])),
+  })
+  .map(({ base, anps, banp }) => {
+    const adminPolicies = anps
+      .map((a, i) => toAdmin('admin', `anp${i}`, a))
+      .sort((a, b) => a.priority! - b.priority! || (a.name < b.name ? -1 : 1));
+    return {
+      ...base,
+      ...(adminPolicies.length > 0 ? { adminPolicies } : {}),
+      ...(banp ? { baselinePolicy: toAdmin('baseline', 'default', banp) } : {}),
+    };
   });

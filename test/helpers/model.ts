@@ -1,6 +1,10 @@
 // Builders for Cluster objects in model terms, so engine tests don't depend on the YAML loader.
 import {
   AUTO_NAMESPACE_LABEL,
+  type AdminAction,
+  type AdminNetworkPolicy,
+  type AdminPeer,
+  type AdminPort,
   type Cluster,
   type ContainerPort,
   type LabelSelector,
@@ -84,10 +88,51 @@ export const tcp = (port?: number | string, endPort?: number): PolicyPort => ({
 export const udp = (port?: number | string): PolicyPort => ({ protocol: 'UDP', ...(port !== undefined ? { port } : {}) });
 export const sctp = (port?: number | string): PolicyPort => ({ protocol: 'SCTP', ...(port !== undefined ? { port } : {}) });
 
+export interface AdminRuleSpec {
+  action: AdminAction;
+  name?: string;
+  peers: AdminPeer[];
+  ports?: AdminPort[];
+}
+
+/** An AdminNetworkPolicy (or, with priority undefined, the BaselineAdminNetworkPolicy `default`). */
+export function admin(
+  name: string,
+  priority: number | undefined,
+  subject: AdminNetworkPolicy['subject'],
+  spec: { ingress?: AdminRuleSpec[]; egress?: AdminRuleSpec[] },
+): AdminNetworkPolicy {
+  const rules = (dir: 'ingress' | 'egress') =>
+    (spec[dir] ?? []).map((r, index) => ({
+      index,
+      action: r.action,
+      ...(r.name ? { name: r.name } : {}),
+      peers: r.peers,
+      ports: r.ports ?? ('all' as const),
+      path: ['spec', dir, index],
+    }));
+  return {
+    tier: priority === undefined ? 'baseline' : 'admin',
+    id: name,
+    name,
+    ...(priority !== undefined ? { priority } : {}),
+    subject,
+    ingress: rules('ingress'),
+    egress: rules('egress'),
+    source: src('admin.yaml'),
+    specKey: JSON.stringify({ priority, subject, spec }),
+  };
+}
+export const nsPeer = (namespaceSelector: LabelSelector): AdminPeer => ({ type: 'namespaces', namespaceSelector });
+export const podPeer = (namespaceSelector: LabelSelector, podSelector: LabelSelector): AdminPeer => ({ type: 'pods', namespaceSelector, podSelector });
+export const portNumber = (port: number, protocol: 'TCP' | 'UDP' | 'SCTP' = 'TCP'): AdminPort => ({ type: 'number', protocol, port });
+
 export function cluster(opts: {
   namespaces?: Record<string, Labels>;
   workloads: Workload[];
   policies?: NetworkPolicy[];
+  adminPolicies?: AdminNetworkPolicy[];
+  baselinePolicy?: AdminNetworkPolicy;
 }): Cluster {
   const namespaces = new Map<string, NamespaceInfo>();
   const add = (name: string, labels: Labels = {}, declared = false) =>
@@ -99,6 +144,8 @@ export function cluster(opts: {
     namespaces,
     workloads: opts.workloads,
     policies: opts.policies ?? [],
+    ...(opts.adminPolicies ? { adminPolicies: [...opts.adminPolicies].sort((a, b) => a.priority! - b.priority! || (a.name < b.name ? -1 : 1)) } : {}),
+    ...(opts.baselinePolicy ? { baselinePolicy: opts.baselinePolicy } : {}),
     skipped: [],
     diagnostics: [],
     fileCount: 1,
