@@ -83,6 +83,41 @@ export const limitsSchema = z
   })
   .describe('Resource limits of one analysis.');
 
+export const kustomizeConfigSchema = z
+  .strictObject({
+    overlays: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Globs of the kustomization directories to render. Default: the leaves (kustomizations no other kustomization includes).'),
+    mode: z
+      .enum(['merged', 'per-overlay'])
+      .default('merged')
+      .describe('Analyse every rendered overlay as one cluster, or each overlay as a cluster of its own.'),
+  })
+  .describe('Kustomize overlays, rendered with kustomize build (or kubectl kustomize); remote resources, plugins and helmCharts are refused.');
+
+export const helmChartConfigSchema = z
+  .strictObject({
+    values: z.array(z.string().min(1)).default([]).describe('Values files, relative to the chart directory, passed as -f in this order.'),
+    releaseName: z.string().min(1).max(53).optional().describe("Release name. Default: the chart's name."),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name (RFC 1123 label)')
+      .max(63)
+      .optional()
+      .describe('Namespace of the release (--namespace). Default: defaultNamespace.'),
+  })
+  .describe('How one chart is rendered.');
+
+export const helmConfigSchema = z
+  .strictObject({
+    charts: z
+      .record(z.string().min(1), helmChartConfigSchema)
+      .default({})
+      .describe('Per chart directory (relative to the repository root): { values, releaseName, namespace }.'),
+  })
+  .describe('Helm charts (directories with a Chart.yaml), rendered with helm template; dependencies must be vendored under charts/.');
+
 export const DEFAULT_PATHS = ['**/*.yaml', '**/*.yml', '**/*.json'] as const;
 
 export const netpolConfigSchema = z
@@ -113,6 +148,8 @@ export const netpolConfigSchema = z
       .default(['opened-from-outside-cluster'])
       .describe('Rules that make the check fail. An empty list never fails.'),
     limits: limitsSchema.default({ ...DEFAULT_LIMITS }).describe('Resource limits of one analysis.'),
+    kustomize: kustomizeConfigSchema.optional(),
+    helm: helmConfigSchema.optional(),
   })
   .describe('Configuration of netpol-bot, read from .github/netpol.yml on the default branch.');
 
