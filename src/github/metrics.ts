@@ -129,18 +129,31 @@ function processRegistry(): Registry {
   return processMetrics;
 }
 
-/** A template stays as is; a full URL (pagination follows `link` URLs) loses host, query and numbers. */
+/**
+ * A template stays as is. An expanded path (`octokit.paginate` requests the expanded URL, and follows `link`
+ * URLs) gets the template's names back for the parts that vary: owner, repository, numbers and shas, so the
+ * label never grows with the number of repositories or pull requests.
+ */
 export function routeLabel(url: string): string {
   let path = url;
   if (/^https?:\/\//i.test(path)) {
     try {
       path = new URL(path).pathname.replace(/^\/api\/v3(?=\/)/, '');
     } catch {
-      path = '?';
+      return '?';
     }
   }
   path = path.split('?')[0] ?? '';
   if (path.includes('{')) return path;
-  // e.g. a paginated `link` URL: `/repositories/123/issues/2/comments` -> `/repositories/{id}/issues/{id}/comments`
-  return path.replace(/\/[0-9a-f]{40}(?=\/|$)/gi, '/{sha}').replace(/\/\d+(?=\/|$)/g, '/{id}');
+  return path
+    .replace(/^\/repos\/[^/]+\/[^/]+/, '/repos/{owner}/{repo}')
+    .replace(/^\/repositories\/\d+/, '/repositories/{repository_id}')
+    .replace(/\/pulls\/\d+(?=\/|$)/, '/pulls/{pull_number}')
+    .replace(/\/issues\/\d+(?=\/|$)/, '/issues/{issue_number}')
+    .replace(/\/issues\/comments\/\d+(?=\/|$)/, '/issues/comments/{comment_id}')
+    .replace(/\/check-runs\/\d+(?=\/|$)/, '/check-runs/{check_run_id}')
+    .replace(/\/git\/trees\/[^/]+$/, '/git/trees/{tree_sha}')
+    .replace(/\/git\/blobs\/[^/]+$/, '/git/blobs/{file_sha}')
+    .replace(/\/[0-9a-f]{40}(?=\/|$)/gi, '/{sha}')
+    .replace(/\/\d+(?=\/|$)/g, '/{id}');
 }
