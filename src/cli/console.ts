@@ -12,6 +12,8 @@ export interface Console {
   readonly color: boolean;
   /** Progress for long runs: on a terminal (or with --verbose), never with --quiet. */
   progress(message: string): void;
+  /** A note for people on stderr (not progress: shown unless --quiet). */
+  note(message: string): void;
   diagnostics(list: readonly Diagnostic[]): void;
 }
 
@@ -27,6 +29,9 @@ export function createConsole(io: CliIo, opts: { quiet: boolean; verbose: boolea
       if (!showProgress) return;
       const t = ((Date.now() - started) / 1000).toFixed(1);
       io.stderr.write(errColor ? `\x1b[2m[${t}s] ${message}\x1b[0m\n` : `[${t}s] ${message}\n`);
+    },
+    note(message) {
+      if (!opts.quiet) io.stderr.write(`${message}\n`);
     },
     diagnostics(list) {
       if (opts.quiet) return;

@@ -4,6 +4,7 @@ import { readGitTree, resolveGitRange } from '../manifests/readGitTree.js';
 import type { Cluster } from '../manifests/model.js';
 import { diffDot } from '../render/diffDot.js';
 import { diffJson } from '../render/diffJson.js';
+import { diffMermaid } from '../render/diffMermaid.js';
 import { diffMarkdown } from '../render/diffMarkdown.js';
 import { diffText } from '../render/diffText.js';
 import { flag, has, UsageError, type ParsedArgs } from './args.js';
@@ -14,7 +15,7 @@ export const DIFF_FLAGS = ['format', 'base', 'head', 'git', 'max-chars', 'defaul
 
 /** `netpol diff`: what a change opens and closes. */
 export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Promise<number> {
-  const format = flag(args, 'format', ['text', 'markdown', 'md', 'json', 'dot']) ?? 'text';
+  const format = flag(args, 'format', ['text', 'markdown', 'md', 'json', 'dot', 'mermaid']) ?? 'text';
   const defaultNamespace = flag(args, 'default-namespace');
   const maxCharsFlag = flag(args, 'max-chars');
   const maxChars = maxCharsFlag === undefined ? undefined : Number(maxCharsFlag);
@@ -58,7 +59,9 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
         ? diffMarkdown(diff, maxChars !== undefined ? { maxChars } : {}).markdown
         : format === 'dot'
           ? diffDot(diff)
-          : diffText(diff, { color: con.color });
+          : format === 'mermaid'
+            ? diffMermaid(diff)
+            : diffText(diff, { color: con.color });
   io.stdout.write(out.endsWith('\n') ? out : out + '\n');
   return has(args, 'exit-code') && (diff.opened.length > 0 || diff.closed.length > 0) ? 1 : 0;
 }

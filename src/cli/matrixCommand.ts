@@ -7,6 +7,15 @@ import { matrixText } from '../render/matrixText.js';
 import { flag, UsageError, type ParsedArgs } from './args.js';
 import type { CliIo, Console } from './console.js';
 import { loadCluster } from './loadCluster.js';
+import { summarizeCluster } from '../diff/sideSummary.js';
+import { describeSideCounts, describeSkipped } from '../render/describeSide.js';
+import type { Cluster } from '../manifests/model.js';
+
+function analysedLine(cluster: Cluster): string {
+  const side = summarizeCluster(cluster);
+  const skipped = describeSkipped(side);
+  return `analysed: ${describeSideCounts(side)}; skipped: ${skipped.length === 0 ? 'nothing' : skipped.join(', ')}`;
+}
 
 export const MATRIX_FLAGS = ['format', 'namespace', 'default-namespace'];
 
@@ -32,5 +41,7 @@ export async function matrixCommand(args: ParsedArgs, io: CliIo, con: Console): 
             ? matrixDot(matrix, opts)
             : matrixText(matrix, opts);
   io.stdout.write(out.endsWith('\n') ? out : out + '\n');
+  // CSV is data only: what was analysed goes to stderr, so the output still says it.
+  if (format === 'csv') con.note(analysedLine(cluster));
   return 0;
 }

@@ -2,7 +2,7 @@ export const USAGE = `netpol: Kubernetes NetworkPolicy reachability, and what a 
 
 Usage:
   netpol matrix <paths...> [--format text|json|csv|md|dot] [--namespace NS]
-  netpol diff --base <paths...> --head <paths...> [--format text|markdown|json|dot]
+  netpol diff --base <paths...> --head <paths...> [--format text|markdown|json|dot|mermaid]
   netpol diff --git <base-ref>..<head-ref> [--format ...] [-- <pathspec...>]
   netpol explain <paths...> --from SRC --to DST[:PORT[/PROTO]] [--format text|markdown|json]
   netpol explain <paths...> [--policy ns/name] [--format text|markdown|json]

@@ -142,3 +142,20 @@ describe('netpol explain', () => {
     expect(r.stdout.toLowerCase()).toContain('nope');
   });
 });
+
+describe('formats that carry no prose', () => {
+  it('matrix --format csv: data on stdout, what was analysed on stderr', async () => {
+    const r = await runCli(['matrix', 'fixtures/backend-policy', '--format', 'csv']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\r\n')[0]).toBe('src,dst,ports');
+    expect(r.stderr).toBe('analysed: 3 files (6 documents), 2 namespaces, 4 workloads, 1 policy; skipped: nothing\n');
+    expect((await runCli(['matrix', 'fixtures/backend-policy', '--format', 'csv', '--quiet'])).stderr).toBe('');
+  });
+
+  it('diff --format mermaid: the graph of changed edges', async () => {
+    const r = await runCli(['diff', '--base', 'examples/shop/base', '--head', 'examples/shop/head', '--format', 'mermaid']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('flowchart LR\n')).toBe(true);
+    expect(r.stdout).toContain('-.->|"9187/TCP"|');
+  });
+});
