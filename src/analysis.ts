@@ -5,8 +5,10 @@ import { evaluateFailOn, type FailOnResult } from './diff/failOn.js';
 import { diffMatrices } from './diff/diffMatrices.js';
 import type { DiffLine, ReachabilityDiff } from './diff/types.js';
 import { computeMatrix } from './engine/matrix.js';
+import { removedNamespaceDiagnostics } from './diff/removedNamespaces.js';
 import { buildCluster } from './manifests/buildCluster.js';
-import type { ManifestFile } from './manifests/model.js';
+import { checkDeadline, checkObjectLimit, LimitExceededError, type LimitName } from './manifests/limits.js';
+import type { Cluster, ManifestFile } from './manifests/model.js';
 import { countDiff } from './render/diffCounts.js';
 import { diffJson } from './render/diffJson.js';
 import { DEFAULT_MAX_CHARS, diffMarkdown } from './render/diffMarkdown.js';
@@ -22,6 +24,11 @@ export interface AnalyzeParams {
   readonly changedFiles?: readonly string[];
   /** Bound for the comment markdown (GitHub rejects > 65,536 characters). */
   readonly maxChars?: number;
+  /**
+   * Epoch ms after which the analysis stops (config.limits.timeoutSeconds from the start of the job). Checked
+   * between the steps (loading, each matrix, the diff): a synchronous step cannot be interrupted midway.
+   */
+  readonly deadline?: number;
 }
 
 export interface CheckAnnotation {
@@ -52,6 +59,8 @@ export interface AnalysisResult {
   readonly check: CheckOutput;
   /** The machine-readable diff (the `netpol diff --format json` contract). */
   readonly json: unknown;
+  /** Set when a limit of config.limits stopped the analysis; the check then concludes per limits.onExceeded. */
+  readonly limit?: { readonly name: LimitName; readonly message: string };
 }
 
 /** GitHub's bound on a check run's summary and text. */
@@ -68,6 +77,7 @@ export function analyzePullRequest(params: AnalyzeParams): AnalysisResult {
   try {
     return analyze(params);
   } catch (err) {
+    if (err instanceof LimitExceededError) return limitResult(err, params);
     const message = err instanceof Error ? err.message : String(err);
     const summary = `netpol could not analyse this pull request: ${escapeMarkdown(message)}`;
     return {
@@ -81,12 +91,23 @@ export function analyzePullRequest(params: AnalyzeParams): AnalysisResult {
 
 function analyze(params: AnalyzeParams): AnalysisResult {
   const opts = { defaultNamespace: params.config.defaultNamespace };
+  const { maxObjects, timeoutSeconds } = params.config.limits;
+  const step = (what: string) => checkDeadline(params.deadline, timeoutSeconds, what);
   const baseCluster = buildCluster([...params.base.files], opts);
-  const headCluster = buildCluster([...params.head.files], opts);
-  const diff = diffMatrices(computeMatrix(baseCluster), computeMatrix(headCluster), {
+  checkObjectLimit(baseCluster, maxObjects, `the merge base ${params.base.sha}`);
+  step('after reading the merge base');
+  const headCluster = withRemovedNamespaces(baseCluster, buildCluster([...params.head.files], opts));
+  checkObjectLimit(headCluster, maxObjects, `the head ${params.head.sha}`);
+  step('after reading the head');
+  const baseMatrix = computeMatrix(baseCluster);
+  step('after the reachability of the merge base');
+  const headMatrix = computeMatrix(headCluster);
+  step('after the reachability of the head');
+  const diff = diffMatrices(baseMatrix, headMatrix, {
     baseRef: params.base.sha,
     headRef: params.head.sha,
   });
+  step('after the diff');
   const gate = evaluateFailOn(diff, params.config.failOn, headCluster);
   const { markdown, overflow } = diffMarkdown(diff, { maxChars: params.maxChars ?? DEFAULT_MAX_CHARS });
   const headFiles = new Set(params.head.files.map((f) => f.path));
@@ -102,6 +123,31 @@ function analyze(params: AnalyzeParams): AnalysisResult {
       annotations: annotations(diff, gate, headFiles, new Set(params.changedFiles ?? [])),
     },
     json: diffJson(diff),
+  };
+}
+
+/** The head with a warning for every namespace the change stopped declaring while objects stay in it. */
+function withRemovedNamespaces(base: Cluster, head: Cluster): Cluster {
+  const extra = removedNamespaceDiagnostics(base, head);
+  if (extra.length === 0) return head;
+  const diagnostics = [...head.diagnostics, ...extra].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  return { ...head, diagnostics };
+}
+
+/** A limit stopped the analysis: say which, with the numbers; the conclusion is the config's. */
+function limitResult(err: LimitExceededError, params: AnalyzeParams): AnalysisResult {
+  const summary = `**Limit exceeded: ${codeSpan(`limits.${err.limit}`)}.** ${escapeMarkdown(err.message)}.\n\nRaise the limit in ${codeSpan('.github/netpol.yml')} on the default branch, or make the change smaller.`;
+  return {
+    hasChanges: false,
+    comment: summary,
+    check: {
+      conclusion: params.config.limits.onExceeded,
+      title: `Limit exceeded: limits.${err.limit}`,
+      summary,
+      annotations: [],
+    },
+    json: { error: err.message, limit: err.limit },
+    limit: { name: err.limit, message: err.message },
   };
 }
 

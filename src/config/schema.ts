@@ -57,7 +57,7 @@ export type FailOnRule = z.infer<typeof failOnRuleSchema>;
 export const COMMENT_MODES = ['update', 'hide-and-new', 'delete-and-new', 'new', 'off'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
 
-export const DEFAULT_LIMITS = { maxFileBytes: 1_048_576, maxObjects: 20_000, timeoutSeconds: 120 } as const;
+export const DEFAULT_LIMITS = { maxFileBytes: 1_048_576, maxObjects: 20_000, timeoutSeconds: 120, onExceeded: 'failure' } as const;
 
 export const limitsSchema = z
   .strictObject({
@@ -66,20 +66,24 @@ export const limitsSchema = z
       .int()
       .positive()
       .default(DEFAULT_LIMITS.maxFileBytes)
-      .describe('Files larger than this are skipped (and reported).'),
+      .describe('Files larger than this many bytes are skipped (and reported); the rest is analysed and the check concludes per `onExceeded`.'),
     maxObjects: z
       .number()
       .int()
       .positive()
       .default(DEFAULT_LIMITS.maxObjects)
-      .describe('Stop reading objects beyond this many per side.'),
+      .describe('A side (merge base or head) with more Kubernetes objects than this is not analysed; the check says so and concludes per `onExceeded`.'),
     timeoutSeconds: z
       .number()
       .int()
       .positive()
       .max(600)
       .default(DEFAULT_LIMITS.timeoutSeconds)
-      .describe('Give up the analysis of one pull request after this many seconds.'),
+      .describe('Give up the analysis of one pull request after this many seconds; the check says so and concludes per `onExceeded`.'),
+    onExceeded: z
+      .enum(['neutral', 'failure'])
+      .default(DEFAULT_LIMITS.onExceeded)
+      .describe('Conclusion of the check when a limit trips: `failure` (fail closed: a gate that could not look does not pass) or `neutral` (passes required checks, still says which limit tripped).'),
   })
   .describe('Resource limits of one analysis.');
 

@@ -89,8 +89,13 @@ export async function writeComment(
   switch (mode) {
     case 'update':
       if (latest) {
-        await update(octokit, pr, latest.id, body);
-        return 'updated';
+        try {
+          await update(octokit, pr, latest.id, body);
+          return 'updated';
+        } catch (error) {
+          // Deleted by someone between listing and editing: post a new one instead.
+          if ((error as { status?: number }).status !== 404) throw error;
+        }
       }
       await create(octokit, pr, body);
       return 'created';

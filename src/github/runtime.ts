@@ -4,7 +4,7 @@
 import picomatch from 'picomatch';
 import type { Logger } from 'probot';
 import type { AnalysisResult } from '../analysis.js';
-import { parseConfig, type NetpolConfig, type ParseConfigResult } from '../config/schema.js';
+import { DEFAULT_LIMITS, parseConfig, type NetpolConfig, type ParseConfigResult } from '../config/schema.js';
 import { codeBlock, codeSpan, escapeMarkdown } from '../render/escapeMarkdown.js';
 import { completeCheckRun, createCheckRun, cut, MAX_OUTPUT_CHARS, type ActionId, type Completion } from './checkRun.js';
 import {
@@ -21,6 +21,7 @@ import type { DomainFunctions, ExplainQuery, RepoSnapshot } from './deps.js';
 import { ManifestFetcher, type SkippedFile, type Snapshot } from './fetchManifests.js';
 import type { AnalysisOutcome, NetpolMetrics } from './metrics.js';
 import type { Octokit } from './octokit.js';
+import { redactSecrets } from './redact.js';
 import { AckStore, KeyedQueue, RateLimiter, type QueueJob } from './queue.js';
 
 export const CONFIG_PATH = '.github/netpol.yml';
@@ -64,14 +65,41 @@ export function prKey(pr: PullRef): string {
   return `${pr.owner}/${pr.repo}#${pr.number}`.toLowerCase();
 }
 
-function errorMessage(error: unknown): string {
+/** The message of an error as shown in a check run, a reply or a log line: never a token or a key. */
+export function errorMessage(error: unknown): string {
+  const known = [process.env.GITHUB_TOKEN, process.env.WEBHOOK_SECRET, process.env.PRIVATE_KEY];
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
     const status = (error as { status?: number }).status;
-    return `${status ? `GitHub API error ${status}: ` : ''}${error.message}${cause}`;
+    return redactSecrets(`${status ? `GitHub API error ${status}: ` : ''}${error.message}${cause}`, known);
   }
-  return String(error);
+  return redactSecrets(String(error), known);
 }
+
+/** What an error log line carries: type, status, redacted message and stack (never the request headers). */
+function loggableError(error: unknown): Record<string, unknown> {
+  const status = (error as { status?: number } | undefined)?.status;
+  const stack = error instanceof Error && error.stack ? redactSecrets(error.stack) : undefined;
+  return {
+    type: error instanceof Error ? error.constructor.name : typeof error,
+    message: errorMessage(error),
+    ...(status !== undefined ? { status } : {}),
+    ...(stack ? { stack } : {}),
+  };
+}
+
+/** Mutable state of one analysis job: when it started, its config once read, and whether it gave up. */
+interface JobControl {
+  readonly started: number;
+  config?: NetpolConfig;
+  cancelled: boolean;
+}
+
+const RANK: Record<Completion['conclusion'], number> = { success: 0, neutral: 1, failure: 2 };
+function worst(a: Completion['conclusion'], b: Completion['conclusion']): Completion['conclusion'] {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+const TOO_LARGE = 'larger than limits.maxFileBytes';
 
 class TimeoutError extends Error {}
 
@@ -248,27 +276,49 @@ export class NetpolRuntime {
         `analysed ${prKey(pr)} at ${pr.headSha.slice(0, 7)}: ${outcome}`,
       );
     };
+    const context = { pr: prKey(pr), headSha: pr.headSha, checkRunId };
+    const ctl: JobControl = { started: Date.now(), cancelled: false };
+    let completion: Completion;
     try {
-      const completion = await this.#analyze(octokit, pr, stats);
-      await completeCheckRun(octokit, run, completion);
+      completion = await this.#analyze(octokit, pr, stats, ctl);
       done(completion.conclusion, completion.title);
     } catch (error) {
       done('error', error instanceof TimeoutError ? 'Analysis timed out' : 'Analysis failed');
-      this.log.warn({ err: error, pr: prKey(pr) }, 'analysis failed');
+      this.log.warn({ err: loggableError(error), ...context }, 'analysis failed');
       const message = errorMessage(error);
       const timedOut = error instanceof TimeoutError;
       // Fail closed: a gate that passes when it could not look is a hole. The button tries again.
-      await completeCheckRun(octokit, run, {
+      completion = {
         conclusion: 'failure',
         title: timedOut ? 'Analysis timed out' : 'Analysis failed',
         summary: `netpol-bot could not analyse ${pr.headSha}:\n\n${codeBlock(message, 'text')}\n\nPress **Re-analyze** to try again.`,
+        actions: ['reanalyze'],
+      };
+    }
+    await this.#complete(octokit, run, completion, context);
+  }
+
+  /**
+   * Complete the check run; if GitHub rejects the full output (after the client's own retries), complete it
+   * once more with a minimal one, so a run is never left in progress for want of a smaller body.
+   */
+  async #complete(octokit: Octokit, run: { owner: string; repo: string; id: number }, c: Completion, context: Record<string, unknown>): Promise<void> {
+    try {
+      await completeCheckRun(octokit, run, c);
+    } catch (error) {
+      this.log.error({ err: loggableError(error), ...context }, 'could not complete the check run; completing it with a minimal output');
+      await completeCheckRun(octokit, run, {
+        conclusion: c.conclusion,
+        title: c.title,
+        summary: `The full report could not be written to this check run:\n\n${codeBlock(errorMessage(error), 'text')}\n\nPress **Re-analyze** to try again.`,
         actions: ['reanalyze'],
       });
     }
   }
 
-  async #analyze(octokit: Octokit, pr: PullInfo, stats: AnalysisStats = {}): Promise<Completion> {
-    const parsed = await this.loadConfig(octokit, pr);
+  async #analyze(octokit: Octokit, pr: PullInfo, stats: AnalysisStats, ctl: JobControl): Promise<Completion> {
+    // Until the config says otherwise, the default time limit applies (also to reading the config).
+    const parsed = await withTimeout(this.loadConfig(octokit, pr), DEFAULT_LIMITS.timeoutSeconds * 1000, 'reading the configuration');
     if (!parsed.ok) {
       return {
         conclusion: 'failure',
@@ -278,8 +328,30 @@ export class NetpolRuntime {
       };
     }
     const config = parsed.config;
-    const deadline = config.limits.timeoutSeconds * 1000;
+    ctl.config = config;
+    // Everything after the config (listing files, fetching, analysing, writing) is under limits.timeoutSeconds,
+    // counted from the start of the job. A timed-out job is cancelled: it writes nothing afterwards.
+    const left = ctl.started + config.limits.timeoutSeconds * 1000 - Date.now();
+    try {
+      return await withTimeout(this.#analyzeWith(octokit, pr, stats, ctl, config), Math.max(1, left), 'the analysis');
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error;
+      ctl.cancelled = true;
+      this.log.warn({ pr: prKey(pr), headSha: pr.headSha, limit: 'timeoutSeconds', seconds: config.limits.timeoutSeconds }, 'analysis stopped by limits.timeoutSeconds');
+      return {
+        conclusion: config.limits.onExceeded,
+        title: 'Limit exceeded: limits.timeoutSeconds',
+        summary: `**Limit exceeded: ${codeSpan('limits.timeoutSeconds')}.** The analysis of ${pr.headSha} took longer than ${config.limits.timeoutSeconds} s and was stopped; nothing was written to the pull request.\n\nPress **Re-analyze** to try again, or raise the limit in ${codeSpan(this.configPath)} on the default branch.`,
+        actions: ['reanalyze'],
+      };
+    }
+  }
+
+  async #analyzeWith(octokit: Octokit, pr: PullInfo, stats: AnalysisStats, ctl: JobControl, config: NetpolConfig): Promise<Completion> {
     const accept = this.matcher(config);
+    const writable = (): void => {
+      if (ctl.cancelled) throw new TimeoutError('the analysis was stopped by limits.timeoutSeconds');
+    };
 
     const prFiles = await octokit.paginate(octokit.rest.pulls.listFiles, {
       owner: pr.owner,
@@ -296,7 +368,9 @@ export class NetpolRuntime {
     stats.mergeBase = base;
 
     if (changed.length === 0) {
-      if (await this.#stale(octokit, pr)) return this.#superseded();
+      const moved = await this.#moved(octokit, pr);
+      if (moved) return moved;
+      writable();
       if (config.comment !== 'off') {
         const existing = await findOwnComments(octokit, pr, this.identity);
         this.#commented(stats, await editExistingComment(octokit, pr, config.comment, existing, noChangesBody(base, pr.headSha, 'manifest')));
@@ -327,20 +401,30 @@ export class NetpolRuntime {
         config,
         changedFiles: changed,
         maxChars: MAX_COMMENT_CHARS - frameChars,
+        deadline: ctl.started + config.limits.timeoutSeconds * 1000,
       });
       return { result, snapshots };
     };
-    const { result, snapshots } = await withTimeout(work(), deadline, 'the analysis');
+    const { result, snapshots } = await work();
     stats.baseFiles = snapshots[0]?.files.length;
     stats.headFiles = snapshots[1]?.files.length;
     stats.skippedFiles = snapshots.reduce((n, s) => n + s.skipped.length, 0);
     stats.hasChanges = result.hasChanges;
 
-    // A newer head arrived while we worked: its own run will write; this one writes nothing.
-    if (await this.#stale(octokit, pr)) return this.#superseded();
+    // A newer head arrived (or the PR was closed) while we worked: this run writes nothing.
+    const moved = await this.#moved(octokit, pr);
+    if (moved) return moved;
+    writable();
 
+    // Files over limits.maxFileBytes were not read: the rest is analysed, and the check says which limit.
+    const tooLarge = snapshots.flatMap((s) => s.skipped.filter((f) => f.reason.startsWith(TOO_LARGE)));
     const ack = this.acks.get(pr.owner, pr.repo, pr.number, pr.headSha);
-    const ackLine = ack ? [`\n✅ Acknowledged by ${codeSpan(ack.login)} for ${pr.headSha}.`] : [];
+    const ackLine = [
+      ...(ack ? [`\n✅ Acknowledged by ${codeSpan(ack.login)} for ${pr.headSha}.`] : []),
+      ...(tooLarge.length > 0
+        ? [`\n⚠️ ${tooLarge.length} ${tooLarge.length === 1 ? 'file was' : 'files were'} not read: larger than ${codeSpan('limits.maxFileBytes')} (${config.limits.maxFileBytes} bytes); see the check run.`]
+        : []),
+    ];
 
     // Comment: cut to the bound, the rest goes to the check run text.
     const budget = MAX_COMMENT_CHARS - frame('', base, pr.headSha, ackLine).length - 200;
@@ -355,7 +439,11 @@ export class NetpolRuntime {
     const mode = config.comment;
     if (mode !== 'off') {
       const existing = await findOwnComments(octokit, pr, this.identity);
-      if (result.hasChanges || config.commentWhen === 'always') {
+      writable();
+      if (result.limit) {
+        // Not analysed: say so in an existing comment (its old report is out of date), never start one.
+        this.#commented(stats, await editExistingComment(octokit, pr, mode, existing, frame(content, base, pr.headSha)));
+      } else if (result.hasChanges || config.commentWhen === 'always') {
         this.#commented(stats, await writeComment(octokit, pr, mode, existing, frame(content, base, pr.headSha, ackLine)));
       } else {
         this.#commented(stats, await editExistingComment(octokit, pr, mode, existing, noChangesBody(base, pr.headSha, 'reachability')));
@@ -363,7 +451,14 @@ export class NetpolRuntime {
     }
 
     const skipped = snapshots.flatMap((s) => s.skipped.map((f) => ({ path: `${f.path} @ ${s.sha.slice(0, 7)}`, reason: f.reason })));
-    const check = result.check;
+    const limited = tooLarge.length > 0 && !result.limit;
+    const check = limited
+      ? {
+          ...result.check,
+          conclusion: worst(result.check.conclusion, config.limits.onExceeded),
+          title: `Limit exceeded: limits.maxFileBytes (${tooLarge.length} ${tooLarge.length === 1 ? 'file' : 'files'} not read); ${result.check.title}`,
+        }
+      : result.check;
     const acknowledged = ack !== undefined && check.conclusion !== 'success';
     const textParts = [check.text ?? '', overflow ? `## Rest of the pull-request comment\n\n${overflow}` : ''].filter((t) => t);
     const actions: ActionId[] = ['reanalyze'];
@@ -387,13 +482,22 @@ export class NetpolRuntime {
     this.metrics?.comment(outcome);
   }
 
-  async #stale(octokit: Octokit, pr: PullInfo): Promise<boolean> {
-    const head = await this.currentHead(octokit, pr);
-    if (head !== pr.headSha) {
-      this.log.info({ pr: prKey(pr), analysed: pr.headSha, current: head }, 'stale analysis: writing nothing');
-      return true;
+  /** A completion when the PR moved on (a newer head, a force-push) or was closed meanwhile; else undefined. */
+  async #moved(octokit: Octokit, pr: PullInfo): Promise<Completion | undefined> {
+    const now = await this.pullInfo(octokit, pr);
+    if (now.headSha !== pr.headSha) {
+      this.log.info({ pr: prKey(pr), analysed: pr.headSha, current: now.headSha }, 'stale analysis: writing nothing');
+      return this.#superseded();
     }
-    return false;
+    if (now.state !== 'open') {
+      this.log.info({ pr: prKey(pr), analysed: pr.headSha, state: now.state }, 'pull request closed during the analysis: writing nothing');
+      return {
+        conclusion: 'neutral',
+        title: 'Pull request closed',
+        summary: `The pull request was closed while ${pr.headSha} was analysed; nothing was written to it.`,
+      };
+    }
+    return undefined;
   }
 
   #superseded(): Completion {

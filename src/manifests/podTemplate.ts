@@ -61,7 +61,8 @@ function readContainerPort(raw: unknown, path: DocPath, problems: ProblemList): 
   if (!entry) return undefined;
   const port = entry.containerPort;
   if (typeof port !== 'number' || !Number.isInteger(port)) {
-    problems.error([...path, 'containerPort'], 'required, an integer');
+    // Quote what was written: `containerPort: "eighty"` reads better than a bare "required".
+    problems.error([...path, 'containerPort'], port === undefined || port === null ? 'required, an integer' : `${JSON.stringify(port)}: must be an integer`);
   } else {
     for (const m of portNumberProblems(port)) problems.error([...path, 'containerPort'], `${port}: ${m}`);
   }

@@ -41,7 +41,7 @@ describe('parseConfig', () => {
     });
     expect(r.ok).toBe(true);
     if (r.ok) {
-      expect(r.config.limits).toEqual({ maxFileBytes: 10, maxObjects: 5, timeoutSeconds: DEFAULT_LIMITS.timeoutSeconds });
+      expect(r.config.limits).toEqual({ maxFileBytes: 10, maxObjects: 5, timeoutSeconds: DEFAULT_LIMITS.timeoutSeconds, onExceeded: DEFAULT_LIMITS.onExceeded });
       expect(r.config.failOn).toHaveLength(8);
     }
   });
