@@ -279,11 +279,12 @@ export class NetpolRuntime {
     const context = { pr: prKey(pr), headSha: pr.headSha, checkRunId };
     const ctl: JobControl = { started: Date.now(), cancelled: false };
     let completion: Completion;
+    let outcome: AnalysisOutcome;
     try {
       completion = await this.#analyze(octokit, pr, stats, ctl);
-      done(completion.conclusion, completion.title);
+      outcome = completion.conclusion;
     } catch (error) {
-      done('error', error instanceof TimeoutError ? 'Analysis timed out' : 'Analysis failed');
+      outcome = 'error';
       this.log.warn({ err: loggableError(error), ...context }, 'analysis failed');
       const message = errorMessage(error);
       const timedOut = error instanceof TimeoutError;
@@ -295,7 +296,12 @@ export class NetpolRuntime {
         actions: ['reanalyze'],
       };
     }
-    await this.#complete(octokit, run, completion, context);
+    try {
+      await this.#complete(octokit, run, completion, context);
+    } finally {
+      // After the check run is written, so the duration covers the whole job.
+      done(outcome, completion.title);
+    }
   }
 
   /**
