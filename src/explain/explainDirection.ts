@@ -1,4 +1,4 @@
-import { resolveNamedPort, type CompiledRule, type Direction } from '../engine/compile.js';
+import { decideAdmin, resolveNamedPort, type CompiledAdminRule, type CompiledRule, type Direction } from '../engine/compile.js';
 import { IpSet } from '../engine/ipSet.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import { PortSet } from '../engine/portSet.js';
@@ -7,7 +7,7 @@ import { describeRule } from './describeRule.js';
 import type { NamedPortWords } from './describePorts.js';
 import { locateInPolicy } from './locate.js';
 import { peerMissReason } from './peerMissReason.js';
-import type { AskedPorts, DirectionChain, ExplainEndpoint, NearestMiss, RuleStep } from './types.js';
+import type { AdminStep, AskedPorts, DirectionChain, ExplainEndpoint, NearestMiss, RuleStep } from './types.js';
 
 export interface DirectionResult {
   readonly chain: DirectionChain;
@@ -21,6 +21,118 @@ export interface DirectionResult {
  * matrix's ranges cut to the peer), or [null] for a workload peer.
  */
 export function explainDirection(
+  matrix: ReachabilityMatrix,
+  direction: Direction,
+  subject: ExplainEndpoint,
+  peer: ExplainEndpoint,
+  asked: AskedPorts,
+  parts: readonly (IpSet | null)[],
+): DirectionResult {
+  const np = explainNetworkPolicies(matrix, direction, subject, peer, asked, parts);
+  if (subject.kind !== 'workload' || subject.workload.hostNetwork) return np;
+  const w = subject.workload;
+  if (matrix.isolation(w).admin[direction].length === 0) return np;
+  return withAdminTiers(matrix, direction, w, peer, asked, parts, np);
+}
+
+/**
+ * The admin tiers around the NetworkPolicy result, per port (policy-assistant's DirectionResult.Resolve): the
+ * first matching ANP rule's Allow or Deny is final; Pass and unmatched ports go to the NetworkPolicies when one
+ * isolates the pod, else to the BANP's first matching rule; what nothing decides is allowed.
+ */
+function withAdminTiers(
+  matrix: ReachabilityMatrix,
+  direction: Direction,
+  w: Workload,
+  peer: ExplainEndpoint,
+  asked: AskedPorts,
+  parts: readonly (IpSet | null)[],
+  np: DirectionResult,
+): DirectionResult {
+  const compiled = matrix.compiled;
+  const anpRules = compiled.admin.filter((p) => p.selects(w)).flatMap((p) => p[direction]);
+  const banpRules = compiled.baseline?.selects(w) ? compiled.baseline[direction] : [];
+  const dst: Workload | null = direction === 'ingress' ? w : peer.kind === 'workload' ? peer.workload : null;
+  const matcher = (part: IpSet | null) => (r: CompiledAdminRule) =>
+    peer.kind === 'workload' ? r.matchesPod(peer.workload) : part !== null && r.matchesIps(part);
+  const npIsolated = np.chain.status === 'isolated';
+  const decide = (part: IpSet | null) => {
+    const anp = decideAdmin(anpRules, matcher(part), dst, asked.ports);
+    const banp = decideAdmin(banpRules, matcher(part), dst, asked.ports);
+    const undecided = asked.ports.subtract(anp.allow).subtract(anp.deny);
+    const lower = npIsolated ? np.allowedFor(part) : asked.ports.subtract(banp.deny);
+    return { anp, banp, undecided, allowed: anp.allow.union(undecided.intersect(lower)) };
+  };
+  const decided = parts.map(decide);
+  const allowedFor = (part: IpSet | null): PortSet => {
+    const i = parts.indexOf(part);
+    return (i >= 0 ? decided[i]! : decide(part)).allowed;
+  };
+
+  // Steps: every rule that decides some asked port for some part, in evaluation order.
+  const stepPorts = new Map<CompiledAdminRule, PortSet>();
+  for (const d of decided) for (const s of [...d.anp.steps, ...d.banp.steps]) stepPorts.set(s.rule, (stepPorts.get(s.rule) ?? PortSet.empty).union(s.ports));
+  const undecided = decided.reduce((a, d) => a.union(d.undecided), PortSet.empty);
+  const admin: AdminStep[] = [...anpRules, ...banpRules].flatMap((r) => {
+    const ports = stepPorts.get(r);
+    if (!ports) return [];
+    const tier = r.policy.tier === 'admin' ? ('ANP' as const) : ('BANP' as const);
+    const reached = tier === 'ANP' || !npIsolated;
+    const on = ports.equals(asked.ports) ? '' : ` on ${ports.toShortString()}`;
+    const where = `${r.policy.name}${r.policy.priority !== undefined ? `, priority ${r.policy.priority}` : ''}, rule ${r.rule.name ?? r.rule.index + 1}`;
+    const text = `[${tier}] ${r.action} (${where})${on}${reached ? '' : ' - not reached: a NetworkPolicy isolates the pod'}`;
+    return [{
+      tier,
+      policy: r.policy.name,
+      ...(r.policy.priority !== undefined ? { priority: r.policy.priority } : {}),
+      ruleIndex: r.rule.index,
+      ...(r.rule.name ? { ruleName: r.rule.name } : {}),
+      action: r.action,
+      ports,
+      reached,
+      ...locateInPolicy(matrix.cluster, r.policy, r.rule.path),
+      text,
+    }];
+  });
+
+  // The flow: the ANP decisions, then for the ports they leave, NetworkPolicy or the BANP.
+  const flow: string[] = admin.filter((s) => s.tier === 'ANP').map((s) => s.text);
+  if (!undecided.isEmpty()) {
+    if (npIsolated) {
+      for (const step of np.chain.allowedBy) {
+        const ports = step.ports.intersect(undecided);
+        if (!ports.isEmpty()) flow.push(`[NP] Allow (${step.policy} rule ${step.ruleIndex + 1})${ports.equals(asked.ports) ? '' : ` on ${ports.toShortString()}`}`);
+      }
+      const blocked = decided.reduce((a, d, i) => a.union(d.undecided.subtract(np.allowedFor(parts[i]!))), PortSet.empty);
+      if (!blocked.isEmpty()) {
+        flow.push(`[NP] Deny (isolated by ${np.chain.isolatedBy.map((p) => p.policy).join(', ')}; no rule allows${blocked.equals(asked.ports) ? '' : ` ${blocked.toShortString()}`})`);
+      }
+    } else {
+      flow.push(...admin.filter((s) => s.tier === 'BANP').map((s) => s.text));
+      const rest = decided.reduce((a, d) => a.union(d.undecided.subtract(d.banp.allow).subtract(d.banp.deny)), PortSet.empty);
+      if (!rest.isEmpty()) flow.push(`allowed: no rule decides${rest.equals(asked.ports) ? '' : ` ${rest.toShortString()}`}`);
+    }
+  }
+
+  const perPart = decided.map((d) => d.allowed);
+  const allows = perPart.every((p) => p.equals(asked.ports) && !p.isEmpty()) ? 'all' : perPart.every((p) => p.isEmpty()) ? 'none' : 'some';
+  return {
+    chain: {
+      ...np.chain,
+      allows,
+      allowedPorts: perPart.reduce((a, b) => a.union(b), PortSet.empty),
+      // NetworkPolicy rules and misses speak only for the ports the ANPs leave to them.
+      allowedBy: np.chain.allowedBy.filter((s) => !s.ports.intersect(undecided).isEmpty()),
+      misses: allows === 'all' || !npIsolated || undecided.isEmpty() ? [] : np.chain.misses,
+      admin,
+      flow: flow.join(' -> '),
+    },
+    allowedFor,
+  };
+}
+
+/** One direction as the NetworkPolicies alone decide it. */
+function explainNetworkPolicies(
   matrix: ReachabilityMatrix,
   direction: Direction,
   subject: ExplainEndpoint,

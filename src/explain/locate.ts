@@ -1,4 +1,4 @@
-import type { Cluster, DocPath, NetworkPolicy } from '../manifests/model.js';
+import type { Cluster, DocPath, SourceRef } from '../manifests/model.js';
 import { lineOf } from '../manifests/locate.js';
 import type { Location } from './types.js';
 
@@ -7,7 +7,7 @@ import type { Location } from './types.js';
  * object; a path that repeats the object's own path inside its document (a List item) is trimmed, so both
  * conventions work.
  */
-export function locateInPolicy(cluster: Cluster, policy: NetworkPolicy, path: DocPath): Location {
+export function locateInPolicy(cluster: Cluster, policy: { readonly source: SourceRef }, path: DocPath): Location {
   const own = policy.source.path;
   const relative =
     own.length > 0 && path.length >= own.length && own.every((k, i) => path[i] === k) ? path.slice(own.length) : path;

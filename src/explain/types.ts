@@ -48,6 +48,23 @@ export interface NearestMiss extends Location {
   readonly text: string;
 }
 
+/** A rule of an AdminNetworkPolicy (tier ANP) or of the BaselineAdminNetworkPolicy (BANP) that decides asked ports. */
+export interface AdminStep extends Location {
+  readonly tier: 'ANP' | 'BANP';
+  readonly policy: string;
+  readonly priority?: number;
+  /** 0-based, as in the manifest. */
+  readonly ruleIndex: number;
+  readonly ruleName?: string;
+  readonly action: 'Allow' | 'Deny' | 'Pass';
+  /** The asked ports this rule decides (the first matching rule decides a port). */
+  readonly ports: PortSet;
+  /** false for a BANP rule that matches but is never reached, because a NetworkPolicy isolates the pod. */
+  readonly reached: boolean;
+  /** e.g. "[ANP] Pass (tenant-isolation, priority 10, rule pass-same-tenant)". */
+  readonly text: string;
+}
+
 export type ChainStatus = 'outside-cluster' | 'host-network' | 'not-isolated' | 'isolated';
 
 /** One direction of a connection: the source's egress, or the destination's ingress. */
@@ -64,6 +81,16 @@ export interface DirectionChain {
   readonly allowedBy: readonly RuleStep[];
   /** Filled only when this direction blocks some of the asked traffic. */
   readonly misses: readonly NearestMiss[];
+  /**
+   * Present when an AdminNetworkPolicy or the BaselineAdminNetworkPolicy selects the subject: the admin rules
+   * that decide asked ports, in evaluation order (ANP first, BANP last).
+   */
+  readonly admin?: readonly AdminStep[];
+  /**
+   * The whole chain in one line when admin policies apply, e.g.
+   * "[ANP] Pass (tenant-isolation) -> [NP] Allow (shop/backend-policy rule 1)".
+   */
+  readonly flow?: string;
 }
 
 export type Verdict = 'allowed' | 'denied' | 'partially';

@@ -17,6 +17,10 @@ export interface ExplainChainJson {
   readonly allowedBy: { policy: string; rule: number; file: string; line: number; ports: PortSetJson; partialCidrs?: string[]; text: string }[];
   /** `rule` is absent for a policy that has no rule in this direction. */
   readonly misses: { policy: string; rule?: number; file: string; line: number; text: string }[];
+  /** Only when an AdminNetworkPolicy or the BaselineAdminNetworkPolicy selects the subject; `rule` is 0-based. */
+  readonly admin?: { tier: 'ANP' | 'BANP'; policy: string; priority?: number; rule: number; ruleName?: string; action: string; ports: PortSetJson; reached: boolean; file: string; line: number; text: string }[];
+  /** e.g. "[ANP] Pass (tenant-isolation, priority 10, rule pass) -> [NP] Allow (shop/backend rule 1)". */
+  readonly flow?: string;
 }
 
 /** The `netpol explain --format json` contract. */
@@ -123,5 +127,23 @@ function chain(c: DirectionChain): ExplainChainJson {
       line: m.line,
       text: m.text,
     })),
+    ...(c.admin
+      ? {
+          admin: c.admin.map((a) => ({
+            tier: a.tier,
+            policy: a.policy,
+            ...(a.priority !== undefined ? { priority: a.priority } : {}),
+            rule: a.ruleIndex,
+            ...(a.ruleName !== undefined ? { ruleName: a.ruleName } : {}),
+            action: a.action,
+            ports: a.ports.toJSON(),
+            reached: a.reached,
+            file: a.file,
+            line: a.line,
+            text: a.text,
+          })),
+        }
+      : {}),
+    ...(c.flow !== undefined ? { flow: c.flow } : {}),
   };
 }

@@ -50,6 +50,14 @@ export function explainOutline(result: ExplainResult): OutlineLine[] {
 }
 
 function chainLines(c: DirectionChain): OutlineLine[] {
+  const lines = networkPolicyLines(c);
+  if (c.flow === undefined) return lines;
+  // Admin policies decide first: the tiers line says which tier decided what, then the NetworkPolicy details.
+  const at = c.admin?.[0];
+  return [lines[0]!, { depth: 1, text: `tiers: ${c.flow}`, ...(at ? { at } : {}) }, ...lines.slice(1)];
+}
+
+function networkPolicyLines(c: DirectionChain): OutlineLine[] {
   const lead = `${c.direction === 'egress' ? 'Egress' : 'Ingress'} of ${c.subject}`;
   switch (c.status) {
     case 'outside-cluster':
