@@ -3,6 +3,7 @@ import { has, parseArgs, UsageError } from './args.js';
 import { createConsole, type CliIo } from './console.js';
 import { DIFF_FLAGS, diffCommand } from './diffCommand.js';
 import { EXPLAIN_FLAGS, explainCommand } from './explainCommand.js';
+import { LIMIT_FLAGS, setCliLimits } from './limits.js';
 import { MATRIX_FLAGS, matrixCommand } from './matrixCommand.js';
 import { USAGE } from './usage.js';
 
@@ -10,7 +11,7 @@ const COMMANDS = { matrix: [matrixCommand, MATRIX_FLAGS], diff: [diffCommand, DI
 
 /** The CLI as a function of its arguments and I/O, so tests run it in process. Returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const known = new Set(Object.values(COMMANDS).flatMap(([, flags]) => flags));
+  const known = new Set([...Object.values(COMMANDS).flatMap(([, flags]) => flags), ...LIMIT_FLAGS]);
   let args;
   try {
     args = parseArgs(argv, known);
@@ -36,10 +37,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const con = createConsole(io, { quiet: has(args, 'quiet'), verbose: has(args, 'verbose'), noColor: has(args, 'no-color') });
   try {
     for (const name of args.flags.keys()) {
-      if (!(flags as readonly string[]).includes(name) && !['quiet', 'verbose', 'no-color', 'exit-code', 'color'].includes(name)) {
+      if (!(flags as readonly string[]).includes(name) && !['quiet', 'verbose', 'no-color', 'exit-code', 'color', ...LIMIT_FLAGS].includes(name)) {
         throw new UsageError(`--${name} is not an option of "${args.command}"`);
       }
     }
+    setCliLimits(args);
     return await command(args, io, con);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -14,6 +14,8 @@ Options:
   --namespace, -n NS      matrix: only connections from or to workloads in NS
   --format, -f FORMAT     output format (default: text)
   --max-chars N           diff markdown: bound the output, dropping the least important lines first
+  --max-file-bytes N      skip (with an error diagnostic) files larger than N bytes (default 1048576; 0: no limit)
+  --max-objects N         refuse a side with more than N Kubernetes objects (default 20000; 0: no limit)
   --exit-code             diff: exit 1 when anything opened or closed
   --quiet, -q             no progress and no diagnostics on stderr
   --verbose, -v           progress on stderr even when it is not a terminal
