@@ -1,9 +1,9 @@
-import type { CompiledPolicy } from '../engine/compile.js';
+import type { CompiledAdminPolicy, CompiledPolicy } from '../engine/compile.js';
 import type { IpSet } from '../engine/ipSet.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import { lineOf } from '../manifests/locate.js';
 import type { Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
-import type { ObjectChanges, PolicyChange } from './objectChanges.js';
+import type { AdminPolicyChange, ObjectChanges, PolicyChange } from './objectChanges.js';
 import type { Attribution } from './types.js';
 
 /** One side of a pair: a workload of that side's cluster, or a set of addresses. */
@@ -35,6 +35,10 @@ export interface Attributor {
 export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMatrix, changes: ObjectChanges): Attributor {
   const compiledBase = new Map(base.compiled.policies.map((p) => [p.policy.id, p]));
   const compiledHead = new Map(head.compiled.policies.map((p) => [p.policy.id, p]));
+  const adminKey = (p: CompiledAdminPolicy) => `${p.policy.tier}/${p.policy.name}`;
+  const adminOf = (m: ReachabilityMatrix) => new Map([...m.compiled.admin, ...(m.compiled.baseline ? [m.compiled.baseline] : [])].map((p) => [adminKey(p), p]));
+  const adminBase = adminOf(base);
+  const adminHead = adminOf(head);
   const unchangedHead = head.compiled.policies.filter((p) => !changes.policies.some((c) => c.id === p.policy.id));
 
   const namespacesOf = (pair: SidePair): string[] =>
@@ -61,6 +65,20 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
           const policy = (useHead ? ph : pb)!.policy;
           const cluster = useHead ? head.cluster : base.cluster;
           out.push(policyAttribution(c, policy, cluster, version, direction));
+          break;
+        }
+      }
+      for (const c of changes.adminPolicies) {
+        const key = `${c.kind === 'AdminNetworkPolicy' ? 'admin' : 'baseline'}/${c.id}`;
+        const pb = c.base ? adminBase.get(key) : undefined;
+        const ph = c.head ? adminHead.get(key) : undefined;
+        for (const direction of ['ingress', 'egress'] as const) {
+          const before = pb ? adminContribution(pb, direction, b) : undefined;
+          const after = ph ? adminContribution(ph, direction, h) : undefined;
+          if ((before?.key ?? '') === (after?.key ?? '')) continue;
+          const useHead = Boolean(ph && (after?.rule || !before?.rule));
+          const version = useHead ? after! : (before ?? after)!;
+          out.push(adminAttribution(c, (useHead ? ph : pb)!, useHead ? head.cluster : base.cluster, version, direction));
           break;
         }
       }
@@ -100,6 +118,49 @@ function contribution(p: CompiledPolicy, direction: 'ingress' | 'egress', pair: 
   }
   // "selected, nothing allowed" (isolation) is a contribution too: the empty key differs from undefined.
   return { key: `selected:${parts.sort().join('+')}`, ...(rule ? { rule } : {}) };
+}
+
+/**
+ * What one admin policy contributes to a pair in one direction: its priority and, rule by rule in order, the
+ * action and ports of each rule that matches the peer (so a changed priority, action, order or port counts).
+ */
+function adminContribution(p: CompiledAdminPolicy, direction: 'ingress' | 'egress', pair: SidePair): Contribution | undefined {
+  const selected = direction === 'ingress' ? pair.dst : pair.src;
+  const peer = direction === 'ingress' ? pair.src : pair.dst;
+  if (!('workload' in selected) || !p.selects(selected.workload)) return undefined;
+  const dstWorkload = 'workload' in pair.dst ? pair.dst.workload : null;
+  const parts: string[] = [];
+  let rule: Contribution['rule'];
+  for (const r of p[direction]) {
+    const matches = 'workload' in peer ? r.matchesPod(peer.workload) : r.matchesIps(peer.ips);
+    if (!matches) continue;
+    const ports = r.portsFor(dstWorkload);
+    if (ports.isEmpty()) continue;
+    parts.push(`${r.action}:${ports.key()}`);
+    rule ??= { direction, index: r.rule.index, path: r.rule.path };
+  }
+  if (parts.length === 0) return undefined;
+  return { key: `${p.policy.priority ?? 'baseline'}:${parts.join('+')}`, ...(rule ? { rule } : {}) };
+}
+
+function adminAttribution(
+  c: AdminPolicyChange,
+  p: CompiledAdminPolicy,
+  cluster: Cluster,
+  version: Contribution,
+  direction: 'ingress' | 'egress',
+): Attribution {
+  const path = version.rule?.path ?? ['spec', direction];
+  const policy = p.policy;
+  return {
+    kind: c.kind,
+    id: c.id,
+    change: c.change,
+    file: policy.source.file,
+    line: lineOf(cluster.texts, policy.source, path),
+    ...(version.rule ? { rule: { direction: version.rule.direction, index: version.rule.index } } : {}),
+    ...(policy.priority !== undefined ? { detail: `priority ${policy.priority}` } : {}),
+  };
 }
 
 function policyAttribution(

@@ -410,7 +410,10 @@ function isolationLines(
       );
       const text = is
         ? `${name} is now isolated for ${dir} (by ${policies.map((p) => p.id).join(', ')}): ${remainingAllowed(head, h, dir)}`
-        : `${name} is no longer isolated for ${dir}: ${dir === 'ingress' ? 'any source may reach it on any port' : 'it may reach anything on any port'} (before: ${remainingAllowed(base, b, dir)})`;
+        : hi.admin[dir].length > 0
+          ? // Admin policies still decide part of its traffic: say what remains rather than "anything".
+            `${name} is no longer isolated for ${dir} by NetworkPolicies (admin policies ${hi.admin[dir].map((p) => p.name).join(', ')} still apply): ${remainingAllowed(head, h, dir)} (before: ${remainingAllowed(base, b, dir)})`
+          : `${name} is no longer isolated for ${dir}: ${dir === 'ingress' ? 'any source may reach it on any port' : 'it may reach anything on any port'} (before: ${remainingAllowed(base, b, dir)})`;
       const flags = is
         ? []
         : [

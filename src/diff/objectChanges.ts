@@ -1,4 +1,4 @@
-import type { Cluster, Labels, NetworkPolicy, Workload } from '../manifests/model.js';
+import type { AdminNetworkPolicy, Cluster, Labels, NetworkPolicy, Workload } from '../manifests/model.js';
 
 export interface PolicyChange {
   readonly id: string;
@@ -6,6 +6,15 @@ export interface PolicyChange {
   readonly change: 'added' | 'removed' | 'edited';
   readonly base?: NetworkPolicy;
   readonly head?: NetworkPolicy;
+}
+
+/** An AdminNetworkPolicy or the BaselineAdminNetworkPolicy added, removed or edited (priority included). */
+export interface AdminPolicyChange {
+  readonly kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
+  readonly id: string;
+  readonly change: 'added' | 'removed' | 'edited';
+  readonly base?: AdminNetworkPolicy;
+  readonly head?: AdminNetworkPolicy;
 }
 
 export interface WorkloadChange {
@@ -24,6 +33,8 @@ export interface NamespaceChange {
 export interface ObjectChanges {
   readonly policies: readonly PolicyChange[];
   readonly policiesByNamespace: ReadonlyMap<string, readonly PolicyChange[]>;
+  /** Cluster-scoped admin policies: they may concern any pair. */
+  readonly adminPolicies: readonly AdminPolicyChange[];
   readonly workloads: ReadonlyMap<string, WorkloadChange>;
   readonly namespaces: ReadonlyMap<string, NamespaceChange>;
 }
@@ -66,7 +77,19 @@ export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
     const d = labelDelta(b.labels, h.labels);
     if (d) namespaces.set(name, { name, detail: d });
   }
-  return { policies, policiesByNamespace, workloads, namespaces };
+  const adminOf = (c: Cluster) => [...(c.adminPolicies ?? []), ...(c.baselinePolicy ? [c.baselinePolicy] : [])];
+  const adminKey = (p: AdminNetworkPolicy) => `${p.tier}/${p.name}`;
+  const baseAdmin = new Map(adminOf(base).map((p) => [adminKey(p), p]));
+  const headAdmin = new Map(adminOf(head).map((p) => [adminKey(p), p]));
+  const adminPolicies: AdminPolicyChange[] = [];
+  const kindOf = (p: AdminNetworkPolicy) => (p.tier === 'admin' ? 'AdminNetworkPolicy' : 'BaselineAdminNetworkPolicy') as AdminPolicyChange['kind'];
+  for (const [k, h] of headAdmin) {
+    const b = baseAdmin.get(k);
+    if (!b) adminPolicies.push({ kind: kindOf(h), id: h.name, change: 'added', head: h });
+    else if (b.specKey !== h.specKey) adminPolicies.push({ kind: kindOf(h), id: h.name, change: 'edited', base: b, head: h });
+  }
+  for (const [k, b] of baseAdmin) if (!headAdmin.has(k)) adminPolicies.push({ kind: kindOf(b), id: b.name, change: 'removed', base: b });
+  return { policies, policiesByNamespace, adminPolicies, workloads, namespaces };
 }
 
 /** "app=web -> app=frontend, +tier=api, -debug=true", or undefined when equal. */
