@@ -9,7 +9,7 @@ import { diffMarkdown } from '../render/diffMarkdown.js';
 import { diffText } from '../render/diffText.js';
 import { flag, has, UsageError, type ParsedArgs } from './args.js';
 import type { CliIo, Console } from './console.js';
-import { clusterOf, loadCluster } from './loadCluster.js';
+import { gitCluster, loadCluster, renderFlags } from './loadCluster.js';
 
 export const DIFF_FLAGS = ['format', 'base', 'head', 'git', 'max-chars', 'default-namespace'];
 
@@ -32,8 +32,11 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     const range = await resolveGitRange(git, io.cwd);
     const pathspec = [...args.positionals, ...args.afterDashDash];
     const [bf, hf] = await Promise.all([readGitTree(range.base, io.cwd, pathspec), readGitTree(range.head, io.cwd, pathspec)]);
-    base = clusterOf(bf, defaultNamespace);
-    head = clusterOf(hf, defaultNamespace);
+    const render = renderFlags(args);
+    [base, head] = await Promise.all([
+      gitCluster(range.base, io.cwd, pathspec, bf, defaultNamespace, render),
+      gitCluster(range.head, io.cwd, pathspec, hf, defaultNamespace, render),
+    ]);
     baseRef = `${range.baseRef} (merge base ${range.base.slice(0, 12)})`;
     headRef = `${range.headRef} (${range.head.slice(0, 12)})`;
   } else {
@@ -42,8 +45,8 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     if (!bp || !hp) throw new UsageError('diff needs --base <paths...> and --head <paths...>, or --git <base>..<head>');
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
     [base, head] = await Promise.all([
-      loadCluster(bp, { defaultNamespace, readStdin: io.readStdin }),
-      loadCluster(hp, { defaultNamespace, readStdin: io.readStdin }),
+      loadCluster(bp, { defaultNamespace, readStdin: io.readStdin, render: renderFlags(args) }),
+      loadCluster(hp, { defaultNamespace, readStdin: io.readStdin, render: renderFlags(args) }),
     ]);
     baseRef = bp.join(' ');
     headRef = hp.join(' ');

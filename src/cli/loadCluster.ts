@@ -1,18 +1,86 @@
+import { posix } from 'node:path';
 import { buildCluster } from '../manifests/buildCluster.js';
-import type { Cluster, ManifestFile } from '../manifests/model.js';
+import type { Cluster, ManifestFile, SkippedObject } from '../manifests/model.js';
 import { readManifestFiles } from '../manifests/readFiles.js';
 import { checkCliObjects, limitFiles } from './limits.js';
+import { readGitRenderInputs, readRenderInputs, renderManifests, skippedObjects, type BinaryFile, type RenderConfig } from '../manifests/render/index.js';
+import { UsageError, type ParsedArgs } from './args.js';
 
-/** Read files/directories (or `-` for stdin) and build the cluster, keeping read errors as diagnostics. */
-export async function loadCluster(
-  paths: readonly string[],
-  opts: { defaultNamespace?: string; readStdin?: () => Promise<string> },
-): Promise<Cluster> {
-  const { files, diagnostics } = await readManifestFiles([...paths], opts.readStdin ? { readStdin: opts.readStdin } : {});
-  return clusterOf(files, opts.defaultNamespace, diagnostics);
+/** Flags of every command that reads manifests: rendering of Kustomize overlays and Helm charts. */
+export const RENDER_FLAGS = ['no-render', 'overlay', 'helm-values'] as const;
+
+export interface RenderFlags {
+  /** false with --no-render: kustomization and chart directories are read raw, as before rendering existed. */
+  readonly render: boolean;
+  /** --overlay GLOB (repeatable): the kustomization directories to render instead of the leaves. */
+  readonly overlays?: readonly string[];
+  /** --helm-values CHART_DIR=FILE (repeatable), FILE relative to the working directory. */
+  readonly helmValues?: ReadonlyMap<string, readonly string[]>;
 }
 
-export function clusterOf(files: ManifestFile[], defaultNamespace: string | undefined, extra: Cluster['diagnostics'] = []): Cluster {
+export function renderFlags(args: ParsedArgs): RenderFlags {
+  const overlays = args.flags.get('overlay');
+  const helmValues = new Map<string, string[]>();
+  for (const v of args.flags.get('helm-values') ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0 || eq === v.length - 1) throw new UsageError(`--helm-values expects CHART_DIR=VALUES_FILE, got "${v}"`);
+    const chart = v.slice(0, eq);
+    helmValues.set(chart, [...(helmValues.get(chart) ?? []), v.slice(eq + 1)]);
+  }
+  return { render: !args.flags.has('no-render'), ...(overlays ? { overlays } : {}), ...(helmValues.size > 0 ? { helmValues } : {}) };
+}
+
+/** Read files/directories (or `-` for stdin), render overlays and charts, and build the cluster, keeping read errors as diagnostics. */
+export async function loadCluster(
+  paths: readonly string[],
+  opts: { defaultNamespace?: string; readStdin?: () => Promise<string>; render?: RenderFlags },
+): Promise<Cluster> {
+  const { files, diagnostics } = await readManifestFiles([...paths], opts.readStdin ? { readStdin: opts.readStdin } : {});
+  if (opts.render?.render === false) return clusterOf(files, opts.defaultNamespace, diagnostics);
+  const extra = await readRenderInputs(paths, files);
+  return renderedClusterOf([...files, ...extra.files], opts.defaultNamespace, opts.render, {
+    binaryFiles: extra.binaryFiles,
+    diagnostics: [...diagnostics, ...extra.diagnostics],
+  });
+}
+
+/** Render then build (the --git path gives files read from git objects; `baseDir` resolves their paths). */
+export async function renderedClusterOf(
+  files: ManifestFile[],
+  defaultNamespace: string | undefined,
+  flags: RenderFlags | undefined,
+  more: { binaryFiles?: readonly BinaryFile[]; diagnostics?: Cluster['diagnostics']; baseDir?: string } = {},
+): Promise<Cluster> {
+  if (flags?.render === false) return clusterOf(files, defaultNamespace, more.diagnostics);
+  const baseDir = more.baseDir ?? process.cwd();
+  const rendered = await renderManifests(files, {
+    config: renderConfig(flags, defaultNamespace, baseDir),
+    baseDir,
+    ...(more.binaryFiles ? { binaryFiles: more.binaryFiles } : {}),
+  });
+  return clusterOf(rendered.files, defaultNamespace, [...(more.diagnostics ?? []), ...rendered.diagnostics], skippedObjects(rendered.skipped));
+}
+
+function renderConfig(flags: RenderFlags | undefined, defaultNamespace: string | undefined, baseDir: string): RenderConfig {
+  const charts: Record<string, { values: string[] }> = {};
+  for (const [chart, values] of flags?.helmValues ?? []) {
+    const chartAbs = posix.resolve(baseDir, chart);
+    // Config values are relative to the chart; on the command line they are relative to the working directory.
+    charts[chart] = { values: values.map((v) => posix.relative(chartAbs, posix.resolve(baseDir, v))) };
+  }
+  return {
+    ...(defaultNamespace ? { defaultNamespace } : {}),
+    ...(flags?.overlays ? { kustomize: { overlays: flags.overlays } } : {}),
+    ...(Object.keys(charts).length > 0 ? { helm: { charts } } : {}),
+  };
+}
+
+export function clusterOf(
+  files: ManifestFile[],
+  defaultNamespace: string | undefined,
+  extra: Cluster['diagnostics'] = [],
+  skipped: readonly SkippedObject[] = [],
+): Cluster {
   // --max-file-bytes: a file over it is an error diagnostic; --max-objects: a side over it stops the command.
   const limited = limitFiles(files);
   if (limited.diagnostics.length > 0) {
@@ -21,5 +89,21 @@ export function clusterOf(files: ManifestFile[], defaultNamespace: string | unde
   }
   const cluster = buildCluster(files, defaultNamespace ? { defaultNamespace } : {});
   checkCliObjects(cluster);
-  return extra.length > 0 ? { ...cluster, diagnostics: [...extra, ...cluster.diagnostics] } : cluster;
+  if (extra.length === 0 && skipped.length === 0) return cluster;
+  return { ...cluster, diagnostics: [...extra, ...cluster.diagnostics], skipped: [...skipped, ...cluster.skipped] };
+}
+
+/** `netpol diff --git`: one side read from git objects, plus the files rendering needs at that commit. */
+export async function gitCluster(
+  commit: string,
+  cwd: string,
+  pathspec: readonly string[],
+  files: ManifestFile[],
+  defaultNamespace: string | undefined,
+  flags: RenderFlags,
+): Promise<Cluster> {
+  if (!flags.render) return clusterOf(files, defaultNamespace);
+  const extra = await readGitRenderInputs(commit, cwd, pathspec, files);
+  // Paths from git are relative to the repository root; resolve them (and --helm-values) against cwd.
+  return renderedClusterOf([...files, ...extra.files], defaultNamespace, flags, { binaryFiles: extra.binaryFiles, baseDir: cwd });
 }

@@ -4,6 +4,7 @@ import { createConsole, type CliIo } from './console.js';
 import { DIFF_FLAGS, diffCommand } from './diffCommand.js';
 import { EXPLAIN_FLAGS, explainCommand } from './explainCommand.js';
 import { LIMIT_FLAGS, setCliLimits } from './limits.js';
+import { RENDER_FLAGS } from './loadCluster.js';
 import { MATRIX_FLAGS, matrixCommand } from './matrixCommand.js';
 import { USAGE } from './usage.js';
 
@@ -11,7 +12,7 @@ const COMMANDS = { matrix: [matrixCommand, MATRIX_FLAGS], diff: [diffCommand, DI
 
 /** The CLI as a function of its arguments and I/O, so tests run it in process. Returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const known = new Set([...Object.values(COMMANDS).flatMap(([, flags]) => flags), ...LIMIT_FLAGS]);
+  const known = new Set([...Object.values(COMMANDS).flatMap(([, flags]) => flags), ...RENDER_FLAGS, ...LIMIT_FLAGS]);
   let args;
   try {
     args = parseArgs(argv, known);
@@ -37,7 +38,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const con = createConsole(io, { quiet: has(args, 'quiet'), verbose: has(args, 'verbose'), noColor: has(args, 'no-color') });
   try {
     for (const name of args.flags.keys()) {
-      if (!(flags as readonly string[]).includes(name) && !['quiet', 'verbose', 'no-color', 'exit-code', 'color', ...LIMIT_FLAGS].includes(name)) {
+      if (!(flags as readonly string[]).includes(name) && !['quiet', 'verbose', 'no-color', 'exit-code', 'color', ...RENDER_FLAGS, ...LIMIT_FLAGS].includes(name)) {
         throw new UsageError(`--${name} is not an option of "${args.command}"`);
       }
     }

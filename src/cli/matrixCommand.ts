@@ -6,7 +6,7 @@ import { matrixMarkdown } from '../render/matrixMarkdown.js';
 import { matrixText } from '../render/matrixText.js';
 import { flag, UsageError, type ParsedArgs } from './args.js';
 import type { CliIo, Console } from './console.js';
-import { loadCluster } from './loadCluster.js';
+import { loadCluster, renderFlags } from './loadCluster.js';
 import { summarizeCluster } from '../diff/sideSummary.js';
 import { describeSideCounts, describeSkipped } from '../render/describeSide.js';
 import type { Cluster } from '../manifests/model.js';
@@ -24,7 +24,7 @@ export async function matrixCommand(args: ParsedArgs, io: CliIo, con: Console): 
   if (args.positionals.length === 0) throw new UsageError('matrix needs at least one path');
   const format = flag(args, 'format', ['text', 'json', 'csv', 'md', 'markdown', 'dot']) ?? 'text';
   const namespace = flag(args, 'namespace');
-  const cluster = await loadCluster(args.positionals, { defaultNamespace: flag(args, 'default-namespace'), readStdin: io.readStdin });
+  const cluster = await loadCluster(args.positionals, { defaultNamespace: flag(args, 'default-namespace'), readStdin: io.readStdin, render: renderFlags(args) });
   con.progress(`read ${cluster.fileCount} files, ${cluster.documentCount} documents`);
   con.diagnostics(cluster.diagnostics);
   const matrix = computeMatrix(cluster);

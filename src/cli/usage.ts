@@ -8,9 +8,14 @@ Usage:
   netpol explain <paths...> [--policy ns/name] [--format text|markdown|json]
 
 Paths are files or directories (read recursively) of .yaml, .yml and .json manifests; "-" reads stdin.
+A directory with a kustomization.yaml is rendered with kustomize (or kubectl kustomize), one with a
+Chart.yaml with helm template; without the tool it is listed as not analysed. Nothing is fetched.
 
 Options:
   --default-namespace NS  namespace of objects without metadata.namespace (default: default)
+  --no-render             read kustomization and Helm chart directories raw instead of rendering them
+  --overlay GLOB          render these kustomization directories (default: the leaves); repeatable
+  --helm-values DIR=FILE  values file for the chart in DIR (helm template -f); repeatable
   --namespace, -n NS      matrix: only connections from or to workloads in NS
   --format, -f FORMAT     output format (default: text)
   --max-chars N           diff markdown: bound the output, dropping the least important lines first
