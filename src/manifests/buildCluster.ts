@@ -4,6 +4,9 @@
 import type {
   AdminNetworkPolicy,
   Cluster,
+  IngressBackend,
+  IngressControllerOptions,
+  Service,
   Diagnostic,
   Labels,
   LoadOptions,
@@ -14,7 +17,8 @@ import type {
   SourceRef,
   Workload,
 } from './model.js';
-import { AUTO_NAMESPACE_LABEL } from './model.js';
+import { ASSUMED_PODS_NAME, AUTO_NAMESPACE_LABEL, INGRESS_CONTROLLER_NAME } from './model.js';
+import { readIngressBackends, readRouteBackends, readServiceSpec } from './serviceSpec.js';
 import { parseFile } from './parseFile.js';
 import { lineOf } from './locate.js';
 import { isList, listItems } from './listItems.js';
@@ -28,6 +32,14 @@ import { parseCidr } from './cidr.js';
 import { compileSelector } from '../engine/labelSelector.js';
 
 const ADMIN_API = 'policy.networking.k8s.io/v1alpha1';
+/** The ingress-nginx Helm chart's controller pods and namespace. */
+const NGINX_CONTROLLER = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
+/** OpenShift's router: policies admit it with namespaceSelector network.openshift.io/policy-group=ingress. */
+const OPENSHIFT_ROUTER = {
+  namespace: 'openshift-ingress',
+  labels: { 'ingresscontroller.operator.openshift.io/deployment-ingresscontroller': 'default' },
+  namespaceLabels: { 'network.openshift.io/policy-group': 'ingress' },
+};
 const ADMIN_KINDS = new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
 /** Ranges where pod and node addresses usually live (RFC 1918, CGNAT, ULA). */
 const CLUSTER_LIKE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
@@ -65,6 +77,8 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
   const policies: NetworkPolicy[] = [];
   const adminPolicies: AdminNetworkPolicy[] = [];
   let baselinePolicy: AdminNetworkPolicy | undefined;
+  const services: Service[] = [];
+  const ingressBackends: IngressBackend[] = [];
   const declared = new Map<string, NamespaceInfo>();
   const usedNamespaces = new Set<string>();
   const candidates: WorkloadCandidate[] = [];
@@ -159,6 +173,12 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     } else if (kind === 'NetworkPolicy') {
       usedNamespaces.add(namespace);
       readPolicy(o);
+    } else if (kind === 'Service' && apiVersion === 'v1') {
+      usedNamespaces.add(namespace);
+      readService(o);
+    } else if ((kind === 'Ingress' && apiVersion === 'networking.k8s.io/v1') || (kind === 'Route' && apiVersion === 'route.openshift.io/v1')) {
+      usedNamespaces.add(namespace);
+      readIngress(o);
     } else if (kind in WORKLOAD_KINDS) {
       usedNamespaces.add(namespace);
       readWorkload(o);
@@ -247,6 +267,31 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     else baselinePolicy = policy;
   }
 
+  function readService(o: K8sObject): void {
+    const problems = new ProblemList();
+    const spec = readServiceSpec(o.obj, problems);
+    const reason = reportProblems(o, problems.items);
+    if (reason || !spec) return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason ?? 'invalid');
+    services.push({ id: `${o.namespace}/${o.name}`, namespace: o.namespace, name: o.name, ...spec, source: o.source });
+  }
+
+  function readIngress(o: K8sObject): void {
+    const problems = new ProblemList();
+    const backends = o.kind === 'Ingress' ? readIngressBackends(o.obj, problems) : readRouteBackends(o.obj, problems);
+    const reason = reportProblems(o, problems.items);
+    if (reason) return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason);
+    for (const b of backends) {
+      ingressBackends.push({
+        kind: o.kind as IngressBackend['kind'],
+        id: `${o.namespace}/${o.name}`,
+        namespace: o.namespace,
+        service: b.service,
+        ...(b.port !== undefined ? { port: b.port } : {}),
+        source: { ...o.source, line: lineOf(texts, o.source, b.path) },
+      });
+    }
+  }
+
   function readWorkload(o: K8sObject): void {
     const expected = WORKLOAD_KINDS[o.kind]?.apiVersion;
     if (o.apiVersion !== expected) {
@@ -315,13 +360,62 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
   for (const g of groups.values()) (g.workload as { ports: Workload['ports'] }).ports = [...g.ports.values()];
   for (const w of workloads) usedNamespaces.add(w.namespace);
 
-  // 4. Namespaces: declared ones, and the ones only used, which exist with just the automatic label.
-  const namespaces = new Map<string, NamespaceInfo>();
-  for (const name of [...new Set([...declared.keys(), ...usedNamespaces])].sort()) {
-    namespaces.set(name, declared.get(name) ?? { name, labels: { [AUTO_NAMESPACE_LABEL]: name }, declared: false });
+  // 4. The assumed world: namespaces beyond the manifests (with a representative pod when the manifests have
+  // none there), and the ingress controller that Ingresses and Routes send traffic from.
+  const assumed = new Map<string, { labels: Labels; podLabels?: Labels; controller?: boolean }>();
+  for (const [name, a] of Object.entries(opts.assumedNamespaces ?? {})) {
+    assumed.set(name, { labels: a.labels ?? {}, ...(a.podLabels ? { podLabels: a.podLabels } : {}) });
+  }
+  let ingressController: Workload | undefined;
+  if (ingressBackends.length > 0) {
+    const onlyRoutes = ingressBackends.every((b) => b.kind === 'Route');
+    const c: IngressControllerOptions = opts.ingressController ?? (onlyRoutes ? OPENSHIFT_ROUTER : NGINX_CONTROLLER);
+    const a = assumed.get(c.namespace);
+    assumed.set(c.namespace, { labels: { ...(c.namespaceLabels ?? {}), ...(a?.labels ?? {}) }, ...(a?.podLabels ? { podLabels: a.podLabels } : {}), controller: true });
+    ingressController = {
+      id: `${c.namespace}/${INGRESS_CONTROLLER_NAME}[IngressController]`,
+      namespace: c.namespace,
+      name: INGRESS_CONTROLLER_NAME,
+      kind: 'IngressController',
+      labels: c.labels ?? {},
+      ports: [],
+      hostNetwork: false,
+      source: ingressBackends[0]!.source,
+    };
+    workloads.push(ingressController);
+  }
+  const withWorkloads = new Set(workloads.map((w) => w.namespace));
+  for (const [name, a] of [...assumed].sort(([x], [y]) => (x < y ? -1 : 1))) {
+    if (a.controller && !a.podLabels) continue;
+    if (withWorkloads.has(name) && !a.podLabels) continue;
+    workloads.push({
+      id: `${name}/${ASSUMED_PODS_NAME}[Assumed]`,
+      namespace: name,
+      name: ASSUMED_PODS_NAME,
+      kind: 'Assumed',
+      labels: a.podLabels ?? {},
+      ports: [],
+      hostNetwork: false,
+      source: { file: '(assumed)', line: 0, doc: 0, path: [] },
+    });
   }
 
-  // 5. AdminNetworkPolicies in evaluation order; equal priorities are undefined upstream, so say where it matters.
+  // 5. Namespaces: declared ones (manifests win over assumptions), assumed ones, and the ones only used, which
+  // exist with just the automatic label.
+  const namespaces = new Map<string, NamespaceInfo>();
+  for (const name of [...new Set([...declared.keys(), ...usedNamespaces, ...assumed.keys()])].sort()) {
+    const a = assumed.get(name);
+    const info: NamespaceInfo =
+      declared.get(name) ??
+      (a
+        ? { name, labels: { ...a.labels, [AUTO_NAMESPACE_LABEL]: name }, declared: false, assumed: true }
+        : { name, labels: { [AUTO_NAMESPACE_LABEL]: name }, declared: false });
+    namespaces.set(name, info);
+  }
+  // Every namespace the assumed world adds to (its labels may still come from a Namespace manifest).
+  const assumedNamespaces = [...assumed.keys()].sort();
+
+  // 6. AdminNetworkPolicies in evaluation order; equal priorities are undefined upstream, so say where it matters.
   adminPolicies.sort((a, b) => a.priority! - b.priority! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 0; i < adminPolicies.length; i++) {
     for (let j = i + 1; j < adminPolicies.length && adminPolicies[j]!.priority === adminPolicies[i]!.priority; j++) {
@@ -339,6 +433,10 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     policies,
     ...(adminPolicies.length > 0 ? { adminPolicies } : {}),
     ...(baselinePolicy ? { baselinePolicy } : {}),
+    ...(services.length > 0 ? { services } : {}),
+    ...(ingressBackends.length > 0 ? { ingressBackends } : {}),
+    ...(ingressController ? { ingressController } : {}),
+    ...(assumedNamespaces.length > 0 ? { assumedNamespaces } : {}),
     skipped,
     diagnostics,
     fileCount: files.length,

@@ -37,6 +37,8 @@ export interface NamespaceInfo {
   readonly labels: Labels;
   /** false when the namespace is only used by objects, not declared by a Namespace manifest. */
   readonly declared: boolean;
+  /** true when the namespace comes from the assumed world (LoadOptions.assumedNamespaces), not from manifests. */
+  readonly assumed?: boolean;
   readonly source?: SourceRef;
 }
 
@@ -192,6 +194,56 @@ export interface AdminNetworkPolicy {
   readonly specKey: string;
 }
 
+/** One port of a Service (v1): clients use `port`; pods receive `targetPort` (a number, or a container port name). */
+export interface ServicePort {
+  readonly name?: string;
+  readonly port: number;
+  readonly targetPort: number | string;
+  readonly protocol: Protocol;
+}
+
+export interface Service {
+  /** `namespace/name` */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** undefined: no selector (endpoints managed by hand, or ExternalName): it selects no workload. */
+  readonly selector?: Labels;
+  readonly ports: readonly ServicePort[];
+  readonly source: SourceRef;
+}
+
+/**
+ * An Ingress (networking.k8s.io/v1) or OpenShift Route (route.openshift.io/v1) backend: traffic from the
+ * ingress controller to a Service. `port` is the Service port (number or name) for an Ingress; for a Route
+ * it is `spec.port.targetPort` (a target port number or name), per the Route API.
+ */
+export interface IngressBackend {
+  readonly kind: 'Ingress' | 'Route';
+  /** `namespace/name` of the Ingress or Route. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly service: string;
+  readonly port?: number | string;
+  readonly source: SourceRef;
+}
+
+/** The ingress controller's pods as the cluster runs them: where traffic of Ingresses and Routes comes from. */
+export interface IngressControllerOptions {
+  readonly namespace: string;
+  /** Labels of the controller's pods. */
+  readonly labels?: Labels;
+  /** Labels of its namespace (besides kubernetes.io/metadata.name), when no Namespace manifest declares it. */
+  readonly namespaceLabels?: Labels;
+}
+
+/** A namespace that exists in the cluster but not in the manifests, e.g. kube-system or monitoring. */
+export interface AssumedNamespace {
+  readonly labels?: Labels;
+  /** Labels of a representative pod of the namespace; its pods are shown as `<ns>/{pods}[Assumed]`. */
+  readonly podLabels?: Labels;
+}
+
 /** An object that was read but not modelled, or rejected; never silently dropped. */
 export interface SkippedObject {
   readonly kind: string;
@@ -210,6 +262,12 @@ export interface Cluster {
   readonly adminPolicies?: readonly AdminNetworkPolicy[];
   /** The BaselineAdminNetworkPolicy (there is at most one, named `default`). */
   readonly baselinePolicy?: AdminNetworkPolicy;
+  readonly services?: readonly Service[];
+  readonly ingressBackends?: readonly IngressBackend[];
+  /** The synthetic `{ingress-controller}` workload (also in `workloads`) when Ingresses or Routes exist. */
+  readonly ingressController?: Workload;
+  /** Names of the namespaces that come from the assumed world (sorted); see LoadOptions.assumedNamespaces. */
+  readonly assumedNamespaces?: readonly string[];
   readonly skipped: readonly SkippedObject[];
   readonly diagnostics: readonly Diagnostic[];
   /** Number of files and documents read. */
@@ -228,6 +286,17 @@ export interface ManifestFile {
 export interface LoadOptions {
   /** Namespace of objects without metadata.namespace. Default `default`. */
   readonly defaultNamespace?: string;
+  /**
+   * The ingress controller that serves Ingresses and Routes. Default: namespace `ingress-nginx`, pods
+   * app.kubernetes.io/name=ingress-nginx, app.kubernetes.io/component=controller (for Routes only:
+   * `openshift-ingress`, namespace label network.openshift.io/policy-group=ingress, as OpenShift labels it).
+   */
+  readonly ingressController?: IngressControllerOptions;
+  /** Namespaces that exist beyond the manifests, with their labels, so "any namespace" means the cluster's. */
+  readonly assumedNamespaces?: Readonly<Record<string, AssumedNamespace>>;
 }
+
+export const INGRESS_CONTROLLER_NAME = '{ingress-controller}';
+export const ASSUMED_PODS_NAME = '{pods}';
 
 export const AUTO_NAMESPACE_LABEL = 'kubernetes.io/metadata.name';

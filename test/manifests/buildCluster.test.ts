@@ -165,10 +165,10 @@ describe('controller ownership', () => {
 
 describe('lists', () => {
   it('kind: List items keep their own kind; SourceRef.path is [items, i] with the item line', () => {
-    const c = load('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, namespace: ns}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: s, namespace: ns}\n- metadata: {name: nokind}\n');
+    const c = load('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, namespace: ns}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: s, namespace: ns}\n- metadata: {name: nokind}\n');
     expect(c.workloads.map((w) => [w.id, w.source])).toEqual([['ns/a[Pod]', { file: 'm.yaml', line: 4, doc: 0, path: ['items', 0] }]]);
     expect(c.skipped.map((s) => [s.kind, s.reason, s.source.line, s.source.path])).toEqual([
-      ['Service', 'not modelled', 7, ['items', 1]],
+      ['ConfigMap', 'not modelled', 7, ['items', 1]],
       ['(none)', 'not a Kubernetes object (no apiVersion or kind)', 10, ['items', 2]],
     ]);
     expect(c.documentCount).toBe(1);
@@ -197,7 +197,8 @@ describe('lists', () => {
 
 describe('skipped objects and object-level errors', () => {
   it.each([
-    ['a Service is not modelled', 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns}\n', { kind: 'Service', apiVersion: 'v1', namespace: 'ns', name: 's', reason: 'not modelled' }],
+    // Services, Ingresses and Routes are modelled (test/engine/ingress.test.ts); a ConfigMap is not.
+    ['a ConfigMap is not modelled', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s, namespace: ns}\n', { kind: 'ConfigMap', apiVersion: 'v1', namespace: 'ns', name: 's', reason: 'not modelled' }],
     ['a CRD object is not modelled', 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c}\n', { kind: 'CiliumNetworkPolicy', apiVersion: 'cilium.io/v2', name: 'c', reason: 'not modelled' }],
     ['a document without kind/apiVersion', 'name: my-app\nreplicas: 3\n', { kind: '(none)', reason: 'not a Kubernetes object (no apiVersion or kind)' }],
     ['a document that is not a map', '- a\n- b\n', { kind: '(not an object)', reason: 'not a Kubernetes object' }],
