@@ -22,6 +22,7 @@ import { ManifestFetcher, type SkippedFile, type Snapshot } from './fetchManifes
 import type { AnalysisOutcome, NetpolMetrics } from './metrics.js';
 import type { Octokit } from './octokit.js';
 import { redactSecrets } from './redact.js';
+import { retrySecondaryRateLimits } from './secondaryRateLimit.js';
 import { AckStore, KeyedQueue, RateLimiter, type QueueJob } from './queue.js';
 
 export const CONFIG_PATH = '.github/netpol.yml';
@@ -166,6 +167,13 @@ export class NetpolRuntime {
     this.configPath = options.configPath || CONFIG_PATH;
   }
 
+  /** Wait out secondary rate limits on this client (Probot's defaults give up on them; see secondaryRateLimit.ts). */
+  guard(octokit: Octokit): Octokit {
+    return retrySecondaryRateLimits(octokit, {
+      onRetry: (info) => this.log.warn({ ...info }, 'secondary rate limit: waiting retry-after, then trying again'),
+    });
+  }
+
   learnIdentity(app: AppIdentity | null | undefined): void {
     if (!app) return;
     if (this.identity.id === undefined && app.id !== undefined) this.identity.id = app.id;
@@ -228,6 +236,7 @@ export class NetpolRuntime {
    * as the check run exists, so the webhook is acknowledged at once.
    */
   async startAnalysis(octokit: Octokit, pr: PullInfo, checkRunId?: number): Promise<number> {
+    this.guard(octokit);
     let id = checkRunId;
     if (id === undefined) {
       const created = await createCheckRun(octokit, pr, pr.headSha, pr.number);
@@ -519,6 +528,7 @@ export class NetpolRuntime {
 
   /** "Explain": put the explanation of every opened/closed connection in the check run's text. */
   enqueueExplainChanges(octokit: Octokit, pr: PullRef, checkRunId: number): void {
+    this.guard(octokit);
     this.queue.enqueue({
       key: prKey(pr),
       run: async () => {
@@ -570,6 +580,7 @@ export class NetpolRuntime {
     commentId: number,
     query: { kind: 'explain'; query: ExplainQuery; heading: string } | { kind: 'matrix'; namespace?: string; heading: string },
   ): void {
+    this.guard(octokit);
     this.queue.enqueue({
       key: prKey(pr),
       run: async () => {
