@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/comments.js';
 import { fakeSha, FakeRepo } from './helpers/fakeRepo.js';
 import { FakeGitHub } from './helpers/fakeGitHubServer.js';
+import { freePort } from '../helpers/freePort.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'e2e-webhook-secret';
@@ -80,7 +81,7 @@ describe('end to end: probot run + fake GitHub (GHE_HOST, http)', () => {
       PRIVATE_KEY: privateKey,
       WEBHOOK_SECRET: SECRET,
       HOST: '127.0.0.1',
-      PORT: '0',
+      PORT: String(await freePort()),
       GHE_HOST: `127.0.0.1:${github.port}`,
       GHE_PROTOCOL: 'http',
       LOG_LEVEL: 'info',
@@ -111,6 +112,22 @@ describe('end to end: probot run + fake GitHub (GHE_HOST, http)', () => {
       body: '{}',
     });
     expect(res.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('rejects a delivery without a signature, or signed with another secret, and runs nothing', async () => {
+    const body = JSON.stringify(JSON.parse(readFileSync(join(root, 'test/fixtures/github/pull_request.opened.json'), 'utf8')));
+    const before = github.requests.length;
+    const post = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${probot!.port}/api/github/webhooks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'forged', ...headers },
+        body,
+      });
+    expect((await post({})).status).toBeGreaterThanOrEqual(400);
+    const wrong = `sha256=${createHmac('sha256', 'not-the-secret').update(body).digest('hex')}`;
+    expect((await post({ 'x-hub-signature-256': wrong })).status).toBeGreaterThanOrEqual(400);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(github.requests.length).toBe(before); // no check run, no API call at all
   });
 
   it('a signed pull_request.opened webhook: comment posted, check run completed', async () => {
