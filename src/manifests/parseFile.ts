@@ -1,17 +1,26 @@
 // Parses one manifest file into raw documents. js-yaml is the fast path for every document; the `yaml`
 // package (about 10x slower) is only a fallback for the rare YAML js-yaml rejects but kubectl accepts.
+// Two shortcuts keep the bulk load near (or under) the cost of a bare js-yaml parse:
+// - results are cached by content (parseCache.ts): a file identical at both refs is parsed once;
+// - documents of kinds the analysis does not model are sniffed (sniffKind.ts), not parsed: they come out
+//   as a stub `{apiVersion, kind, metadata: {name, namespace}}`, so buildCluster still lists them as
+//   skipped. Their YAML is then not checked beyond that header.
 import yaml from 'js-yaml';
 import { parseDocument } from 'yaml';
 import type { Diagnostic, ManifestFile } from './model.js';
 import { splitDocuments, normaliseText } from './splitDocuments.js';
 import { MANIFEST_SCHEMA } from './yamlSchema.js';
 import { findJsonDuplicateKey } from './jsonDuplicateKey.js';
+import { contentKey, ParseCache } from './parseCache.js';
+import { sniffUnmodelled } from './sniffKind.js';
 
 /** One parsed document: its 0-based index in the file, 1-based first line, and plain JS value. */
 export interface RawDocument {
   readonly doc: number;
   readonly line: number;
   readonly value: unknown;
+  /** true when the document was not parsed, only sniffed: `value` is then just its header. */
+  readonly sniffed?: true;
 }
 
 export interface ParsedFile {
@@ -30,7 +39,73 @@ export const MAX_NODES_WITH_ALIASES = 1_000_000;
 
 export const HELM_MESSAGE = 'Helm template, not rendered: run `helm template` and analyse its output; file skipped';
 
-export function parseFile(file: ManifestFile): ParsedFile {
+export interface ParseOptions {
+  /** Where parsed files are cached by content; null: no cache. Default: the process-wide cache. */
+  readonly cache?: ParseCache<CachedParse> | null;
+  /** Sniff, rather than parse, documents of kinds that are not modelled. Default true. */
+  readonly sniff?: boolean;
+}
+
+/** A cache entry: the result, and the path it was parsed under (diagnostics name it). */
+export interface CachedParse {
+  readonly path: string;
+  readonly result: ParsedFile;
+}
+
+/**
+ * Parsed YAML takes a few times the memory of its text (sniffed documents far less); the cache bound is
+ * on this estimate.
+ */
+const COST_PER_CHAR = 6;
+
+let defaults: { cache: ParseCache<CachedParse> | null; sniff: boolean } = {
+  cache: new ParseCache<CachedParse>(),
+  sniff: true,
+};
+
+/**
+ * The defaults every parseFile call uses unless told otherwise (buildCluster calls parseFile without
+ * options). Returns the previous defaults, so a test or a benchmark can restore them.
+ */
+export function configureParsing(opts: ParseOptions): ParseOptions {
+  const previous = { ...defaults };
+  defaults = {
+    cache: opts.cache === undefined ? defaults.cache : opts.cache,
+    sniff: opts.sniff ?? defaults.sniff,
+  };
+  return previous;
+}
+
+/** The process-wide parse cache (e.g. to read its hit counters or clear it), or null when disabled. */
+export function defaultParseCache(): ParseCache<CachedParse> | null {
+  return defaults.cache;
+}
+
+/** The cache key of a file: its content, and what of its path changes how it is read. */
+export function parseKey(file: ManifestFile, sniff = defaults.sniff): string {
+  const mode = `${/\.json$/i.test(file.path) ? 'j' : 'y'}${/(^|\/)templates\//.test(file.path) ? 't' : ''}${sniff ? 's' : ''}`;
+  return `${mode}:${contentKey(file.text)}`;
+}
+
+export function parseFile(file: ManifestFile, opts: ParseOptions = {}): ParsedFile {
+  const cache = opts.cache === undefined ? defaults.cache : opts.cache;
+  const sniff = opts.sniff ?? defaults.sniff;
+  if (!cache) return parseText(file, sniff);
+  const key = parseKey(file, sniff);
+  const hit = cache.get(key);
+  if (hit) return hit.path === file.path ? hit.result : restamp(hit.result, file.path);
+  const result = parseText(file, sniff);
+  cache.set(key, { path: file.path, result }, file.text.length * COST_PER_CHAR);
+  return result;
+}
+
+/** The same result for a file with the same content at another path: only diagnostics name the file. */
+function restamp(result: ParsedFile, path: string): ParsedFile {
+  if (result.diagnostics.length === 0) return result;
+  return { ...result, diagnostics: result.diagnostics.map((d) => ({ ...d, file: path })) };
+}
+
+function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
   const { path } = file;
   const text = normaliseText(file.text);
   const diag = (line: number, severity: Diagnostic['severity'], message: string): Diagnostic => ({
@@ -73,6 +148,13 @@ export function parseFile(file: ManifestFile): ParsedFile {
   const documents: RawDocument[] = [];
   const parts = splitDocuments(text);
   for (const part of parts) {
+    // A file with `{{` may be a template that only a full parse can tell: never sniff it.
+    const header = sniff && !hasTemplate ? sniffUnmodelled(part.text) : undefined;
+    if (header) {
+      const metadata = header.namespace !== undefined ? { name: header.name, namespace: header.namespace } : { name: header.name };
+      documents.push({ doc: part.index, line: part.line, value: { apiVersion: header.apiVersion, kind: header.kind, metadata }, sniffed: true });
+      continue;
+    }
     const result = loadDocument(part.text);
     if (result.ok) {
       if (result.value === null || result.value === undefined) continue;

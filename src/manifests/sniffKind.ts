@@ -1,0 +1,223 @@
+// Reads a document's kind, apiVersion, metadata.name and metadata.namespace from its text without building
+// it, so that documents of kinds the analysis does not model (Service, ConfigMap, CRDs, ...: much of a real
+// repository) are listed as skipped without paying for a YAML parse. The reader is also a validator of
+// plain block YAML: it accepts a document only when every line is of a form it is sure js-yaml reads without
+// error (block mappings and sequences with consistent indentation and no repeated key, plain or simply quoted
+// scalars, one-line flow collections of plain items, block scalars). Anything else (anchors, tags, escapes,
+// multi-line plain scalars, unclosed brackets, bad indentation...) gives undefined and the document is
+// parsed in full, so its errors are reported as before. A kind that might be modelled is never sniffed.
+import yaml from 'js-yaml';
+import { WORKLOAD_KINDS } from './podTemplate.js';
+import { MANIFEST_SCHEMA } from './yamlSchema.js';
+
+/**
+ * Kinds that are always parsed in full: those buildCluster models, plus those it is about to model
+ * (policy tiers of the network-policy-api). Any kind ending in `List` is parsed in full too (its items may
+ * be anything). Keep this a superset of what buildCluster reads: a kind missing here would be skipped.
+ */
+export const MODELLED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'NetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+  'ClusterNetworkPolicy',
+  ...Object.keys(WORKLOAD_KINDS),
+]);
+
+/** Whether documents of `kind` must be parsed in full. */
+export function isModelledKind(kind: string): boolean {
+  return MODELLED_KINDS.has(kind) || kind.endsWith('List');
+}
+
+/** What buildCluster reads of an object it does not model. */
+export interface SniffedHeader {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+/** A kind on a column-0 line of its own: the cheap pre-check before reading every line. */
+const KIND_LINE = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/m;
+/** `key:` or `key: rest`, the key plain and simple. */
+const ENTRY = /^([A-Za-z0-9_][\w.\/-]*):(?:$|[ ]+(.*)$)/;
+/** A plain scalar that cannot start or hold anything YAML gives a meaning to. */
+const PLAIN = /^(?:[^-?:,\[\]{}#&*!|>'"%@`\s]|-[^\s])(?:[^:#\t]|:(?=\S)|(?<=\S)#)*$/;
+const BLOCK_HEADER = /^[|>][-+]?$/;
+const FLOW = /^(?:\[\]|\{\}|\[[ ]*[\w.\/-]+(?:[ ]*,[ ]*[\w.\/-]+)*[ ]*\])$/;
+
+interface Level {
+  readonly indent: number;
+  readonly seq: boolean;
+  readonly keys: Set<string>;
+  /** Path of keys from the root, for the header ('' root, 'metadata'). */
+  readonly path: string;
+}
+
+/**
+ * The header of a document of an unmodelled kind; undefined when its kind is modelled, or when the text is
+ * not plain block YAML this reader is sure about.
+ */
+export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
+  const k = KIND_LINE.exec(docText);
+  if (!k || isModelledKind(k[1]!)) return undefined;
+
+  const header: { apiVersion?: string; kind?: string; name?: string; namespace?: string } = {};
+  const stack: Level[] = [];
+  /** A line opened a block (`key:` or `-` with nothing after it): its indent and what opened it. */
+  let pending: { indent: number; byKey: boolean; path: string } | undefined;
+  /** Inside a block scalar: the indent of its key, and that of its content once seen. */
+  let block: { parent: number; content: number } | undefined;
+
+  let start = 0;
+  let end = -1;
+  let first = true;
+  while (end < docText.length) {
+    start = end + 1;
+    end = docText.indexOf('\n', start);
+    if (end < 0) end = docText.length;
+    const line = docText.slice(start, end);
+    const text = line.trimStart();
+    const indent = line.length - text.length;
+    if (block) {
+      if (text === '' || indent > block.parent) {
+        if (text === '') continue;
+        if (block.content < 0) block.content = indent;
+        else if (indent < block.content) return undefined;
+        continue;
+      }
+      block = undefined;
+    }
+    if (text === '' || text.charCodeAt(0) === 35 /* # */) continue;
+    if (indent > 0 && line.slice(0, indent).includes('\t')) return undefined;
+    if (first) {
+      first = false;
+      if (text.startsWith('---')) {
+        if (indent !== 0 || !/^---[ \t]*(?:#.*)?$/.test(text)) return undefined;
+        continue;
+      }
+    }
+    if (stack.length === 0) {
+      if (indent !== 0) return undefined;
+      stack.push({ indent: 0, seq: false, keys: new Set(), path: '' });
+    }
+
+    // Where does this line belong?
+    let body = stripComment(text);
+    if (body === undefined) return undefined;
+    const isItem = body === '-' || body.startsWith('- ');
+    if (pending) {
+      const p = pending;
+      pending = undefined;
+      if (indent > p.indent) {
+        stack.push({ indent, seq: isItem, keys: new Set(), path: p.path });
+      } else if (indent === p.indent && p.byKey && isItem && !stack[stack.length - 1]!.seq) {
+        stack.push({ indent, seq: true, keys: new Set(), path: p.path }); // `key:` then `- item` at its indent
+      }
+    }
+    while (stack.length > 0 && stack[stack.length - 1]!.indent > indent) stack.pop();
+    let top = stack[stack.length - 1];
+    if (!top || top.indent !== indent) return undefined; // bad indentation, or a multi-line scalar
+    if (top.seq && !isItem) {
+      // An indentless sequence ends: the entry belongs to the mapping at the same indent.
+      stack.pop();
+      top = stack[stack.length - 1];
+      if (!top || top.indent !== indent || top.seq) return undefined;
+    }
+    if (!top.seq && isItem) return undefined;
+
+    let at = indent;
+    let level = top;
+    if (isItem) {
+      if (body === '-') {
+        pending = { indent, byKey: false, path: `${level.path}[]` };
+        continue;
+      }
+      body = body.slice(2);
+      const lead = body.length - body.trimStart().length;
+      body = body.trimStart();
+      at = indent + 2 + lead;
+      if (body.startsWith('- ')) return undefined; // nested compact sequences: rare, let the parser read them
+      const m = ENTRY.exec(body);
+      if (!m) {
+        if (!value(body)) return undefined;
+        if (BLOCK_HEADER.test(body)) block = { parent: indent, content: -1 };
+        continue;
+      }
+      // `- key: value`: a mapping whose keys sit at `at`.
+      level = { indent: at, seq: false, keys: new Set(), path: `${level.path}[]` };
+      stack.push(level);
+    }
+    const m = ENTRY.exec(body);
+    if (!m) return undefined;
+    const key = m[1]!;
+    if (level.keys.has(key)) return undefined; // a duplicate key: let the parser report it
+    level.keys.add(key);
+    const rest = m[2] ?? '';
+    const path = level.path === '' ? key : `${level.path}.${key}`;
+    if (rest === '') {
+      pending = { indent: at, byKey: true, path };
+      continue;
+    }
+    if (!value(rest)) return undefined;
+    if (BLOCK_HEADER.test(rest)) {
+      block = { parent: at, content: -1 };
+      continue;
+    }
+    if (path === 'kind' || path === 'apiVersion' || path === 'metadata.name' || path === 'metadata.namespace') {
+      const v = stringValue(rest);
+      if (v === undefined) return undefined;
+      if (path === 'kind') header.kind = v;
+      else if (path === 'apiVersion') header.apiVersion = v;
+      else if (path === 'metadata.name') header.name = v;
+      else header.namespace = v;
+    }
+  }
+  const { apiVersion, kind, name, namespace } = header;
+  if (kind === undefined || apiVersion === undefined || name === undefined || name === '') return undefined;
+  if (isModelledKind(kind)) return undefined;
+  return { apiVersion, kind, name, ...(namespace !== undefined && namespace !== '' ? { namespace } : {}) };
+}
+
+/** The line without its comment; undefined when a quote or bracket makes that unclear. */
+function stripComment(text: string): string | undefined {
+  const hash = text.indexOf('#');
+  if (hash < 0) return text.trimEnd();
+  // A comment starts at a `#` after whitespace, outside quotes.
+  const quote = text.search(/["']/);
+  const comment = text.search(/[ \t]#/);
+  if (comment < 0) return text.trimEnd();
+  if (quote >= 0 && quote < comment) return closedQuote(text, quote) ? text.trimEnd() : undefined;
+  return text.slice(0, comment).trimEnd();
+}
+
+/** A quote at `at` that is closed and followed by nothing but a comment. */
+function closedQuote(text: string, at: number): boolean {
+  return /^(?:"[^"\\]*"|'[^']*')[ \t]*(?:#.*)?$/.test(text.slice(at));
+}
+
+/** A value this reader is sure about: plain, simply quoted, a one-line flow of plain items, a block header. */
+function value(v: string): boolean {
+  const c = v.charAt(0);
+  if (c === '"' || c === "'") return closedQuote(v, 0);
+  if (c === '[' || c === '{') return FLOW.test(v);
+  if (c === '|' || c === '>') return BLOCK_HEADER.test(v);
+  return PLAIN.test(v) && !v.endsWith(':');
+}
+
+/** A scalar that is surely a string with this value, as the YAML core schema reads it. */
+function stringValue(v: string): string | undefined {
+  const c = v.charAt(0);
+  if (c === '"' || c === "'") {
+    const m = /^(?:"([^"\\]*)"|'([^']*)')/.exec(v);
+    return m ? (m[1] ?? m[2]) : undefined;
+  }
+  if (!/^[A-Za-z0-9][\w.\/-]*$/.test(v)) return undefined;
+  if (/^[A-Za-z]/.test(v) && !/^(?:true|false|null|yes|no|on|off|y|n)$/i.test(v)) return v;
+  // Starts with a digit, or looks like a boolean/null: let the schema say what it is.
+  try {
+    return typeof yaml.load(v, { schema: MANIFEST_SCHEMA }) === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

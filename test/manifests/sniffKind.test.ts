@@ -1,0 +1,97 @@
+// The kind sniffer may only ever say what a full parse would say: every document it accepts must load
+// with js-yaml to an object with the same kind, apiVersion, name and namespace; anything it is unsure of
+// is left to the parser, so the parser's diagnostics stay.
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { generateTier, TIERS } from '../../src/bench/generate.js';
+import { splitDocuments } from '../../src/manifests/splitDocuments.js';
+import { isModelledKind, MODELLED_KINDS, sniffUnmodelled } from '../../src/manifests/sniffKind.js';
+import { WORKLOAD_KINDS } from '../../src/manifests/podTemplate.js';
+import { MANIFEST_SCHEMA } from '../../src/manifests/yamlSchema.js';
+
+const agrees = (text: string): void => {
+  const h = sniffUnmodelled(text);
+  if (!h) return;
+  const v = yaml.load(text, { schema: MANIFEST_SCHEMA }) as { kind: unknown; apiVersion: unknown; metadata: { name: unknown; namespace?: unknown } };
+  expect({ kind: v.kind, apiVersion: v.apiVersion, name: v.metadata.name, namespace: v.metadata.namespace || undefined }).toEqual({
+    kind: h.kind,
+    apiVersion: h.apiVersion,
+    name: h.name,
+    namespace: h.namespace,
+  });
+};
+
+describe('sniffUnmodelled', () => {
+  it('reads the header of plain documents of unmodelled kinds', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web  # the front\n  namespace: "shop"\n  labels:\n    app: web\nspec:\n  ports:\n  - name: http\n    port: 80\n    targetPort: http\n  selector: {}\n';
+    expect(sniffUnmodelled(svc)).toEqual({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: 'shop' });
+    const cm = '---\n# config\nkind: ConfigMap\napiVersion: v1\nmetadata:\n  name: cfg\ndata:\n  a.properties: |\n    x=1\n\n    # not a comment\n    y: [\n  b: \'2\'\n';
+    expect(sniffUnmodelled(cm)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', name: 'cfg' });
+    agrees(svc);
+    agrees(cm);
+  });
+
+  it.each([
+    ['a modelled kind', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n'],
+    ['a list', 'apiVersion: v1\nkind: ServiceList\nitems: []\nmetadata:\n  name: a\n'],
+    ['an unclosed flow sequence', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  key: [unclosed\n'],
+    ['a duplicate key', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: 1\n  k: 2\n'],
+    ['a duplicate top-level key', 'apiVersion: v1\nkind: ConfigMap\nkind: Secret\nmetadata:\n  name: a\n'],
+    ['bad indentation', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n    k: 1\n  j: 2\n'],
+    ['a multi-line plain scalar', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: x\n    y\n'],
+    ['a numeric name', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 0123\n'],
+    ['a boolean name', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: true\n'],
+    ['an anchor', 'apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: a\n'],
+    ['a merge key', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  <<: {name: a}\n'],
+    ['a flow metadata', 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns}\n'],
+    ['a tag', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: !!str a\n'],
+    ['an escape', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "a\\u0041"\n'],
+    ['no name', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    a: b\n'],
+    ['no apiVersion', 'kind: ConfigMap\nmetadata:\n  name: a\n'],
+    ['a tab', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: a\n'],
+    ['a mapping in a plain value', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: a: b\n'],
+    ['a block scalar indented less than its first line', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: |\n      x\n    y\n'],
+    ['a directive', '%YAML 1.2\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n'],
+    ['content after the marker', '--- !x\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n'],
+    ['a key at the wrong level of a sequence item', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - name: a\n     port: 1\n'],
+  ])('leaves %s to the parser', (_name, text) => {
+    expect(sniffUnmodelled(text)).toBeUndefined();
+  });
+
+  it('never sniffs a kind buildCluster models', () => {
+    for (const kind of ['Namespace', 'NetworkPolicy', ...Object.keys(WORKLOAD_KINDS)]) expect(MODELLED_KINDS.has(kind)).toBe(true);
+    expect(isModelledKind('PodList')).toBe(true);
+  });
+
+  it('agrees with js-yaml on every document of a generated cluster', () => {
+    const tier = generateTier(TIERS.small!, 7);
+    let sniffed = 0;
+    for (const f of [...tier.base, ...tier.prs.flat()]) {
+      for (const d of splitDocuments(f.text)) {
+        if (sniffUnmodelled(d.text)) sniffed++;
+        agrees(d.text);
+      }
+    }
+    expect(sniffed).toBeGreaterThan(200); // Services, ServiceAccounts, ConfigMaps
+  });
+
+  it('agrees with js-yaml on mutated documents (whatever it accepts must load the same)', () => {
+    const base = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n  labels:\n    app: web\nspec:\n  ports:\n  - name: http\n    port: 80\n  selector:\n    app: web\n';
+    const junk = [' ', '  ', '- ', ': ', '#', '"', "'", '[', ']', '{', '}', '|', '>', '&a ', '*a', '!', '\t', '\n', 'x', '---', '%', '?', ','];
+    let seed = 1;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (let i = 0; i < 20_000; i++) {
+      let t = base;
+      for (let k = 0; k < 1 + rnd(3); k++) {
+        const at = rnd(t.length);
+        t = rnd(2) ? t.slice(0, at) + junk[rnd(junk.length)] + t.slice(at) : t.slice(0, at) + t.slice(at + 1 + rnd(3));
+      }
+      const h = sniffUnmodelled(t);
+      if (!h) continue;
+      let v: unknown;
+      expect(() => (v = yaml.load(t, { schema: MANIFEST_SCHEMA })), t).not.toThrow();
+      const o = v as { kind: unknown; apiVersion: unknown; metadata: { name: unknown; namespace?: unknown } };
+      expect([o.kind, o.apiVersion, o.metadata.name, o.metadata.namespace || undefined], t).toEqual([h.kind, h.apiVersion, h.name, h.namespace]);
+    }
+  });
+});
