@@ -37,7 +37,7 @@ const execForm = (s: string) => JSON.parse(s.replace(/^.*?CMD\s+/, '')) as strin
 
 describe('Dockerfile', () => {
   it('builds in one stage, runs production dependencies only as a non-root user in the other', () => {
-    expect(stages.map((s) => s.name)).toEqual(['build', 'runtime']);
+    expect(stages.map((s) => s.name)).toEqual(['build', 'renderers', 'runtime']);
     const build = stages[0]!;
     expect(instr(build, 'RUN')).toEqual(['npm ci --ignore-scripts --no-audit --no-fund', 'npx tsc -p tsconfig.build.json']);
     expect(instr(runtime, 'RUN')[0]).toMatch(/^npm ci --omit=dev --ignore-scripts\b/);
@@ -49,6 +49,14 @@ describe('Dockerfile', () => {
     const marker = dockerfile.indexOf('# ==== kustomize / helm');
     expect(marker).toBeGreaterThan(dockerfile.indexOf('AS runtime'));
     expect(marker).toBeLessThan(dockerfile.indexOf('USER node'));
+    expect(instr(runtime, 'COPY')).toContain('--from=renderers /usr/local/bin/kustomize /usr/local/bin/helm /usr/local/bin/');
+    // kustomize and helm are pinned and every download is checked against a sha256
+    const renderers = stages[1]!;
+    const install = instr(renderers, 'RUN').join('\n');
+    expect(install.match(/sha256sum -c -/g)).toHaveLength(2);
+    expect(instr(renderers, 'ARG')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^KUSTOMIZE_SHA256_amd64=[0-9a-f]{64}$/), expect.stringMatching(/^HELM_SHA256_amd64=[0-9a-f]{64}$/)]),
+    );
     // CMD is what `npm start` runs
     const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string;
     expect(execForm(instr(runtime, 'CMD')[0]!).slice(2).join(' ')).toBe(start.replace(/^probot /, ''));
