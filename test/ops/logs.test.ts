@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../github/helpers/fakeGitHubServer.js';
 import { fakeSha, FakeRepo } from '../github/helpers/fakeRepo.js';
 import { root, startProbotTs, type Started } from './spawnProbot.js';
+import { freePort } from '../helpers/freePort.js';
 
 const SECRET = 'whsec-known-Q7v2-do-not-log';
 const TOKEN = 'ghs_e2e'; // what the fake GitHub hands out as installation token
@@ -91,7 +92,7 @@ beforeAll(async () => {
     PRIVATE_KEY,
     WEBHOOK_SECRET: SECRET,
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: String(await freePort()),
     GHE_HOST: `127.0.0.1:${github.port}`,
     GHE_PROTOCOL: 'http',
     LOG_LEVEL: 'trace', // the most verbose level: whatever Probot or the app can log is in the capture
