@@ -1,6 +1,7 @@
 import { IpSet, NON_PUBLIC } from '../engine/ipSet.js';
 import type { Endpoint, ReachabilityMatrix } from '../engine/matrix.js';
 import { PortSet } from '../engine/portSet.js';
+import { serviceWords } from '../engine/services.js';
 import type { Cluster, Diagnostic, Workload } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
 import { describeIps } from './describeIps.js';
@@ -227,15 +228,18 @@ function groupLines(
       ? displayName(anchor.workload, (direction === 'opened' ? head : base).cluster)
       : describeIps(anchor.ips!);
     const portText = ports.toShortString();
+    // Reviewers think in Service ports: name the ones that land on the destination's ports.
+    const svc = anchorSide === 'dst' && anchor.workload ? serviceWords((direction === 'opened' ? head : base).cluster.services, anchor.workload, ports) : [];
+    const anchorShown = svc.length > 0 ? `${anchorName} (${svc.join(', ')})` : anchorName;
     let text: string;
     if (direction === 'opened') {
       const hasBefore = stillOrBefore && stillOrBefore.members.length > 0;
       const from = hasBefore && nowAll ? nowAll : delta;
-      const verb = anchorSide === 'dst' ? `${from.text} -> ${anchorName}` : `${anchorName} -> ${from.text}`;
+      const verb = anchorSide === 'dst' ? `${from.text} -> ${anchorShown}` : `${anchorName} -> ${from.text}`;
       text = `${verb} on ${portText}: now allowed${hasBefore ? ` (before: only ${stillOrBefore.text})` : ''}`;
     } else {
       const still = stillOrBefore && stillOrBefore.members.length > 0 ? ` (still allowed: ${stillOrBefore.text})` : '';
-      const verb = anchorSide === 'dst' ? `${delta.text} -> ${anchorName}` : `${anchorName} -> ${delta.text}`;
+      const verb = anchorSide === 'dst' ? `${delta.text} -> ${anchorShown}` : `${anchorName} -> ${delta.text}`;
       text = `${verb} on ${portText}: now blocked${still}`;
     }
     const flags = riskFlags(anchorSide, anchor, others);

@@ -12,6 +12,10 @@ export function summarizeCluster(cluster: Cluster, ref?: string): SideSummary {
     namespaces: cluster.namespaces.size,
     workloads: cluster.workloads.length,
     policies: cluster.policies.length,
+    ...(cluster.adminPolicies?.length || cluster.baselinePolicy
+      ? { adminPolicies: (cluster.adminPolicies?.length ?? 0) + (cluster.baselinePolicy ? 1 : 0) }
+      : {}),
+    ...(cluster.assumedNamespaces?.length ? { assumedNamespaces: [...cluster.assumedNamespaces] } : {}),
     skipped: summarizeSkipped(cluster.skipped),
   };
 }

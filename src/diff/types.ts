@@ -78,6 +78,10 @@ export interface SideSummary {
   readonly namespaces: number;
   readonly workloads: number;
   readonly policies: number;
+  /** AdminNetworkPolicies plus the BaselineAdminNetworkPolicy, when there are any. */
+  readonly adminPolicies?: number;
+  /** Namespaces taken from the assumed world (config `assume`, the ingress controller's), not from manifests. */
+  readonly assumedNamespaces?: readonly string[];
   /** Objects read but not modelled, by kind, with the reason. */
   readonly skipped: readonly { readonly kind: string; readonly count: number; readonly reasons: readonly string[] }[];
 }

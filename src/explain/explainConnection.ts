@@ -2,6 +2,7 @@ import { resolveNamedPort } from '../engine/compile.js';
 import { IpSet } from '../engine/ipSet.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import { PortSet } from '../engine/portSet.js';
+import { serviceWords } from '../engine/services.js';
 import type { Protocol } from '../manifests/model.js';
 import { explainDirection } from './explainDirection.js';
 import type { AskedPorts, ConnectionExplanation, ExplainEndpoint, Verdict } from './types.js';
@@ -30,6 +31,11 @@ export function explainConnection(matrix: ReachabilityMatrix, params: Connection
   }
   if (from.kind === 'workload' && to.kind === 'workload' && from.workload === to.workload && from.workload.kind === 'Pod') {
     notes.push('a Pod reaches itself over loopback, which NetworkPolicy does not filter; shown is what policies say');
+  }
+
+  if (to.kind === 'workload' && !asked.ports.isEmpty()) {
+    const svc = serviceWords(matrix.cluster.services, to.workload, asked.ports);
+    if (svc.length > 0) notes.push(`${to.id} is reached through ${svc.join(', ')}`);
   }
 
   const ipSide = from.kind === 'ip' ? from : to.kind === 'ip' ? to : undefined;
