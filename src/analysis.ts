@@ -1,5 +1,6 @@
 // The whole pull-request job as one pure step: two sets of manifest files in, the comment markdown and the
 // check-run output out. The GitHub layer fetches files and writes results; it holds no policy logic.
+import { loadOptionsOf } from './config/loadOptions.js';
 import type { NetpolConfig } from './config/schema.js';
 import { evaluateFailOn, type FailOnResult } from './diff/failOn.js';
 import { diffMatrices } from './diff/diffMatrices.js';
@@ -90,7 +91,7 @@ export function analyzePullRequest(params: AnalyzeParams): AnalysisResult {
 }
 
 function analyze(params: AnalyzeParams): AnalysisResult {
-  const opts = { defaultNamespace: params.config.defaultNamespace };
+  const opts = loadOptionsOf(params.config);
   const { maxObjects, timeoutSeconds } = params.config.limits;
   const step = (what: string) => checkDeadline(params.deadline, timeoutSeconds, what);
   const baseCluster = buildCluster([...params.base.files], opts);

@@ -137,6 +137,31 @@ export const netpolConfigSchema = z
       .max(63)
       .default('default')
       .describe('Namespace of objects without metadata.namespace.'),
+    assume: z
+      .strictObject({
+        namespaces: z
+          .record(
+            z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name (RFC 1123 label)').max(63),
+            z
+              .strictObject({
+                labels: z.record(z.string(), z.string()).default({}).describe('Labels of the namespace (kubernetes.io/metadata.name is added).'),
+                podLabels: z.record(z.string(), z.string()).optional().describe('Labels of a representative pod of the namespace, when its pods matter to policies.'),
+              })
+              .describe('One namespace that exists in the cluster but not in the manifests.'),
+          )
+          .default({})
+          .describe('Namespaces beyond the manifests (kube-system, monitoring, ...) with their labels, so that "any namespace" means what the cluster means.'),
+        ingressController: z
+          .strictObject({
+            namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name (RFC 1123 label)').max(63).describe('Namespace of the controller pods.'),
+            labels: z.record(z.string(), z.string()).default({}).describe('Labels of the controller pods.'),
+            namespaceLabels: z.record(z.string(), z.string()).default({}).describe('Labels of the controller namespace.'),
+          })
+          .optional()
+          .describe('Where Ingress and Route traffic comes from. Default: ingress-nginx (OpenShift router for Routes only).'),
+      })
+      .optional()
+      .describe('The assumed world: what exists in the cluster beyond the manifests. Listed in every "what was analysed".'),
     comment: z
       .enum(COMMENT_MODES)
       .default('update')
