@@ -9,7 +9,7 @@ import { computeMatrix } from './engine/matrix.js';
 import { removedNamespaceDiagnostics } from './diff/removedNamespaces.js';
 import { buildCluster } from './manifests/buildCluster.js';
 import { checkDeadline, checkObjectLimit, LimitExceededError, type LimitName } from './manifests/limits.js';
-import type { Cluster, ManifestFile } from './manifests/model.js';
+import type { Cluster, Diagnostic, ManifestFile, SkippedObject } from './manifests/model.js';
 import { countDiff } from './render/diffCounts.js';
 import { diffJson } from './render/diffJson.js';
 import { DEFAULT_MAX_CHARS, diffMarkdown } from './render/diffMarkdown.js';
@@ -17,9 +17,15 @@ import { NO_CHANGES } from './render/diffHeadline.js';
 import { codeSpan, escapeMarkdown } from './render/escapeMarkdown.js';
 import { truncateText } from './render/truncateText.js';
 
+/** What an earlier step (rendering overlays and charts) found about one side, reported with the rest. */
+export interface SideNotes {
+  readonly diagnostics?: readonly Diagnostic[];
+  readonly skipped?: readonly SkippedObject[];
+}
+
 export interface AnalyzeParams {
-  readonly base: { readonly files: readonly ManifestFile[]; readonly sha: string };
-  readonly head: { readonly files: readonly ManifestFile[]; readonly sha: string };
+  readonly base: { readonly files: readonly ManifestFile[]; readonly sha: string; readonly notes?: SideNotes };
+  readonly head: { readonly files: readonly ManifestFile[]; readonly sha: string; readonly notes?: SideNotes };
   readonly config: NetpolConfig;
   /** Paths changed by the pull request (for annotations and the "what was analysed" line). */
   readonly changedFiles?: readonly string[];
@@ -90,14 +96,23 @@ export function analyzePullRequest(params: AnalyzeParams): AnalysisResult {
   }
 }
 
+function withNotes(cluster: Cluster, notes: SideNotes | undefined): Cluster {
+  if (!notes) return cluster;
+  return {
+    ...cluster,
+    diagnostics: [...(notes.diagnostics ?? []), ...cluster.diagnostics],
+    skipped: [...cluster.skipped, ...(notes.skipped ?? [])],
+  };
+}
+
 function analyze(params: AnalyzeParams): AnalysisResult {
   const opts = loadOptionsOf(params.config);
   const { maxObjects, timeoutSeconds } = params.config.limits;
   const step = (what: string) => checkDeadline(params.deadline, timeoutSeconds, what);
-  const baseCluster = buildCluster([...params.base.files], opts);
+  const baseCluster = withNotes(buildCluster([...params.base.files], opts), params.base.notes);
   checkObjectLimit(baseCluster, maxObjects, `the merge base ${params.base.sha}`);
   step('after reading the merge base');
-  const headCluster = withRemovedNamespaces(baseCluster, buildCluster([...params.head.files], opts));
+  const headCluster = withRemovedNamespaces(baseCluster, withNotes(buildCluster([...params.head.files], opts), params.head.notes));
   checkObjectLimit(headCluster, maxObjects, `the head ${params.head.sha}`);
   step('after reading the head');
   const baseMatrix = computeMatrix(baseCluster);

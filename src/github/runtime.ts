@@ -19,6 +19,8 @@ import {
 } from './comments.js';
 import type { DomainFunctions, ExplainQuery, RepoSnapshot } from './deps.js';
 import { ManifestFetcher, type SkippedFile, type Snapshot } from './fetchManifests.js';
+import { renderSnapshot } from './renderSnapshot.js';
+import { isRenderInput } from '../manifests/render/isRenderInput.js';
 import type { AnalysisOutcome, NetpolMetrics } from './metrics.js';
 import type { Octokit } from './octokit.js';
 import { redactSecrets } from './redact.js';
@@ -215,7 +217,8 @@ export class NetpolRuntime {
     // dot: false, so CI workflows under .github/ are not mistaken for manifests unless a glob names them.
     const include = picomatch(config.paths, { dot: false });
     const exclude = config.ignore.length > 0 ? picomatch(config.ignore, { dot: true }) : () => false;
-    return (path) => include(path) && !exclude(path);
+    // Files rendering needs (Kustomization, Chart.yaml, templates, *.tpl) even when `paths` would miss them.
+    return (path) => (include(path) || isRenderInput(path)) && !exclude(path);
   }
 
   async currentHead(octokit: Octokit, pr: PullRef): Promise<string> {
@@ -410,14 +413,22 @@ export class NetpolRuntime {
       });
       const [b, h] = snapshots as [Snapshot, Snapshot];
       const frameChars = frame('', base, pr.headSha, ['', 'x'.repeat(200)]).length;
-      const result = await this.domain.analyze({
-        base: { files: b.files, sha: base },
-        head: { files: h.files, sha: pr.headSha },
+      // Overlays and charts are rendered here, at the edge; the analysis stays a pure function of files.
+      const renderMs = ctl.started + config.limits.timeoutSeconds * 1000 - Date.now();
+      const [rb, rh] = await Promise.all([renderSnapshot(b.files, config, renderMs), renderSnapshot(h.files, config, renderMs)]);
+      writable();
+      const analysed = await this.domain.analyze({
+        base: { files: rb.files, sha: base, notes: rb.notes },
+        head: { files: rh.files, sha: pr.headSha, notes: rh.notes },
         config,
         changedFiles: changed,
         maxChars: MAX_COMMENT_CHARS - frameChars,
         deadline: ctl.started + config.limits.timeoutSeconds * 1000,
       });
+      // Rendered objects live in synthetic files ("overlays/prod (kustomize)"): annotate repository files only.
+      const realPaths = new Set(h.files.map((f) => f.path));
+      const annotations = analysed.check.annotations.filter((a) => realPaths.has(a.path));
+      const result = { ...analysed, check: { ...analysed.check, annotations } };
       return { result, snapshots };
     };
     const { result, snapshots } = await work();

@@ -1,0 +1,127 @@
+// The app renders Kustomize overlays at the edge before the pure analysis: a pull request that changes an
+// overlay is analysed on what the overlay builds, and without the tool the check says what was skipped.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import netpolApp from '../../src/index.js';
+import { FakeRepo } from './helpers/fakeRepo.js';
+import { GitHubMock, HEAD, MERGE_BASE, OWNER, REPO } from './helpers/githubMock.js';
+
+const hasKubectl = (() => {
+  try {
+    execFileSync('kubectl', ['kustomize', '--help'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function fixture(name: string): any {
+  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
+}
+
+const BASE_WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports: [{ containerPort: 8080 }]
+`;
+const DENY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny-all
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+`;
+const ALLOW_WORLD = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-from-world
+spec:
+  podSelector: { matchLabels: { app: web } }
+  ingress:
+    - from: [{ ipBlock: { cidr: 0.0.0.0/0 } }]
+      ports: [{ port: 8080 }]
+`;
+const BASE_K = 'resources:\n  - web.yaml\n  - deny.yaml\n';
+const PROD_K = (extra: string) => `namespace: prod\nresources:\n  - ../../base\n${extra}`;
+
+function repo(): FakeRepo {
+  const r = new FakeRepo(OWNER, REPO);
+  const common = { 'k8s/base/web.yaml': BASE_WEB, 'k8s/base/deny.yaml': DENY, 'k8s/base/kustomization.yaml': BASE_K };
+  r.commit(MERGE_BASE, { ...common, 'k8s/overlays/prod/kustomization.yaml': PROD_K('') });
+  r.commit(HEAD, {
+    ...common,
+    'k8s/overlays/prod/allow-world.yaml': ALLOW_WORLD,
+    'k8s/overlays/prod/kustomization.yaml': PROD_K('  - allow-world.yaml\n'),
+  });
+  return r;
+}
+
+async function realApp() {
+  const probot = new Probot({
+    githubToken: 'test',
+    logLevel: 'fatal',
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
+  });
+  await probot.load(netpolApp, { cwd: process.cwd(), addHandler: () => undefined });
+  return probot;
+}
+
+let gh: GitHubMock;
+beforeAll(() => nock.disableNetConnect());
+beforeEach(() => {
+  gh = new GitHubMock();
+});
+afterEach(() => GitHubMock.disposeAll());
+
+describe('the app renders Kustomize overlays before analysing', () => {
+  it.runIf(hasKubectl)('an overlay that adds a world-open policy: the rendered prod namespace is analysed and the gate fails', async () => {
+    const probot = await realApp();
+    const r = repo();
+    gh.createCheck().noConfig().prFiles(['k8s/overlays/prod/allow-world.yaml', 'k8s/overlays/prod/kustomization.yaml']).compare().tarball(r, MERGE_BASE).tarball(r, HEAD).pull().comments([]).createComment().updateCheck();
+    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await netpolApp.whenIdle();
+    gh.done();
+    const body: string = gh.body('POST', '/issues/2/comments').body;
+    // The overlay's namespace (prod) comes from kustomize, not from the raw files.
+    expect(body).toContain('prod/web');
+    expect(body).not.toContain('default/web');
+    const check = gh.body('PATCH', '/check-runs/');
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(check.output.title).toBe('1 opened (1 from the internet), 0 closed');
+    // Rendered objects live in synthetic files: no annotation points at a path that is not in the repository.
+    for (const a of check.output.annotations ?? []) expect(a.path).not.toMatch(/\(kustomize\)/);
+  });
+
+  it('without kustomize or kubectl on PATH the overlays are reported as not rendered, never silently passed', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const probot = await realApp();
+      const r = repo();
+      gh.createCheck().noConfig().prFiles(['k8s/overlays/prod/kustomization.yaml']).compare().tarball(r, MERGE_BASE).tarball(r, HEAD).pull().comments([]).updateCheck();
+      await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+      await netpolApp.whenIdle();
+      gh.done();
+      const check = gh.body('PATCH', '/check-runs/');
+      expect(check.status).toBe('completed');
+      expect(check.output.summary).toMatch(/Kustomization/);
+      expect(check.output.summary).toMatch(/k8s\/overlays\/prod/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
