@@ -2,6 +2,8 @@
 // The composition root: the domain functions are wired here and only here; the GitHub layer (src/github)
 // receives them injected (see src/github/deps.ts for the contracts).
 import { analyzePullRequest } from './analysis.js';
+import { loadOptionsOf } from './config/loadOptions.js';
+import type { NetpolConfig } from './config/schema.js';
 import { computeMatrix } from './engine/matrix.js';
 import { explain as explainRequest } from './explain/explain.js';
 import { explainChanges } from './explain/explainChanges.js';
@@ -12,13 +14,14 @@ import { renderExplainMarkdown } from './render/explainMarkdown.js';
 import { escapeMarkdown } from './render/escapeMarkdown.js';
 import { matrixMarkdown } from './render/matrixMarkdown.js';
 
-function matrixOf(side: RepoSnapshot, defaultNamespace: string) {
-  return computeMatrix(buildCluster([...side.files], { defaultNamespace }));
+/** The same load options as the pull-request analysis (default namespace, assumed world, ingress controller). */
+function matrixOf(side: RepoSnapshot, config: NetpolConfig) {
+  return computeMatrix(buildCluster([...side.files], loadOptionsOf(config)));
 }
 
 /** `/netpol explain ...` and the check run's Explain button, from src/explain + src/render. */
 export const explain: ExplainFn = ({ head, base, config, query }) => {
-  const matrix = matrixOf(head, config.defaultNamespace);
+  const matrix = matrixOf(head, config);
   if (query.kind === 'connection') {
     // Port and protocol go apart from the destination, so a bare IPv6 destination is not misread.
     const request = {
@@ -30,7 +33,7 @@ export const explain: ExplainFn = ({ head, base, config, query }) => {
     const result = explainRequest(matrix, request);
     const markdown = renderExplainMarkdown(result);
     // The chain at the merge base too when the verdict differs: what this pull request changed for it.
-    const atBase = base && result.kind === 'connection' ? explainRequest(matrixOf(base, config.defaultNamespace), request) : undefined;
+    const atBase = base && result.kind === 'connection' ? explainRequest(matrixOf(base, config), request) : undefined;
     if (result.kind === 'connection' && atBase?.kind === 'connection' && atBase.explanation.verdict !== result.explanation.verdict) {
       return {
         markdown: `**At the head commit:**\n\n${markdown}\n\n**At the merge base** (the verdict was different):\n\n${renderExplainMarkdown(atBase)}`,
@@ -45,7 +48,7 @@ export const explain: ExplainFn = ({ head, base, config, query }) => {
   }
   // 'changes' (the Explain button): the riskiest changed connections, explained at head and at base.
   if (!base) return 'Nothing to compare: the merge base could not be read.';
-  const changes = explainChanges(matrixOf(base, config.defaultNamespace), matrix);
+  const changes = explainChanges(matrixOf(base, config), matrix);
   const sections = changes.map(
     (c) =>
       `### ${escapeMarkdown(c.line.text)}\n\n**Now:**\n\n${renderExplainMarkdown(c.head)}\n\n**Before (merge base):**\n\n${renderExplainMarkdown(c.base)}`,
@@ -55,7 +58,7 @@ export const explain: ExplainFn = ({ head, base, config, query }) => {
 
 /** `/netpol matrix [namespace]`. */
 export const matrix: MatrixFn = ({ head, config, namespace }) =>
-  matrixMarkdown(matrixOf(head, config.defaultNamespace), namespace !== undefined ? { namespace } : {});
+  matrixMarkdown(matrixOf(head, config), namespace !== undefined ? { namespace } : {});
 
 export default createNetpolApp({
   analyze: analyzePullRequest,

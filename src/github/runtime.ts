@@ -558,9 +558,11 @@ export class NetpolRuntime {
             accept: this.matcher(parsed.config),
             maxFileBytes: parsed.config.limits.maxFileBytes,
           })) as [Snapshot, Snapshot];
+          const renderMs = parsed.config.limits.timeoutSeconds * 1000;
+          const [rb, rh] = await Promise.all([renderSnapshot(b.files, parsed.config, renderMs), renderSnapshot(h.files, parsed.config, renderMs)]);
           const answer = await this.domain.explain({
-            base: { sha: base, files: b.files },
-            head: { sha: current.head_sha, files: h.files },
+            base: { sha: base, files: rb.files },
+            head: { sha: current.head_sha, files: rh.files },
             config: parsed.config,
             query: { kind: 'changes' },
             maxChars: MAX_OUTPUT_CHARS - 200,
@@ -611,9 +613,11 @@ export class NetpolRuntime {
             accept: this.matcher(parsed.config),
             maxFileBytes: parsed.config.limits.maxFileBytes,
           })) as Snapshot[];
-          const h = snapshots.at(-1)!;
-          const head: RepoSnapshot = { sha: info.headSha, files: h.files };
-          const base: RepoSnapshot | undefined = baseSha ? { sha: baseSha, files: snapshots[0]!.files } : undefined;
+          // Overlays and charts rendered as for the pull-request analysis, so answers are about the same objects.
+          const renderMs = parsed.config.limits.timeoutSeconds * 1000;
+          const rendered = await Promise.all(snapshots.map((s) => renderSnapshot(s.files, parsed.config, renderMs)));
+          const head: RepoSnapshot = { sha: info.headSha, files: rendered.at(-1)!.files };
+          const base: RepoSnapshot | undefined = baseSha ? { sha: baseSha, files: rendered[0]!.files } : undefined;
           const maxChars = MAX_COMMENT_CHARS - query.heading.length - 200;
           const answer =
             query.kind === 'explain'
