@@ -7,7 +7,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that take no value. */
-const BOOLEAN = new Set(['help', 'version', 'quiet', 'verbose', 'no-color', 'exit-code', 'color', 'no-render']);
+const BOOLEAN = new Set(['help', 'version', 'quiet', 'verbose', 'no-color', 'exit-code', 'color', 'no-render', 'check']);
 /** Flags that take every following non-flag token (`--base a.yaml b/`). */
 const MULTI = new Set(['base', 'head']);
 const SHORT: Record<string, string> = { h: 'help', q: 'quiet', v: 'verbose', f: 'format', n: 'namespace' };

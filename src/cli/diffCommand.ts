@@ -9,14 +9,16 @@ import { diffMarkdown } from '../render/diffMarkdown.js';
 import { diffText } from '../render/diffText.js';
 import { flag, has, UsageError, type ParsedArgs } from './args.js';
 import type { CliIo, Console } from './console.js';
-import { gitCluster, loadCluster, renderFlags } from './loadCluster.js';
+import { gitCluster, loadCluster } from './loadCluster.js';
+import { cliSettings } from './settings.js';
+import { evaluateFailOn } from '../diff/failOn.js';
 
-export const DIFF_FLAGS = ['format', 'base', 'head', 'git', 'max-chars', 'default-namespace'];
+export const DIFF_FLAGS = ['format', 'base', 'head', 'git', 'max-chars', 'default-namespace', 'config', 'check'];
 
 /** `netpol diff`: what a change opens and closes. */
 export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Promise<number> {
   const format = flag(args, 'format', ['text', 'markdown', 'md', 'json', 'dot', 'mermaid']) ?? 'text';
-  const defaultNamespace = flag(args, 'default-namespace');
+  const settings = await cliSettings(args, io.cwd);
   const maxCharsFlag = flag(args, 'max-chars');
   const maxChars = maxCharsFlag === undefined ? undefined : Number(maxCharsFlag);
   if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 200)) {
@@ -32,10 +34,9 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     const range = await resolveGitRange(git, io.cwd);
     const pathspec = [...args.positionals, ...args.afterDashDash];
     const [bf, hf] = await Promise.all([readGitTree(range.base, io.cwd, pathspec), readGitTree(range.head, io.cwd, pathspec)]);
-    const render = renderFlags(args);
     [base, head] = await Promise.all([
-      gitCluster(range.base, io.cwd, pathspec, bf, defaultNamespace, render),
-      gitCluster(range.head, io.cwd, pathspec, hf, defaultNamespace, render),
+      gitCluster(range.base, io.cwd, pathspec, bf, settings),
+      gitCluster(range.head, io.cwd, pathspec, hf, settings),
     ]);
     baseRef = `${range.baseRef} (merge base ${range.base.slice(0, 12)})`;
     headRef = `${range.headRef} (${range.head.slice(0, 12)})`;
@@ -45,8 +46,8 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     if (!bp || !hp) throw new UsageError('diff needs --base <paths...> and --head <paths...>, or --git <base>..<head>');
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
     [base, head] = await Promise.all([
-      loadCluster(bp, { defaultNamespace, readStdin: io.readStdin, render: renderFlags(args) }),
-      loadCluster(hp, { defaultNamespace, readStdin: io.readStdin, render: renderFlags(args) }),
+      loadCluster(bp, { settings, readStdin: io.readStdin }),
+      loadCluster(hp, { settings, readStdin: io.readStdin }),
     ]);
     baseRef = bp.join(' ');
     headRef = hp.join(' ');
@@ -66,5 +67,11 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
             ? diffMermaid(diff)
             : diffText(diff, { color: con.color });
   io.stdout.write(out.endsWith('\n') ? out : out + '\n');
+  // --check: the app's gate (failOn from --config, or its default) decides the exit code, as in CI.
+  if (has(args, 'check')) {
+    const gate = evaluateFailOn(diff, settings.config.failOn, head);
+    for (const reason of gate.reasons) con.note(`netpol: check failed: ${reason}`);
+    if (gate.failed) return 1;
+  }
   return has(args, 'exit-code') && (diff.opened.length > 0 || diff.closed.length > 0) ? 1 : 0;
 }

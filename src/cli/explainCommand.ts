@@ -5,9 +5,10 @@ import { renderExplainMarkdown } from '../render/explainMarkdown.js';
 import { renderExplainText } from '../render/explainText.js';
 import { flag, UsageError, type ParsedArgs } from './args.js';
 import type { CliIo, Console } from './console.js';
-import { loadCluster, renderFlags } from './loadCluster.js';
+import { loadCluster } from './loadCluster.js';
+import { cliSettings } from './settings.js';
 
-export const EXPLAIN_FLAGS = ['format', 'from', 'to', 'policy', 'default-namespace'];
+export const EXPLAIN_FLAGS = ['format', 'from', 'to', 'policy', 'default-namespace', 'config'];
 
 /** `netpol explain`: why a connection is allowed or denied, or what policies mean. */
 export async function explainCommand(args: ParsedArgs, io: CliIo, con: Console): Promise<number> {
@@ -18,7 +19,7 @@ export async function explainCommand(args: ParsedArgs, io: CliIo, con: Console):
   const policy = flag(args, 'policy');
   if ((from === undefined) !== (to === undefined)) throw new UsageError('--from and --to go together');
   if (from !== undefined && policy !== undefined) throw new UsageError('use either --from/--to or --policy');
-  const cluster = await loadCluster(args.positionals, { defaultNamespace: flag(args, 'default-namespace'), readStdin: io.readStdin, render: renderFlags(args) });
+  const cluster = await loadCluster(args.positionals, { settings: await cliSettings(args, io.cwd), readStdin: io.readStdin });
   con.diagnostics(cluster.diagnostics);
   const result = explain(computeMatrix(cluster), from !== undefined ? { from, to: to! } : policy !== undefined ? { policy } : {});
   const out =

@@ -26,10 +26,10 @@ function count(args: ParsedArgs, name: string, fallback: number): number {
 }
 
 /** Set the limits of this run from the command line (main calls it once per run). */
-export function setCliLimits(args: ParsedArgs): CliLimits {
+export function setCliLimits(args: ParsedArgs, defaults: CliLimits = DEFAULT_LIMITS): CliLimits {
   current = {
-    maxFileBytes: count(args, 'max-file-bytes', DEFAULT_LIMITS.maxFileBytes),
-    maxObjects: count(args, 'max-objects', DEFAULT_LIMITS.maxObjects),
+    maxFileBytes: count(args, 'max-file-bytes', defaults.maxFileBytes),
+    maxObjects: count(args, 'max-objects', defaults.maxObjects),
   };
   return current;
 }

@@ -5,6 +5,8 @@ import { readManifestFiles } from '../manifests/readFiles.js';
 import { checkCliObjects, limitFiles } from './limits.js';
 import { readGitRenderInputs, readRenderInputs, renderManifests, skippedObjects, type BinaryFile, type RenderConfig } from '../manifests/render/index.js';
 import { UsageError, type ParsedArgs } from './args.js';
+import type { CliSettings } from './settings.js';
+import type { LoadOptions } from '../manifests/model.js';
 
 /** Flags of every command that reads manifests: rendering of Kustomize overlays and Helm charts. */
 export const RENDER_FLAGS = ['no-render', 'overlay', 'helm-values'] as const;
@@ -33,12 +35,12 @@ export function renderFlags(args: ParsedArgs): RenderFlags {
 /** Read files/directories (or `-` for stdin), render overlays and charts, and build the cluster, keeping read errors as diagnostics. */
 export async function loadCluster(
   paths: readonly string[],
-  opts: { defaultNamespace?: string; readStdin?: () => Promise<string>; render?: RenderFlags },
+  opts: { settings: CliSettings; readStdin?: () => Promise<string> },
 ): Promise<Cluster> {
   const { files, diagnostics } = await readManifestFiles([...paths], opts.readStdin ? { readStdin: opts.readStdin } : {});
-  if (opts.render?.render === false) return clusterOf(files, opts.defaultNamespace, diagnostics);
+  if (!opts.settings.render.render) return clusterOf(files, opts.settings.load, diagnostics);
   const extra = await readRenderInputs(paths, files);
-  return renderedClusterOf([...files, ...extra.files], opts.defaultNamespace, opts.render, {
+  return renderedClusterOf([...files, ...extra.files], opts.settings, {
     binaryFiles: extra.binaryFiles,
     diagnostics: [...diagnostics, ...extra.diagnostics],
   });
@@ -47,37 +49,40 @@ export async function loadCluster(
 /** Render then build (the --git path gives files read from git objects; `baseDir` resolves their paths). */
 export async function renderedClusterOf(
   files: ManifestFile[],
-  defaultNamespace: string | undefined,
-  flags: RenderFlags | undefined,
+  settings: CliSettings,
   more: { binaryFiles?: readonly BinaryFile[]; diagnostics?: Cluster['diagnostics']; baseDir?: string } = {},
 ): Promise<Cluster> {
-  if (flags?.render === false) return clusterOf(files, defaultNamespace, more.diagnostics);
+  if (!settings.render.render) return clusterOf(files, settings.load, more.diagnostics);
   const baseDir = more.baseDir ?? process.cwd();
   const rendered = await renderManifests(files, {
-    config: renderConfig(flags, defaultNamespace, baseDir),
+    config: renderConfig(settings, baseDir),
     baseDir,
     ...(more.binaryFiles ? { binaryFiles: more.binaryFiles } : {}),
   });
-  return clusterOf(rendered.files, defaultNamespace, [...(more.diagnostics ?? []), ...rendered.diagnostics], skippedObjects(rendered.skipped));
+  return clusterOf(rendered.files, settings.load, [...(more.diagnostics ?? []), ...rendered.diagnostics], skippedObjects(rendered.skipped));
 }
 
-function renderConfig(flags: RenderFlags | undefined, defaultNamespace: string | undefined, baseDir: string): RenderConfig {
-  const charts: Record<string, { values: string[] }> = {};
-  for (const [chart, values] of flags?.helmValues ?? []) {
+/** The config file's kustomize/helm keys, with --overlay and --helm-values taking precedence. */
+function renderConfig(settings: CliSettings, baseDir: string): RenderConfig {
+  const { config, render: flags } = settings;
+  const charts: Record<string, { values?: readonly string[]; releaseName?: string; namespace?: string }> = { ...(config.helm?.charts ?? {}) };
+  for (const [chart, values] of flags.helmValues ?? []) {
     const chartAbs = posix.resolve(baseDir, chart);
     // Config values are relative to the chart; on the command line they are relative to the working directory.
-    charts[chart] = { values: values.map((v) => posix.relative(chartAbs, posix.resolve(baseDir, v))) };
+    charts[chart] = { ...charts[chart], values: values.map((v) => posix.relative(chartAbs, posix.resolve(baseDir, v))) };
   }
+  const overlays = flags.overlays ?? config.kustomize?.overlays;
+  const mode = config.kustomize?.mode;
   return {
-    ...(defaultNamespace ? { defaultNamespace } : {}),
-    ...(flags?.overlays ? { kustomize: { overlays: flags.overlays } } : {}),
+    defaultNamespace: config.defaultNamespace,
+    ...(overlays || mode ? { kustomize: { ...(overlays ? { overlays } : {}), ...(mode ? { mode } : {}) } } : {}),
     ...(Object.keys(charts).length > 0 ? { helm: { charts } } : {}),
   };
 }
 
 export function clusterOf(
   files: ManifestFile[],
-  defaultNamespace: string | undefined,
+  load: LoadOptions,
   extra: Cluster['diagnostics'] = [],
   skipped: readonly SkippedObject[] = [],
 ): Cluster {
@@ -87,7 +92,7 @@ export function clusterOf(
     files = limited.files;
     extra = [...extra, ...limited.diagnostics];
   }
-  const cluster = buildCluster(files, defaultNamespace ? { defaultNamespace } : {});
+  const cluster = buildCluster(files, load);
   checkCliObjects(cluster);
   if (extra.length === 0 && skipped.length === 0) return cluster;
   return { ...cluster, diagnostics: [...extra, ...cluster.diagnostics], skipped: [...skipped, ...cluster.skipped] };
@@ -99,11 +104,10 @@ export async function gitCluster(
   cwd: string,
   pathspec: readonly string[],
   files: ManifestFile[],
-  defaultNamespace: string | undefined,
-  flags: RenderFlags,
+  settings: CliSettings,
 ): Promise<Cluster> {
-  if (!flags.render) return clusterOf(files, defaultNamespace);
+  if (!settings.render.render) return clusterOf(files, settings.load);
   const extra = await readGitRenderInputs(commit, cwd, pathspec, files);
   // Paths from git are relative to the repository root; resolve them (and --helm-values) against cwd.
-  return renderedClusterOf([...files, ...extra.files], defaultNamespace, flags, { binaryFiles: extra.binaryFiles, baseDir: cwd });
+  return renderedClusterOf([...files, ...extra.files], settings, { binaryFiles: extra.binaryFiles, baseDir: cwd });
 }

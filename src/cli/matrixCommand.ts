@@ -6,7 +6,8 @@ import { matrixMarkdown } from '../render/matrixMarkdown.js';
 import { matrixText } from '../render/matrixText.js';
 import { flag, UsageError, type ParsedArgs } from './args.js';
 import type { CliIo, Console } from './console.js';
-import { loadCluster, renderFlags } from './loadCluster.js';
+import { loadCluster } from './loadCluster.js';
+import { cliSettings } from './settings.js';
 import { summarizeCluster } from '../diff/sideSummary.js';
 import { describeSideCounts, describeSkipped } from '../render/describeSide.js';
 import type { Cluster } from '../manifests/model.js';
@@ -17,14 +18,14 @@ function analysedLine(cluster: Cluster): string {
   return `analysed: ${describeSideCounts(side)}; skipped: ${skipped.length === 0 ? 'nothing' : skipped.join(', ')}`;
 }
 
-export const MATRIX_FLAGS = ['format', 'namespace', 'default-namespace'];
+export const MATRIX_FLAGS = ['format', 'namespace', 'default-namespace', 'config'];
 
 /** `netpol matrix <paths...>`: the reachability matrix of the manifests. */
 export async function matrixCommand(args: ParsedArgs, io: CliIo, con: Console): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('matrix needs at least one path');
   const format = flag(args, 'format', ['text', 'json', 'csv', 'md', 'markdown', 'dot']) ?? 'text';
   const namespace = flag(args, 'namespace');
-  const cluster = await loadCluster(args.positionals, { defaultNamespace: flag(args, 'default-namespace'), readStdin: io.readStdin, render: renderFlags(args) });
+  const cluster = await loadCluster(args.positionals, { settings: await cliSettings(args, io.cwd), readStdin: io.readStdin });
   con.progress(`read ${cluster.fileCount} files, ${cluster.documentCount} documents`);
   con.diagnostics(cluster.diagnostics);
   const matrix = computeMatrix(cluster);

@@ -159,3 +159,34 @@ describe('formats that carry no prose', () => {
     expect(r.stdout).toContain('-.->|"9187/TCP"|');
   });
 });
+
+describe('--config and --check: the configuration and gate of the app on the command line', () => {
+  it('diff --check fails with the config failOn rules and says which; passes without them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-check-'));
+    writeFileSync(join(dir, 'netpol.yml'), 'failOn:\n  - opened-cross-namespace\n');
+    writeFileSync(join(dir, 'lenient.yml'), 'failOn: []\n');
+    const args = ['diff', '--base', 'examples/shop/base', '--head', 'examples/shop/head', '--format', 'json', '--check'];
+    const strict = await runCli([...args, '--config', join(dir, 'netpol.yml')]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('netpol: check failed: ');
+    expect(strict.stderr).toContain('opened-cross-namespace');
+    const lenient = await runCli([...args, '--config', join(dir, 'lenient.yml')]);
+    expect(lenient.code).toBe(0);
+    // Without --config the default gate (opened-from-outside-cluster) applies: this change opens nothing from outside.
+    expect((await runCli(args)).code).toBe(0);
+  });
+
+  it('the config file applies defaultNamespace; a flag overrides it; a bad file is a usage error naming the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-config-'));
+    writeFileSync(join(dir, 'ns.yml'), 'defaultNamespace: team-a\n');
+    writeFileSync(join(dir, 'bad.yml'), 'failOn: [sometimes]\n');
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n');
+    const fromFile = JSON.parse((await runCli(['matrix', join(dir, 'pod.yaml'), '--format', 'json', '--config', join(dir, 'ns.yml')])).stdout);
+    expect(fromFile.workloads[0].id).toBe('team-a/p[Pod]');
+    const overridden = JSON.parse((await runCli(['matrix', join(dir, 'pod.yaml'), '--format', 'json', '--config', join(dir, 'ns.yml'), '--default-namespace', 'b'])).stdout);
+    expect(overridden.workloads[0].id).toBe('b/p[Pod]');
+    const bad = await runCli(['matrix', join(dir, 'pod.yaml'), '--config', join(dir, 'bad.yml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`--config ${join(dir, 'bad.yml')}: failOn[0]`);
+  });
+});
