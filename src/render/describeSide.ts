@@ -4,14 +4,20 @@ import type { SideSummary } from '../diff/types.js';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** "3 files (5 documents), 2 namespaces, 4 workloads, 1 policy" */
+/**
+ * "3 files (5 documents), 2 namespaces, 4 workloads, 1 policy", plus admin policies and the assumed world
+ * when there are any: "…, 2 admin policies; assumed namespaces: kube-system, ingress-nginx".
+ */
 export function describeSideCounts(side: SideSummary): string {
-  return [
+  const counts = [
     `${plural(side.files, 'file')} (${plural(side.documents, 'document')})`,
     plural(side.namespaces, 'namespace'),
     plural(side.workloads, 'workload'),
     plural(side.policies, 'policy', 'policies'),
+    ...(side.adminPolicies ? [plural(side.adminPolicies, 'admin policy', 'admin policies')] : []),
   ].join(', ');
+  const assumed = side.assumedNamespaces?.length ? `; assumed namespaces: ${side.assumedNamespaces.join(', ')}` : '';
+  return `${counts}${assumed}`;
 }
 
 /**
