@@ -28,8 +28,17 @@ export async function resolveGitRange(spec: string, cwd: string): Promise<GitRan
  * tree. `pathspec` limits the paths as `git ls-tree` does.
  */
 export async function readGitTree(commit: string, cwd: string, pathspec: readonly string[] = []): Promise<ManifestFile[]> {
+  const entries = (await listGitBlobs(commit, cwd, pathspec)).filter(
+    (e) => MANIFEST.test(e.path) && !e.path.split('/').some((p) => p === 'node_modules'),
+  );
+  const blobs = await catBlobs(entries.map((e) => e.sha), cwd);
+  return entries.map((e, i) => ({ path: e.path, text: blobs[i]!.toString('utf8') }));
+}
+
+/** Every blob (file) of a commit's tree, optionally limited by a pathspec. */
+export async function listGitBlobs(commit: string, cwd: string, pathspec: readonly string[] = []): Promise<{ sha: string; path: string }[]> {
   const listing = await git(['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...pathspec], cwd);
-  const entries = listing
+  return listing
     .split('\0')
     .filter(Boolean)
     .map((line) => {
@@ -37,13 +46,12 @@ export async function readGitTree(commit: string, cwd: string, pathspec: readonl
       const [, type, sha] = line.slice(0, tab).split(' ') as [string, string, string];
       return { type, sha, path: line.slice(tab + 1) };
     })
-    .filter((e) => e.type === 'blob' && MANIFEST.test(e.path) && !e.path.split('/').some((p) => p === 'node_modules'));
-  const texts = await catBlobs(entries.map((e) => e.sha), cwd);
-  return entries.map((e, i) => ({ path: e.path, text: texts[i]! }));
+    .filter((e) => e.type === 'blob')
+    .map(({ sha, path }) => ({ sha, path }));
 }
 
-/** Read many blobs with one `git cat-file --batch` process. */
-function catBlobs(shas: readonly string[], cwd: string): Promise<string[]> {
+/** Read many blobs, as bytes, with one `git cat-file --batch` process. */
+export function catBlobs(shas: readonly string[], cwd: string): Promise<Buffer[]> {
   if (shas.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -55,13 +63,13 @@ function catBlobs(shas: readonly string[], cwd: string): Promise<string[]> {
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`git cat-file failed: ${stderr.trim()}`));
       const buf = Buffer.concat(chunks);
-      const out: string[] = [];
+      const out: Buffer[] = [];
       let at = 0;
       for (let i = 0; i < shas.length; i++) {
         const nl = buf.indexOf(10, at);
         const header = buf.subarray(at, nl).toString();
         const size = Number(header.split(' ')[2]);
-        out.push(buf.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+        out.push(buf.subarray(nl + 1, nl + 1 + size));
         at = nl + 1 + size + 1;
       }
       resolve(out);
