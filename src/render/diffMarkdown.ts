@@ -2,6 +2,7 @@
 // put in a code span: a comment is rendered for every reviewer, so a hostile name must not inject HTML,
 // links, mentions or a fake bot marker. The body is bounded by `maxChars`; what does not fit is returned as
 // `overflow` for the check run, in order of importance.
+import { DIFF_SECTIONS } from './diffSections.js';
 import type { DiffLine, ReachabilityDiff, Risk, SideSummary } from '../diff/types.js';
 import { attributionParts } from './attributionText.js';
 import { edgeLines } from './changeGraph.js';
@@ -32,13 +33,6 @@ export interface DiffMarkdownResult {
 
 export const DEFAULT_MAX_CHARS = 60_000;
 
-const SECTIONS: readonly [DiffLine['direction'], string][] = [
-  ['opened', 'Opened'],
-  ['closed', 'Closed'],
-  ['isolation', 'Isolation'],
-  ['added', 'New workloads'],
-  ['removed', 'Removed workloads'],
-];
 
 const MARKER: Record<Risk, string> = {
   critical: '🔴 **critical:** ',
@@ -117,7 +111,7 @@ function fit(markdown: string, maxChars: number, overflow: string, droppedLines:
 
 function sections(diff: ReachabilityDiff, items: readonly string[], kept: readonly boolean[]): string {
   const out: string[] = [];
-  for (const [direction, title] of SECTIONS) {
+  for (const [direction, title] of DIFF_SECTIONS) {
     const shown = diff.lines.flatMap((l, i) => (l.direction === direction && kept[i] ? [items[i]!] : []));
     if (shown.length > 0) out.push(`#### ${title}\n\n${shown.join('\n')}`);
   }

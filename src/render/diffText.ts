@@ -1,6 +1,7 @@
 // `netpol diff` for a terminal: the comment's content (headline, sections, attribution, per-pair changes,
 // diagnostics, what was analysed) as plain lines. ANSI colour only when the caller asks (a TTY without
 // NO_COLOR); manifest strings are stripped of control characters so they cannot emit their own escapes.
+import { DIFF_SECTIONS } from './diffSections.js';
 import type { DiffLine, ReachabilityDiff, Risk, SideSummary } from '../diff/types.js';
 import { attributionParts } from './attributionText.js';
 import { describeSideCounts, describeSkipped } from './describeSide.js';
@@ -12,13 +13,6 @@ export interface DiffTextOptions {
   readonly color?: boolean;
 }
 
-const SECTIONS: readonly [DiffLine['direction'], string][] = [
-  ['opened', 'Opened'],
-  ['closed', 'Closed'],
-  ['isolation', 'Isolation'],
-  ['added', 'New workloads'],
-  ['removed', 'Removed workloads'],
-];
 
 const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' } as const;
 const RISK_STYLE: Record<Risk, (keyof typeof SGR)[]> = {
@@ -34,7 +28,7 @@ export function diffText(diff: ReachabilityDiff, opts: DiffTextOptions = {}): st
     opts.color && styles.length > 0 ? `\x1b[${styles.map((s) => SGR[s]).join(';')}m${text}\x1b[0m` : text;
   const out: string[] = [paint(`netpol: ${diffHeadline(diff)}`, 'bold')];
 
-  for (const [direction, title] of SECTIONS) {
+  for (const [direction, title] of DIFF_SECTIONS) {
     const lines = diff.lines.filter((l) => l.direction === direction);
     if (lines.length === 0) continue;
     out.push('', paint(`${title} (${lines.length})`, 'bold'));
