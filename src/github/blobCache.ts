@@ -66,3 +66,44 @@ export class BlobCache {
     this.#bytes = 0;
   }
 }
+
+/**
+ * Where the fetcher keeps file texts by blob sha: this process's BlobCache (MemoryBlobStore) or Redis shared by
+ * every replica (RedisBlobStore in sharedState.ts). Also remembers which repositories were read once (the next
+ * read goes through trees and the missing blobs instead of tarballs).
+ */
+export interface BlobStore {
+  /** The texts held for these shas; absent ones are not held. */
+  lookup(shas: readonly string[]): Promise<Map<string, string>>;
+  put(entries: readonly (readonly [sha: string, text: string])[]): Promise<void>;
+  isSeen(repoKey: string): Promise<boolean>;
+  markSeen(repoKey: string): Promise<void>;
+}
+
+export class MemoryBlobStore implements BlobStore {
+  readonly #seen = new Set<string>();
+  constructor(readonly cache: BlobCache) {}
+
+  lookup(shas: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const sha of shas) {
+      const text = this.cache.get(sha);
+      if (text !== undefined) found.set(sha, text);
+    }
+    return Promise.resolve(found);
+  }
+
+  put(entries: readonly (readonly [string, string])[]): Promise<void> {
+    for (const [sha, text] of entries) this.cache.set(sha, text);
+    return Promise.resolve();
+  }
+
+  isSeen(repoKey: string): Promise<boolean> {
+    return Promise.resolve(this.#seen.has(repoKey));
+  }
+
+  markSeen(repoKey: string): Promise<void> {
+    this.#seen.add(repoKey);
+    return Promise.resolve();
+  }
+}

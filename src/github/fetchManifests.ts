@@ -3,13 +3,14 @@
 //   streamed through gunzip and tar-stream, keeping only the paths the config selects;
 // - a repository already seen: the recursive tree per commit plus only the blobs whose sha is not cached;
 //   a truncated tree falls back to the tarball.
-// Texts are cached by git blob sha (computed for tarball entries), so unchanged files are never fetched twice.
+// Texts are cached by git blob sha (computed for tarball entries), so unchanged files are never fetched twice:
+// in this process (BlobCache) or, with REDIS_URL, in Redis for every replica (a BlobStore either way).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import type { ManifestFile } from '../manifests/model.js';
-import { BlobCache, gitBlobSha } from './blobCache.js';
+import { BlobCache, MemoryBlobStore, gitBlobSha, type BlobStore } from './blobCache.js';
 import type { Octokit, RepoRef } from './octokit.js';
 
 export interface SkippedFile {
@@ -75,13 +76,16 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 }
 
 export class ManifestFetcher {
+  /** This process's cache (empty when a shared `store` is given). */
   readonly cache: BlobCache;
+  readonly store: BlobStore;
   readonly #seen = new Set<string>();
   /** Counters since creation (tests and metrics read them). */
   readonly stats: FetchStats = { tarballs: 0, trees: 0, blobs: 0, cached: 0 };
 
-  constructor(options: { cacheBytes?: number; cache?: BlobCache } = {}) {
-    this.cache = options.cache ?? new BlobCache(options.cacheBytes);
+  constructor(options: { cacheBytes?: number; cache?: BlobCache; store?: BlobStore } = {}) {
+    this.cache = options.cache ?? new BlobCache(options.store ? 0 : options.cacheBytes);
+    this.store = options.store ?? new MemoryBlobStore(this.cache);
   }
 
   static repoKey(ref: RepoRef): string {
@@ -97,11 +101,13 @@ export class ManifestFetcher {
     const key = ManifestFetcher.repoKey(options);
     const shas = [...new Set(options.shas)];
     let snapshots: Map<string, Snapshot>;
-    if (!this.#seen.has(key)) {
+    if (!this.#seen.has(key) && !(await this.store.isSeen(key))) {
       snapshots = new Map();
       for (const sha of shas) snapshots.set(sha, await this.#fromTarball(octokit, options, sha));
       this.#seen.add(key);
+      await this.store.markSeen(key);
     } else {
+      this.#seen.add(key);
       snapshots = await this.#fromTrees(octokit, options, shas);
     }
     return options.shas.map((sha) => snapshots.get(sha)!);
@@ -119,6 +125,7 @@ export class ManifestFetcher {
     if (!body) throw new Error(`empty tarball for ${options.owner}/${options.repo}@${sha}`);
     const files: ManifestFile[] = [];
     const skipped: SkippedFile[] = [];
+    const texts: [string, string][] = [];
     const extract = tar.extract();
     const piping = pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), createGunzip(), extract);
     piping.catch(() => undefined); // surfaced through the iteration below, and awaited at the end
@@ -143,10 +150,11 @@ export class ManifestFetcher {
         skipped.push({ path, reason: 'not UTF-8 text' });
         continue;
       }
-      this.cache.set(gitBlobSha(bytes), text);
+      texts.push([gitBlobSha(bytes), text]);
       files.push({ path, text });
     }
     await piping;
+    await this.store.put(texts);
     return { sha, files: sortFiles(files), skipped: sortFiles(skipped) };
   }
 
@@ -184,29 +192,25 @@ export class ManifestFetcher {
       perSha.set(sha, { wanted, skipped });
     }
 
-    const missing = new Set<string>();
-    for (const { wanted } of perSha.values()) for (const w of wanted) if (!this.cache.has(w.sha)) missing.add(w.sha);
+    const all = new Set<string>();
+    for (const { wanted } of perSha.values()) for (const w of wanted) all.add(w.sha);
+    // One look-up for every wanted blob (one round trip to Redis); the texts found are held from here on.
+    const held = await this.store.lookup([...all]);
+    const missing = [...all].filter((blobSha) => !held.has(blobSha));
     const fetched = new Map<string, string | undefined>();
-    await mapLimit([...missing], 8, async (blobSha) => {
+    await mapLimit(missing, 8, async (blobSha) => {
       this.stats.blobs++;
       const { data } = await octokit.rest.git.getBlob({ owner: options.owner, repo: options.repo, file_sha: blobSha });
       const bytes = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
-      const text = decode(bytes);
-      fetched.set(blobSha, text);
-      if (text !== undefined) this.cache.set(blobSha, text);
+      fetched.set(blobSha, decode(bytes));
     });
+    await this.store.put([...fetched].filter((e): e is [string, string] => e[1] !== undefined));
 
     for (const [sha, { wanted, skipped }] of perSha) {
       const files: ManifestFile[] = [];
       for (const w of wanted) {
-        let text = fetched.has(w.sha) ? fetched.get(w.sha) : this.cache.get(w.sha);
-        if (!fetched.has(w.sha) && text !== undefined) this.stats.cached++;
-        if (text === undefined && !fetched.has(w.sha)) {
-          // Evicted between the check and now (a tiny cache): fetch it after all.
-          this.stats.blobs++;
-          const { data } = await octokit.rest.git.getBlob({ owner: options.owner, repo: options.repo, file_sha: w.sha });
-          text = decode(Buffer.from(data.content, 'base64'));
-        }
+        const text = fetched.has(w.sha) ? fetched.get(w.sha) : held.get(w.sha);
+        if (!fetched.has(w.sha)) this.stats.cached++;
         if (text === undefined) skipped.push({ path: w.path, reason: 'not UTF-8 text' });
         else files.push({ path: w.path, text });
       }

@@ -1,13 +1,33 @@
 // Background work queue: bounded concurrency overall, one job at a time per key (a pull request), and a
 // newer job of the same `group` supersedes an older one still waiting (a newer head replaces a queued
 // older analysis). Webhook handlers enqueue and return at once; tests await `whenIdle()`.
+// Two implementations of `JobQueue`: `KeyedQueue` here (one process) and `RedisKeyedQueue` (redisQueue.ts,
+// several replicas sharing one Redis).
+
+/**
+ * The running job's hold on its key. In one process the hold cannot be lost; across replicas it is a Redis
+ * lock with an expiry, so a job checks it (and extends it) right before a write that must not happen twice.
+ */
+export interface Lease {
+  /** Resolves while this job still holds its key; rejects with `LeaseLostError` once another may hold it. */
+  assertHeld(): Promise<void>;
+}
+
+export class LeaseLostError extends Error {}
+
+/** The in-process lease: nobody else can run a job of the same key. */
+export const LOCAL_LEASE: Lease = { assertHeld: () => Promise.resolve() };
 
 export interface QueueJob {
   /** Serialisation key, e.g. `owner/repo#12`. */
   readonly key: string;
   /** Jobs of the same group and key replace each other while waiting (e.g. 'analysis'). */
   readonly group?: string;
-  run(): Promise<void>;
+  /**
+   * The work. Other own data fields of the job (e.g. `checkRunId`) are what `superseded(by)` sees of a newer
+   * job; across replicas they travel as JSON, so keep them plain.
+   */
+  run(lease: Lease): Promise<void>;
   /** Called (awaited by the queue's idle state) when a newer job of the same group replaced this one. */
   superseded?(by: QueueJob): Promise<void> | void;
 }
@@ -20,7 +40,17 @@ export interface QueueStats {
   readonly failed: number;
 }
 
-export class KeyedQueue {
+/** What the runtime needs of a queue (see KeyedQueue for the contract). */
+export interface JobQueue {
+  readonly stats: QueueStats;
+  enqueue(job: QueueJob): void;
+  /** Resolves when this process has nothing running or waiting (including superseded callbacks). */
+  whenIdle(): Promise<void>;
+  /** Stop scheduling (timers); running jobs finish on their own. */
+  close(): Promise<void>;
+}
+
+export class KeyedQueue implements JobQueue {
   readonly #waiting = new Map<string, QueueJob[]>();
   readonly #runningKeys = new Set<string>();
   readonly #ready: string[] = [];
@@ -66,6 +96,10 @@ export class KeyedQueue {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   #isIdle(): boolean {
     return this.#active === 0 && this.#ready.length === 0 && this.#side.size === 0 && this.stats.waiting === 0;
   }
@@ -89,7 +123,7 @@ export class KeyedQueue {
       this.#active++;
       this.#runningKeys.add(key);
       void job
-        .run()
+        .run(LOCAL_LEASE)
         .then(
           () => void this.#completed++,
           (error: unknown) => {
@@ -146,12 +180,17 @@ export interface Acknowledgement {
   readonly at: string;
 }
 
+/** Where acknowledgements live: in memory (AckStore) or in Redis (RedisAckStore, shared and kept over restarts). */
+export interface AckStorage {
+  get(owner: string, repo: string, pr: number, sha: string): Acknowledgement | undefined | Promise<Acknowledgement | undefined>;
+  set(owner: string, repo: string, pr: number, sha: string, ack: Acknowledgement): void | Promise<void>;
+}
+
 /**
  * Acknowledgements keyed by repository + PR + head sha. In memory: a restart forgets them (the check then
- * asks again on the next analysis); a shared store (Redis, a check-run field) would be needed for several
- * replicas.
+ * asks again on the next analysis); with REDIS_URL, RedisAckStore keeps them for every replica.
  */
-export class AckStore {
+export class AckStore implements AckStorage {
   readonly #acks = new Map<string, Acknowledgement>();
   static key(owner: string, repo: string, pr: number, sha: string): string {
     return `${owner}/${repo}#${pr}@${sha}`.toLowerCase();
