@@ -66,4 +66,7 @@ export default createNetpolApp({
   matrix,
   concurrency: Number(process.env.NETPOL_CONCURRENCY) || 4,
   cacheBytes: (Number(process.env.NETPOL_CACHE_MB) || 64) * 1024 * 1024,
+  // Several replicas: the queue, the file cache and acknowledgements in Redis (README, "Scale-out").
+  ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+  ...(Number(process.env.NETPOL_CACHE_TTL_SECONDS) > 0 ? { cacheTtlSeconds: Number(process.env.NETPOL_CACHE_TTL_SECONDS) } : {}),
 });

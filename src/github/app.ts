@@ -22,6 +22,8 @@ export interface NetpolApp {
   readonly runtime: NetpolRuntime;
   /** Resolves when the background queue has nothing running or waiting. */
   whenIdle(): Promise<void>;
+  /** Stops the queue and closes the Redis connection, if any. */
+  close(): Promise<void>;
 }
 
 const PR_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review', 'edited'] as const;
@@ -49,7 +51,7 @@ export function createNetpolApp(options: NetpolAppOptions): NetpolApp {
 
     app.on(
       PR_ACTIONS.map((a) => `pull_request.${a}` as const),
-      async (context) => {
+      async (context) => rt.oncePerDelivery(context.id, async () => {
         const { payload } = context;
         // A base-branch change arrives as `edited` with `changes.base`; other edits (title, body) change nothing.
         if (payload.action === 'edited' && !('changes' in payload && payload.changes?.base)) return;
@@ -63,10 +65,10 @@ export function createNetpolApp(options: NetpolAppOptions): NetpolApp {
           baseSha: pr.base.sha,
         };
         await rt.startAnalysis(octo(context), info);
-      },
+      }),
     );
 
-    app.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => {
+    app.on(['check_run.rerequested', 'check_run.requested_action'], async (context) => rt.oncePerDelivery(context.id, async () => {
       const { payload } = context;
       const run = payload.check_run;
       if (run.name !== CHECK_NAME) return;
@@ -104,16 +106,16 @@ export function createNetpolApp(options: NetpolAppOptions): NetpolApp {
           });
           return;
         }
-        rt.acks.set(ref.owner, ref.repo, ref.number, run.head_sha, { login, at: new Date().toISOString() });
+        await rt.acks.set(ref.owner, ref.repo, ref.number, run.head_sha, { login, at: new Date().toISOString() });
         const info = await rt.pullInfo(octokit, ref);
         // The ack is for the clicked commit; re-run on it (a newer head asks again).
         await rt.startAnalysis(octokit, info, info.headSha === run.head_sha ? run.id : undefined);
         return;
       }
       context.log.warn({ identifier }, 'unknown check run action');
-    });
+    }));
 
-    app.on('issue_comment.created', async (context) => {
+    app.on('issue_comment.created', async (context) => rt.oncePerDelivery(context.id, async () => {
       const { payload } = context;
       if (!payload.issue.pull_request || !payload.installation) return;
       const body = payload.comment.body ?? '';
@@ -186,7 +188,7 @@ export function createNetpolApp(options: NetpolAppOptions): NetpolApp {
           });
           return;
       }
-    });
+    }));
 
     fnOptions.addHandler?.(async (req, res) => {
       const path = (req.url ?? '').split('?')[0];
@@ -200,7 +202,14 @@ export function createNetpolApp(options: NetpolAppOptions): NetpolApp {
         const ready = queue.waiting < 1000;
         res
           .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: ready ? 'ready' : 'overloaded', queue, cache: { entries: rt.fetcher.cache.size, bytes: rt.fetcher.cache.bytes } }));
+          .end(
+            JSON.stringify({
+              status: ready ? 'ready' : 'overloaded',
+              // With REDIS_URL the queue figures are this replica's; the texts are in Redis.
+              queue,
+              cache: rt.redis ? { shared: 'redis' } : { entries: rt.fetcher.cache.size, bytes: rt.fetcher.cache.bytes },
+            }),
+          );
         return true;
       }
       if (path === '/metrics') {
@@ -219,6 +228,7 @@ export function createNetpolApp(options: NetpolAppOptions): NetpolApp {
     },
   });
   Object.defineProperty(appFn, 'whenIdle', { value: () => runtime?.whenIdle() ?? Promise.resolve() });
+  Object.defineProperty(appFn, 'close', { value: () => runtime?.close() ?? Promise.resolve() });
   return appFn as NetpolApp;
 }
 

@@ -25,7 +25,9 @@ import type { AnalysisOutcome, NetpolMetrics } from './metrics.js';
 import type { Octokit } from './octokit.js';
 import { redactSecrets } from './redact.js';
 import { retrySecondaryRateLimits } from './secondaryRateLimit.js';
-import { AckStore, KeyedQueue, RateLimiter, type QueueJob } from './queue.js';
+import { AckStore, KeyedQueue, LOCAL_LEASE, RateLimiter, type AckStorage, type JobQueue, type Lease, type QueueJob } from './queue.js';
+import { RedisKeyedQueue } from './redisQueue.js';
+import { connectRedis, DeliveryLog, RedisAckStore, RedisBlobStore, type RedisClient } from './sharedState.js';
 
 export const CONFIG_PATH = '.github/netpol.yml';
 
@@ -46,6 +48,17 @@ export interface RuntimeOptions extends DomainFunctions {
   readonly metrics?: NetpolMetrics;
   /** Where the config is read on the default branch (the Action's `config` input); default CONFIG_PATH. */
   readonly configPath?: string;
+  /**
+   * Share the queue, the file cache, acknowledgements and taken deliveries with other replicas through this
+   * Redis (REDIS_URL). Without it, everything stays in this process.
+   */
+  readonly redisUrl?: string;
+  /** Key prefix in Redis (default `netpol:`). */
+  readonly redisPrefix?: string;
+  /** Expiry of a text cached in Redis, refreshed on read (NETPOL_CACHE_TTL_SECONDS; default one day). */
+  readonly cacheTtlSeconds?: number;
+  /** Redis lock expiry of a running job (default 30 s; extended while it runs). */
+  readonly lockMs?: number;
 }
 
 /** What one analysis did, for the structured log line and the metrics. */
@@ -94,6 +107,8 @@ function loggableError(error: unknown): Record<string, unknown> {
 /** Mutable state of one analysis job: when it started, its config once read, and whether it gave up. */
 interface JobControl {
   readonly started: number;
+  /** The job's hold on its pull request, checked right before the comment is written. */
+  readonly lease: Lease;
   config?: NetpolConfig;
   cancelled: boolean;
 }
@@ -147,8 +162,11 @@ function skippedSection(skipped: readonly SkippedFile[]): string {
 
 export class NetpolRuntime {
   readonly fetcher: ManifestFetcher;
-  readonly queue: KeyedQueue;
-  readonly acks = new AckStore();
+  readonly queue: JobQueue;
+  readonly acks: AckStorage;
+  /** With REDIS_URL: the shared connection, and the deliveries any replica already took. */
+  readonly redis: RedisClient | undefined;
+  readonly deliveries: DeliveryLog | undefined;
   readonly limiter: RateLimiter;
   readonly identity: AppIdentity;
   readonly domain: DomainFunctions;
@@ -158,11 +176,38 @@ export class NetpolRuntime {
 
   constructor(options: RuntimeOptions) {
     this.domain = { analyze: options.analyze, explain: options.explain, matrix: options.matrix };
-    this.fetcher = new ManifestFetcher(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {});
     this.log = options.log ?? silent;
-    this.queue = new KeyedQueue(options.concurrency ?? 4, (error, job) =>
-      this.log.error({ err: error, key: job.key }, 'netpol background job failed'),
-    );
+    const onJobError = (error: unknown, job: QueueJob): void =>
+      this.log.error({ err: loggableError(error), key: job.key }, 'netpol background job failed');
+    if (options.redisUrl) {
+      const prefix = options.redisPrefix;
+      const shared = { ...(prefix ? { prefix } : {}) };
+      const redis = connectRedis(options.redisUrl, (error) => this.log.warn({ err: loggableError(error) }, 'redis connection error'));
+      this.redis = redis;
+      this.fetcher = new ManifestFetcher({
+        store: new RedisBlobStore(redis, {
+          ...shared,
+          ...(options.cacheTtlSeconds ? { cacheTtlSeconds: options.cacheTtlSeconds } : {}),
+          onError: (error, what) => this.log.warn({ err: loggableError(error) }, `redis cache: ${what} failed; reading from GitHub instead`),
+        }),
+      });
+      this.queue = new RedisKeyedQueue(redis, {
+        ...shared,
+        maxConcurrent: options.concurrency ?? 4,
+        onError: onJobError,
+        ...(options.lockMs ? { lockMs: options.lockMs } : {}),
+      });
+      this.acks = new RedisAckStore(redis, shared);
+      this.deliveries = new DeliveryLog(redis, shared);
+    } else {
+      this.redis = undefined;
+      this.deliveries = undefined;
+      this.fetcher = new ManifestFetcher(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {});
+      this.queue = new KeyedQueue(options.concurrency ?? 4, (error, job) =>
+        this.log.error({ err: error, key: job.key }, 'netpol background job failed'),
+      );
+      this.acks = new AckStore();
+    }
     this.limiter = new RateLimiter(options.commandsPerMinute ?? 10, 60_000, options.now ?? Date.now);
     this.identity = { ...(options.identity ?? {}) };
     this.metrics = options.metrics;
@@ -184,6 +229,31 @@ export class NetpolRuntime {
 
   whenIdle(): Promise<void> {
     return this.queue.whenIdle();
+  }
+
+  /**
+   * Run a webhook handler once per delivery id across replicas (with REDIS_URL; in one process GitHub's single
+   * delivery is trusted as before). A handler that throws gives the delivery back, so a redelivery runs again.
+   */
+  async oncePerDelivery(id: string, handler: () => Promise<void>): Promise<void> {
+    const log = this.deliveries;
+    if (!log || !id) return handler();
+    if (!(await log.claim(id))) {
+      this.log.info({ delivery: id }, 'delivery already taken by a replica: ignored');
+      return;
+    }
+    try {
+      await handler();
+    } catch (error) {
+      await log.release(id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Stop the queue's timers and close the Redis connection (after the running jobs, when idle). */
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.redis?.quit().catch(() => undefined);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -251,7 +321,7 @@ export class NetpolRuntime {
       key: prKey(pr),
       group: 'analysis',
       checkRunId: runId,
-      run: () => this.analyze(octokit, pr, runId),
+      run: (lease) => this.analyze(octokit, pr, runId, lease),
       superseded: async (by) => {
         if ((by as { checkRunId?: number }).checkRunId === runId) return;
         await completeCheckRun(octokit, { owner: pr.owner, repo: pr.repo, id: runId }, {
@@ -265,7 +335,7 @@ export class NetpolRuntime {
     return runId;
   }
 
-  async analyze(octokit: Octokit, pr: PullInfo, checkRunId: number): Promise<void> {
+  async analyze(octokit: Octokit, pr: PullInfo, checkRunId: number, lease: Lease = LOCAL_LEASE): Promise<void> {
     const run = { owner: pr.owner, repo: pr.repo, id: checkRunId };
     const started = performance.now();
     const stats: AnalysisStats = {};
@@ -289,7 +359,7 @@ export class NetpolRuntime {
       );
     };
     const context = { pr: prKey(pr), headSha: pr.headSha, checkRunId };
-    const ctl: JobControl = { started: Date.now(), cancelled: false };
+    const ctl: JobControl = { started: Date.now(), lease, cancelled: false };
     let completion: Completion;
     let outcome: AnalysisOutcome;
     try {
@@ -390,6 +460,8 @@ export class NetpolRuntime {
       if (moved) return moved;
       writable();
       if (config.comment !== 'off') {
+        // Listing and writing under this job's hold on the PR: another replica cannot create a second comment.
+        await ctl.lease.assertHeld();
         const existing = await findOwnComments(octokit, pr, this.identity);
         this.#commented(stats, await editExistingComment(octokit, pr, config.comment, existing, noChangesBody(base, pr.headSha, 'manifest')));
       }
@@ -444,7 +516,7 @@ export class NetpolRuntime {
 
     // Files over limits.maxFileBytes were not read: the rest is analysed, and the check says which limit.
     const tooLarge = snapshots.flatMap((s) => s.skipped.filter((f) => f.reason.startsWith(TOO_LARGE)));
-    const ack = this.acks.get(pr.owner, pr.repo, pr.number, pr.headSha);
+    const ack = await this.acks.get(pr.owner, pr.repo, pr.number, pr.headSha);
     const ackLine = [
       ...(ack ? [`\n✅ Acknowledged by ${codeSpan(ack.login)} for ${pr.headSha}.`] : []),
       ...(tooLarge.length > 0
@@ -464,6 +536,8 @@ export class NetpolRuntime {
     }
     const mode = config.comment;
     if (mode !== 'off') {
+      // Listing and writing under this job's hold on the PR: another replica cannot create a second comment.
+      await ctl.lease.assertHeld();
       const existing = await findOwnComments(octokit, pr, this.identity);
       writable();
       if (result.limit) {
