@@ -2,7 +2,7 @@
 // diagnostics, what was analysed) as plain lines. ANSI colour only when the caller asks (a TTY without
 // NO_COLOR); manifest strings are stripped of control characters so they cannot emit their own escapes.
 import { DIFF_SECTIONS } from './diffSections.js';
-import type { DiffLine, ReachabilityDiff, Risk, SideSummary } from '../diff/types.js';
+import type { ReachabilityDiff, Risk, SideSummary } from '../diff/types.js';
 import { attributionParts } from './attributionText.js';
 import { describeSideCounts, describeSkipped } from './describeSide.js';
 import { diffHeadline } from './diffHeadline.js';

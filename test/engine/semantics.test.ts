@@ -4,6 +4,7 @@
 // truth table that are denied on the probed protocol/port; every other pair must be allowed, as in
 // upstream's Reachability tables.
 import { describe, expect, it } from 'vitest';
+import { IpSet } from '../../src/engine/ipSet.js';
 import { computeMatrix } from '../../src/engine/matrix.js';
 import type { Protocol } from '../../src/manifests/model.js';
 import { cluster, e2ePods, ipBlock, pods, policy, sctp, sel, tcp, udp } from '../helpers/model.js';
@@ -372,3 +373,37 @@ describe('loopback and replicas', () => {
   });
 });
 
+
+describe('ipBlock (API reference: IPBlock; e2e: should allow egress access to server in CIDR block, should enforce except clause)', () => {
+  const m = computeMatrix(
+    cluster({
+      workloads: e2ePods('x/a', 'x/b', 'x/c'),
+      policies: [
+        policy('x/from-10', { podSelector: podSel('a'), ingress: [{ peers: [ipBlock('10.0.0.0/8', ['10.1.0.0/16'])], ports: [tcp(80)] }] }),
+        policy('x/egress-b', { podSelector: podSel('b'), egress: [{ peers: [ipBlock('192.168.0.0/16', ['192.168.1.0/24'])] }], types: ['Egress'] }),
+      ],
+    }),
+  );
+  const rangeOf = (ip: string) => m.endpoint(m.ipRanges.find((r) => r.set.contains(IpSet.fromCidr(ip)))!.id)!;
+  const a = m.endpoint('x/a[Pod]')!;
+  const b = m.endpoint('x/b[Pod]')!;
+  it.each([
+    ['10.2.0.1 is in cidr and not in except: allowed on TCP 80', '10.2.0.1', true],
+    ['10.1.2.3 is in the except: denied', '10.1.2.3', false],
+    ['8.8.8.8 is outside the cidr: denied', '8.8.8.8', false],
+  ])('ingress %s', (_n, ip, allowed) => {
+    expect(m.allowed(rangeOf(ip), a).has('TCP', 80)).toBe(allowed);
+    expect(m.allowed(rangeOf(ip), a).has('TCP', 81)).toBe(false);
+  });
+  it.each([
+    ['192.168.7.7 (in cidr)', '192.168.7.7', true],
+    ['192.168.1.7 (in except)', '192.168.1.7', false],
+    ['10.0.0.1 (outside)', '10.0.0.1', false],
+  ])('egress to %s', (_n, ip, allowed) => {
+    expect(m.allowed(b, rangeOf(ip)).isAll()).toBe(allowed);
+  });
+  it('ipBlocks never match pods: c (not isolated) cannot reach a, whose only rule is an ipBlock', () => {
+    expect(m.allowed(m.endpoint('x/c[Pod]')!, a).has('TCP', 80)).toBe(false);
+    expect(m.allowed(m.endpoint('x/c[Pod]')!, b).isAll()).toBe(true);
+  });
+});

@@ -11,7 +11,7 @@ import type { NetpolApp } from '../../src/github/app.js';
 import { COMMENT_MARKER } from '../../src/github/comments.js';
 import type { Octokit } from '../../src/github/octokit.js';
 import { retrySecondaryRateLimits } from '../../src/github/secondaryRateLimit.js';
-import { blobSha, FakeRepo, fakeSha } from './helpers/fakeRepo.js';
+import { blobSha, fakeSha } from './helpers/fakeRepo.js';
 import { API, APP, BASE_TIP, CHECK_ID, GitHubMock, HEAD, MERGE_BASE, OWNER, R, REPO, helloWorld, startApp } from './helpers/githubMock.js';
 
 function fixture(name: string): any {
