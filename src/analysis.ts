@@ -5,7 +5,8 @@ import type { NetpolConfig } from './config/schema.js';
 import { evaluateFailOn, type FailOnResult } from './diff/failOn.js';
 import { diffMatrices } from './diff/diffMatrices.js';
 import type { DiffLine, ReachabilityDiff } from './diff/types.js';
-import { computeMatrix } from './engine/matrix.js';
+import { computeMatrix, type ReachabilityMatrix } from './engine/matrix.js';
+import { unresolvedPortDiagnostics } from './explain/unresolvedPortDiagnostics.js';
 import { removedNamespaceDiagnostics } from './diff/removedNamespaces.js';
 import { buildCluster } from './manifests/buildCluster.js';
 import { checkDeadline, checkObjectLimit, LimitExceededError, type LimitName } from './manifests/limits.js';
@@ -96,6 +97,12 @@ export function analyzePullRequest(params: AnalyzeParams): AnalysisResult {
   }
 }
 
+/** Named ports of the head's policies that resolve nowhere: the reviewer should hear of them. */
+function withHeadWarnings(diff: ReachabilityDiff, head: ReachabilityMatrix): ReachabilityDiff {
+  const extra = unresolvedPortDiagnostics(head);
+  return extra.length === 0 ? diff : { ...diff, diagnostics: [...diff.diagnostics, ...extra] };
+}
+
 function withNotes(cluster: Cluster, notes: SideNotes | undefined): Cluster {
   if (!notes) return cluster;
   return {
@@ -119,10 +126,10 @@ function analyze(params: AnalyzeParams): AnalysisResult {
   step('after the reachability of the merge base');
   const headMatrix = computeMatrix(headCluster);
   step('after the reachability of the head');
-  const diff = diffMatrices(baseMatrix, headMatrix, {
-    baseRef: params.base.sha,
-    headRef: params.head.sha,
-  });
+  const diff = withHeadWarnings(
+    diffMatrices(baseMatrix, headMatrix, { baseRef: params.base.sha, headRef: params.head.sha }),
+    headMatrix,
+  );
   step('after the diff');
   const gate = evaluateFailOn(diff, params.config.failOn, headCluster);
   const { markdown, overflow } = diffMarkdown(diff, { maxChars: params.maxChars ?? DEFAULT_MAX_CHARS });

@@ -1,5 +1,6 @@
 import { diffMatrices } from '../diff/diffMatrices.js';
 import { computeMatrix } from '../engine/matrix.js';
+import { unresolvedPortDiagnostics } from '../explain/unresolvedPortDiagnostics.js';
 import { readGitTree, resolveGitRange } from '../manifests/readGitTree.js';
 import type { Cluster } from '../manifests/model.js';
 import { diffDot } from '../render/diffDot.js';
@@ -54,7 +55,12 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
   }
   con.progress(`read ${base.fileCount} + ${head.fileCount} files`);
   con.diagnostics(head.diagnostics);
-  const diff = diffMatrices(computeMatrix(base), computeMatrix(head), { baseRef, headRef });
+  const headMatrix = computeMatrix(head);
+  const computed = diffMatrices(computeMatrix(base), headMatrix, { baseRef, headRef });
+  // Named ports of the head's policies that resolve nowhere match nothing: reported with the diagnostics.
+  const unresolved = unresolvedPortDiagnostics(headMatrix);
+  con.diagnostics(unresolved);
+  const diff = unresolved.length === 0 ? computed : { ...computed, diagnostics: [...computed.diagnostics, ...unresolved] };
   con.progress(`diff: ${diff.opened.length} pairs opened, ${diff.closed.length} closed`);
   const out =
     format === 'json'

@@ -1,4 +1,5 @@
 import { computeMatrix } from '../engine/matrix.js';
+import { unresolvedPortDiagnostics } from '../explain/unresolvedPortDiagnostics.js';
 import { matrixCsv } from '../render/matrixCsv.js';
 import { matrixDot } from '../render/matrixDot.js';
 import { matrixJson } from '../render/matrixJson.js';
@@ -28,7 +29,11 @@ export async function matrixCommand(args: ParsedArgs, io: CliIo, con: Console): 
   const cluster = await loadCluster(args.positionals, { settings: await cliSettings(args, io.cwd), readStdin: io.readStdin });
   con.progress(`read ${cluster.fileCount} files, ${cluster.documentCount} documents`);
   con.diagnostics(cluster.diagnostics);
-  const matrix = computeMatrix(cluster);
+  const computed = computeMatrix(cluster);
+  // Named ports that resolve nowhere match nothing: say so with the other diagnostics.
+  const unresolved = unresolvedPortDiagnostics(computed);
+  con.diagnostics(unresolved);
+  const matrix = unresolved.length === 0 ? computed : { ...computed, cluster: { ...cluster, diagnostics: [...cluster.diagnostics, ...unresolved] } };
   con.progress(`matrix built: ${matrix.workloads.length} workloads, ${matrix.ipRanges.length} IP ranges`);
   const opts = namespace !== undefined ? { namespace } : {};
   const out =

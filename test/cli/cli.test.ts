@@ -190,3 +190,33 @@ describe('--config and --check: the configuration and gate of the app on the com
     expect(bad.stderr).toContain(`--config ${join(dir, 'bad.yml')}: failOn[0]`);
   });
 });
+
+describe('a named port that resolves nowhere is reported (issue: "matches nothing (and is reported)")', () => {
+  const text = docs(
+    deploymentYaml('x', 'web', { app: 'web' }, [{ name: 'http', port: 80 }]),
+    policyYaml('x', 'p', 'podSelector: {matchLabels: {app: web}}\ningress:\n  - ports: [{port: htp}]'),
+  );
+  it('matrix: a warning with the rule line, in JSON and on stderr; the port allows nothing', async () => {
+    const r = await runCli(['matrix', '-', '--format', 'json'], { stdin: text });
+    const json = JSON.parse(r.stdout);
+    expect(json.diagnostics).toEqual([
+      {
+        file: '<stdin>',
+        line: 26,
+        severity: 'warning',
+        message: 'ingress rule 1 of x/p: TCP port named htp resolves on no destination (none of the 1 workload it protects declares a TCP container port named htp)',
+      },
+    ]);
+    expect(r.stderr).toContain('<stdin>:26: warning: ingress rule 1 of x/p: TCP port named htp resolves on no destination');
+    expect(json.connections.filter((c: { dst: string }) => c.dst === 'x/web[Deployment]')).toEqual([]);
+  });
+  it('diff: the head warning is among the diagnostics', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-np-'));
+    writeFileSync(join(dir, 'head.yaml'), text);
+    writeFileSync(join(dir, 'base.yaml'), deploymentYaml('x', 'web', { app: 'web' }, [{ name: 'http', port: 80 }]));
+    const r = await runCli(['diff', '--base', join(dir, 'base.yaml'), '--head', join(dir, 'head.yaml'), '--format', 'json']);
+    expect(JSON.parse(r.stdout).diagnostics.map((d: { message: string }) => d.message)).toContain(
+      'ingress rule 1 of x/p: TCP port named htp resolves on no destination (none of the 1 workload it protects declares a TCP container port named htp)',
+    );
+  });
+});
