@@ -70,6 +70,7 @@ export async function testRedis(): Promise<TestRedis> {
   }
   const reason = 'needs Redis: set REDIS_TEST_URL or put redis-server on PATH (apt-get install redis-server)';
   if (process.env.CI === 'true') throw new Error(`CI=true but no Redis for the scale-out tests: ${reason}`);
+  console.warn(`scale-out (REDIS_URL) tests skipped: ${reason}`);
   return { url: undefined, reason, stop: async () => undefined };
 }
 
