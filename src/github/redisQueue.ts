@@ -178,7 +178,9 @@ export class RedisKeyedQueue implements JobQueue {
 
   async #acquire(key: string): Promise<RedisLease | undefined> {
     const lockKey = this.lockKey(key);
-    const fence = await this.#redis.incr(`${this.#prefix}fence:${key}`);
+    const fenceKey = `${this.#prefix}fence:${key}`;
+    const [[, fence] = []] = (await this.#redis.multi().incr(fenceKey).expire(fenceKey, LATEST_TTL_SECONDS * 30).exec()) ?? [];
+    if (typeof fence !== 'number') throw new Error(`could not take a fence number for ${key}`);
     const value = `${fence}:${randomUUID()}`;
     const ok = await this.#redis.set(lockKey, value, 'PX', this.#lockMs, 'NX');
     return ok === 'OK' ? new RedisLease(this.#redis, lockKey, value, this.#lockMs) : undefined;
