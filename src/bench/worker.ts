@@ -116,7 +116,7 @@ function runOurs(dir: string, warmReps: number, force: boolean): OursResult {
   let t3 = t2;
   let t4 = t2;
   if (estimate > MAX_MATRIX_BYTES && !force) {
-    matrixSkipped = `dense rows of ${cb.workloads.length} workload classes would need ~${(estimate / 1024 ** 3).toFixed(0)} GB (2 directions x classes x nodes x 4 B, per side); pass --force to try`;
+    matrixSkipped = `dense rows of ${cb.workloads.length} workload classes would need ~${(estimate / 1024 ** 3).toFixed(0)} GB (2 directions x classes x nodes x 4 B, 2 sides); pass --force to try`;
   } else {
     const mb = computeMatrix(cb);
     const mh = computeMatrix(ch);
