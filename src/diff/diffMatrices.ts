@@ -8,13 +8,15 @@ import { describeIps } from './describeIps.js';
 import { describeWorkloads } from './describeWorkloads.js';
 import { displayName } from './displayName.js';
 import { ipAtoms } from './ipAtoms.js';
-import { objectChanges } from './objectChanges.js';
+import { objectChanges, type ObjectChanges } from './objectChanges.js';
 import { summarizeCluster } from './sideSummary.js';
 import type { Attribution, DiffLine, EndpointGroup, PairDelta, ReachabilityDiff, Risk, RiskFlag } from './types.js';
 
 export interface DiffOptions {
   readonly baseRef?: string;
   readonly headRef?: string;
+  /** Compare every pair, not only those a change can touch (for tests that check the shortcut). */
+  readonly exhaustive?: boolean;
 }
 
 /** A node of the joint graph: workloads that both sides treat alike, or an address atom. */
@@ -81,27 +83,34 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const end = (n: JointNode, side: 'base' | 'head'): PairEnd =>
     n.kind === 'ips' ? { ips: n.set } : { workload: n.members[0]![side] };
 
+  // Only pairs a change can touch are compared: a pair whose destination's ingress policies, source's
+  // egress policies, and both ends' labels are unchanged has the same answer on both sides, whatever the
+  // IP partition (rules are evaluated per address). Admin tiers are cluster-wide: any change there, or
+  // opts.exhaustive, compares every pair.
+  const dirty = dirtyNodes(nodes, base, head, changes, opts.exhaustive === true);
   const jointDeltas: JointDelta[] = [];
-  for (const s of nodes) {
-    for (const d of nodes) {
-      if (s.kind === 'ips' && d.kind === 'ips') continue;
-      const bp = base.allowed(s.b, d.b);
-      const hp = head.allowed(s.h, d.h);
-      if (bp.equals(hp)) continue;
-      let anchor: 'dst' | 'src' = 'dst';
-      if (s.kind === 'ips') anchor = 'dst';
-      else if (d.kind === 'ips') anchor = 'src';
-      else {
-        const egressChanged = !base.egressAllowed(s.b, d.b).equals(head.egressAllowed(s.h, d.h));
-        const ingressChanged = !base.ingressAllowed(s.b, d.b).equals(head.ingressAllowed(s.h, d.h));
-        anchor = egressChanged && !ingressChanged ? 'src' : 'dst';
-      }
-      const attribution = attributor.attribute(
-        { matrix: base, src: end(s, 'base'), dst: end(d, 'base') },
-        { matrix: head, src: end(s, 'head'), dst: end(d, 'head') },
-      );
-      jointDeltas.push({ s, d, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
+  const compare = (s: JointNode, d: JointNode): void => {
+    if (s.kind === 'ips' && d.kind === 'ips') return;
+    const bp = base.allowed(s.b, d.b);
+    const hp = head.allowed(s.h, d.h);
+    if (bp.equals(hp)) return;
+    let anchor: 'dst' | 'src' = 'dst';
+    if (s.kind === 'ips') anchor = 'dst';
+    else if (d.kind === 'ips') anchor = 'src';
+    else {
+      const egressChanged = !base.egressAllowed(s.b, d.b).equals(head.egressAllowed(s.h, d.h));
+      const ingressChanged = !base.ingressAllowed(s.b, d.b).equals(head.ingressAllowed(s.h, d.h));
+      anchor = egressChanged && !ingressChanged ? 'src' : 'dst';
     }
+    const attribution = attributor.attribute(
+      { matrix: base, src: end(s, 'base'), dst: end(d, 'base') },
+      { matrix: head, src: end(s, 'head'), dst: end(d, 'head') },
+    );
+    jointDeltas.push({ s, d, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
+  };
+  for (const s of nodes) {
+    if (dirty.src.has(s)) for (const d of nodes) compare(s, d);
+    else for (const d of dirty.dst) compare(s, d);
   }
 
   // Expand to members.
@@ -164,6 +173,43 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     lines,
     diagnostics: mergeDiagnostics(base.cluster.diagnostics, head.cluster.diagnostics),
   };
+}
+
+/**
+ * The joint nodes whose rows (as a source) or columns (as a destination) a change can touch: workloads a
+ * changed NetworkPolicy selects on either side (egress: as sources; ingress: as destinations), and
+ * workloads whose labels, ports, hostNetwork flag or namespace labels changed (both).
+ */
+function dirtyNodes(
+  nodes: readonly JointNode[],
+  base: ReachabilityMatrix,
+  head: ReachabilityMatrix,
+  changes: ObjectChanges,
+  exhaustive: boolean,
+): { src: Set<JointNode>; dst: Set<JointNode> } {
+  const workloadNodes = nodes.filter((n): n is JointNode & { kind: 'workloads' } => n.kind === 'workloads');
+  if (exhaustive || changes.adminPolicies.length > 0) return { src: new Set(workloadNodes), dst: new Set(workloadNodes) };
+  const src = new Set<JointNode>();
+  const dst = new Set<JointNode>();
+  const compiled = (m: ReachabilityMatrix) => new Map(m.compiled.policies.map((p) => [p.policy.id, p]));
+  const baseCompiled = compiled(base);
+  const headCompiled = compiled(head);
+  for (const n of workloadNodes) {
+    const { base: b, head: h } = n.members[0]!;
+    if (changes.workloads.has(h.id) || changes.namespaces.has(h.namespace)) {
+      src.add(n);
+      dst.add(n);
+      continue;
+    }
+    for (const c of changes.policiesByNamespace.get(h.namespace) ?? []) {
+      for (const [cp, w] of [[c.base && baseCompiled.get(c.id), b], [c.head && headCompiled.get(c.id), h]] as const) {
+        if (!cp || !cp.selects(w)) continue;
+        if (cp.policy.affectsEgress) src.add(n);
+        if (cp.policy.affectsIngress) dst.add(n);
+      }
+    }
+  }
+  return { src, dst };
 }
 
 /** Address atoms with the same workload on the other side, the same ports and the same anchor become one set. */

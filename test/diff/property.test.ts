@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffMatrices } from '../../src/diff/diffMatrices.js';
 import { computeMatrix } from '../../src/engine/matrix.js';
-import { clusterArb } from '../helpers/arbitraries.js';
+import { clusterArb, clusterChangeArb } from '../helpers/arbitraries.js';
 
 describe('diff properties', () => {
   it('diff(A, A) is empty', () => {
@@ -41,6 +41,19 @@ describe('diff properties', () => {
         for (const p of [...d.opened, ...d.closed]) expect(inLines.has(`${p.src}>${p.dst}`)).toBe(true);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('the dirty-pair shortcut', () => {
+  it('comparing only the pairs a change can touch gives exactly the exhaustive diff', () => {
+    fc.assert(
+      fc.property(clusterChangeArb, ({ base, head }) => {
+        const mb = computeMatrix(base);
+        const mh = computeMatrix(head);
+        expect(diffMatrices(mb, mh)).toEqual(diffMatrices(mb, mh, { exhaustive: true }));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -202,3 +202,45 @@ export const clusterWithAdminArb = fc
       ...(banp ? { baselinePolicy: toAdmin('baseline', 'default', banp) } : {}),
     };
   });
+
+/**
+ * A cluster and a small change of it, as a pull request makes: drop, add or edit a policy, relabel a
+ * workload or a namespace, change a workload's ports. For checking shortcuts that rely on what changed.
+ */
+export const clusterChangeArb = fc
+  .record({
+    nsLabels: fc.tuple(nsLabelsArb, nsLabelsArb, nsLabelsArb),
+    workloads: fc.array(workloadSpecArb, { minLength: 1, maxLength: 6 }),
+    policies: fc.array(policySpecArb, { maxLength: 4 }),
+    edits: fc.array(
+      fc.oneof(
+        fc.record({ kind: fc.constant('drop-policy' as const), i: fc.nat() }),
+        fc.record({ kind: fc.constant('add-policy' as const), spec: policySpecArb }),
+        fc.record({ kind: fc.constant('edit-policy' as const), i: fc.nat(), spec: policySpecArb }),
+        fc.record({ kind: fc.constant('relabel-workload' as const), i: fc.nat(), labels: labelsArb }),
+        fc.record({ kind: fc.constant('relabel-namespace' as const), i: fc.nat(2), labels: nsLabelsArb }),
+        fc.record({ kind: fc.constant('ports' as const), i: fc.nat(), ports: fc.subarray(NAMED) }),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+  })
+  .map(({ nsLabels, workloads, policies, edits }) => {
+    const build = (ws: typeof workloads, ps: typeof policies, nsl: typeof nsLabels) =>
+      cluster({
+        namespaces: { x: nsl[0], y: nsl[1], z: nsl[2] },
+        workloads: ws.map((w, i) => workload(`${w.ns}/w${i}`, w.labels, { kind: w.kind, ports: w.ports, hostNetwork: w.hostNetwork })),
+        policies: ps.map((p, i) => policy(`${p.ns}/p${i}`, { podSelector: p.podSelector, ingress: p.ingress, egress: p.egress, types: p.types })),
+      });
+    let ws = [...workloads];
+    let ps = [...policies];
+    const nsl = [...nsLabels] as typeof nsLabels;
+    for (const e of edits) {
+      if (e.kind === 'drop-policy' && ps.length > 0) ps = ps.filter((_, j) => j !== e.i % ps.length);
+      if (e.kind === 'add-policy') ps = [...ps, e.spec];
+      if (e.kind === 'edit-policy' && ps.length > 0) ps = ps.map((p, j) => (j === e.i % ps.length ? { ...e.spec, ns: p.ns } : p));
+      if (e.kind === 'relabel-workload') ws = ws.map((w, j) => (j === e.i % ws.length ? { ...w, labels: e.labels } : w));
+      if (e.kind === 'relabel-namespace') nsl[e.i] = e.labels;
+      if (e.kind === 'ports') ws = ws.map((w, j) => (j === e.i % ws.length ? { ...w, ports: e.ports } : w));
+    }
+    return { base: build(workloads, policies, nsLabels), head: build(ws, ps, nsl) };
+  });
