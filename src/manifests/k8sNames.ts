@@ -6,6 +6,8 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 
 /** Problems with a label key (IsQualifiedName): `[prefix/]name`, name <= 63, prefix a DNS subdomain. */
 export function qualifiedNameProblems(key: string): string[] {
+  // The common case first: a plain name (no prefix) that is valid, without splitting or allocating.
+  if (key.length <= 63 && NAME.test(key)) return [];
   const parts = key.split('/');
   let name = key;
   const problems: string[] = [];

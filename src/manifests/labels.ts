@@ -9,14 +9,18 @@ export function readLabels(raw: unknown, path: DocPath, problems: ProblemList): 
   const obj = problems.object(raw, path);
   if (!obj) return undefined;
   const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(obj)) {
-    const p = [...path, key];
+  // The path of an entry is only built for a problem: labels are read by the hundred thousand.
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
     const keyProblems = qualifiedNameProblems(key);
-    if (keyProblems.length > 0) problems.error(p, `label key "${key}": ${keyProblems.join('; ')}`);
-    const v = problems.string(value, p);
-    if (v === undefined) continue;
-    for (const m of labelValueProblems(v)) problems.error(p, `label value "${v}": ${m}`);
-    labels[key] = v;
+    if (keyProblems.length > 0) problems.error([...path, key], `label key "${key}": ${keyProblems.join('; ')}`);
+    if (typeof value !== 'string') {
+      problems.string(value, [...path, key]);
+      continue;
+    }
+    const valueProblems = labelValueProblems(value);
+    for (const m of valueProblems) problems.error([...path, key], `label value "${value}": ${m}`);
+    labels[key] = value;
   }
   return labels;
 }
