@@ -18,18 +18,20 @@ import type {
   Workload,
 } from './model.js';
 import { ASSUMED_PODS_NAME, AUTO_NAMESPACE_LABEL, INGRESS_CONTROLLER_NAME } from './model.js';
-import { readIngressBackends, readRouteBackends, readServiceSpec } from './serviceSpec.js';
+import { readIngressBackends, readRouteBackends, readServiceSpec, type ServiceSpec } from './serviceSpec.js';
 import { parseFile } from './parseFile.js';
 import { lineOf } from './locate.js';
-import { isList, listItems } from './listItems.js';
+import { isList, listItems, type ListItem } from './listItems.js';
 import { isObject, ProblemList, type Problem, type RawObject } from './problems.js';
 import { readLabels } from './labels.js';
-import { readPolicySpec } from './policySpec.js';
+import { readPolicySpec, type PolicySpec } from './policySpec.js';
 import { readPodTemplate, WORKLOAD_KINDS, type PodTemplate } from './podTemplate.js';
+import type { RawDocument } from './parseFile.js';
 import { canonicalJson } from './canonicalJson.js';
-import { readAdminSpec } from './adminPolicySpec.js';
+import { readAdminSpec, type AdminSpec } from './adminPolicySpec.js';
 import { parseCidr } from './cidr.js';
 import { compileSelector } from '../engine/labelSelector.js';
+import { ReadMemo } from './readMemo.js';
 
 const ADMIN_API = 'policy.networking.k8s.io/v1alpha1';
 /** The ingress-nginx Helm chart's controller pods and namespace. */
@@ -69,6 +71,66 @@ interface WorkloadCandidate {
 /** Labels that differ from pod to pod of one controller by design; ignored when comparing pods. */
 const PER_POD_LABELS = new Set(['statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
 
+// What reading an object gives apart from where it is: the typed value and the problems, whose paths are
+// relative to the object. It depends on the raw value alone (and the tag: kind or tier), so it is kept
+// per raw object: the parse cache hands the same objects back for unchanged files, and a rebuild (the head
+// of a diff, the next pull request) then reads only what changed. Everything that depends on where the
+// object is (SourceRef, diagnostic lines, the default namespace) is still worked out on every build.
+const policyReads = new ReadMemo<{ spec?: PolicySpec; problems: readonly Problem[]; specKey: string }>();
+const adminReads = new ReadMemo<{ spec?: AdminSpec; problems: readonly Problem[]; specKey: string }>();
+const serviceReads = new ReadMemo<{ spec?: ServiceSpec; problems: readonly Problem[] }>();
+const ingressReads = new ReadMemo<{ backends: ReturnType<typeof readIngressBackends>; problems: readonly Problem[] }>();
+const workloadReads = new ReadMemo<{ template?: PodTemplate; owner?: Owner; problems: readonly Problem[] }>();
+/** The objects of a file (lists flattened) by its parsed documents, tagged with the file's path. */
+const fileObjects = new ReadMemo<readonly ListItem[]>();
+/** A well-formed object's identity (kind, name, namespace, duplicate key) by its item, tagged with the default namespace. */
+const identities = new ReadMemo<Identity | undefined>();
+/**
+ * Model objects by the object they come from (its identity includes its source): clusters built from the
+ * same documents share them, which is what makes a rebuild nearly free. They are read-only like the rest.
+ */
+const builtPolicies = new ReadMemo<NetworkPolicy>();
+const builtWorkloads = new ReadMemo<Workload>();
+
+interface Identity {
+  readonly o: K8sObject;
+  /** The duplicate-detection key: kind, namespace (none for cluster-scoped kinds) and name. */
+  readonly key: string;
+  readonly clusterScoped: boolean;
+}
+
+/** The objects of the documents of one file, with their sources. */
+function objectsOf(path: string, documents: readonly RawDocument[], texts: ReadonlyMap<string, string>): readonly ListItem[] {
+  const out: ListItem[] = [];
+  for (const d of documents) {
+    const source: SourceRef = { file: path, line: d.line, doc: d.doc, path: [] };
+    if (isObject(d.value) && isList(d.value)) out.push(...listItems(d.value, source, texts));
+    else out.push({ value: d.value, source });
+  }
+  return out;
+}
+
+/** The identity of an item, or undefined when it is not a named Kubernetes object (the caller says why). */
+function identify(item: ListItem, defaultNamespace: string): Identity | undefined {
+  const { value, source } = item;
+  if (!isObject(value)) return undefined;
+  const kind = typeof value.kind === 'string' ? value.kind : item.kind;
+  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : item.apiVersion;
+  if (!kind || !apiVersion) return undefined;
+  const metadata = isObject(value.metadata) ? value.metadata : {};
+  const name = metadata.name;
+  if (typeof name !== 'string' || name === '') return undefined;
+  const explicitNamespace = typeof metadata.namespace === 'string' && metadata.namespace !== '';
+  const namespace = explicitNamespace ? (metadata.namespace as string) : defaultNamespace;
+  // Cluster-scoped kinds have no namespace: their key and their shown name are the name alone.
+  const clusterScoped = kind === 'Namespace' || ADMIN_KINDS.has(kind);
+  return {
+    o: { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source },
+    key: `${kind}/${clusterScoped ? '' : namespace}/${name}`,
+    clusterScoped,
+  };
+}
+
 export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Cluster {
   const defaultNamespace = opts.defaultNamespace ?? 'default';
   const texts = new Map<string, string>();
@@ -99,7 +161,8 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     });
   };
   /** Reports the problems of one object; returns the skip reason when there are errors. */
-  const reportProblems = (o: K8sObject, problems: Problem[]): string | undefined => {
+  const reportProblems = (o: K8sObject, problems: readonly Problem[]): string | undefined => {
+    if (problems.length === 0) return undefined;
     const label = o.kind === 'Namespace' || ADMIN_KINDS.has(o.kind) ? `${o.kind} ${o.name}` : `${o.kind} ${o.namespace}/${o.name}`;
     let firstError: string | undefined;
     for (const p of problems) {
@@ -117,21 +180,25 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
 
   for (const file of files) texts.set(file.path, file.text);
 
-  // 1. Files -> documents -> objects (lists flattened).
-  const objects: { value: unknown; source: SourceRef; kind?: string; apiVersion?: string }[] = [];
+  // 1. Files -> documents -> objects (lists flattened). The same documents (a parse cache hit) at the same
+  // path give the same objects and sources.
+  const objects: ListItem[] = [];
   for (const file of files) {
     const parsed = parseFile(file);
     documentCount += parsed.documentCount;
-    diagnostics.push(...parsed.diagnostics);
-    for (const d of parsed.documents) {
-      const source: SourceRef = { file: file.path, line: d.line, doc: d.doc, path: [] };
-      if (isObject(d.value) && isList(d.value)) objects.push(...listItems(d.value, source, texts));
-      else objects.push({ value: d.value, source });
-    }
+    if (parsed.diagnostics.length > 0) diagnostics.push(...parsed.diagnostics);
+    const items = fileObjects.get(parsed.documents, file.path, () => objectsOf(file.path, parsed.documents, texts));
+    for (const item of items) objects.push(item);
   }
 
   // 2. Objects -> namespaces, policies, workload candidates, skipped.
   for (const item of objects) {
+    const id = identities.get(item, defaultNamespace, () => identify(item, defaultNamespace));
+    if (id !== undefined) {
+      classify(id);
+      continue;
+    }
+    // Not a named Kubernetes object: say why.
     const { value, source } = item;
     if (!isObject(value)) {
       skip({ kind: '(not an object)', source }, 'not a Kubernetes object');
@@ -143,30 +210,22 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       skip({ kind: kind ?? '(none)', source }, 'not a Kubernetes object (no apiVersion or kind)');
       continue;
     }
-    const metadata = isObject(value.metadata) ? value.metadata : {};
-    const name = metadata.name;
-    const explicitNamespace = typeof metadata.namespace === 'string' && metadata.namespace !== '';
-    const namespace = explicitNamespace ? (metadata.namespace as string) : defaultNamespace;
-    if (typeof name !== 'string' || name === '') {
-      report(source, 'error', `${kind} without metadata.name; not analysed`, ['metadata']);
-      skip({ kind, apiVersion, source }, 'missing metadata.name');
-      continue;
-    }
-    const o: K8sObject = { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source };
-    // Cluster-scoped kinds have no namespace: their key and their shown name are the name alone.
-    const isNamespace = kind === 'Namespace';
-    const clusterScoped = isNamespace || ADMIN_KINDS.has(kind);
-    const key = `${kind}/${clusterScoped ? '' : namespace}/${name}`;
+    report(source, 'error', `${kind} without metadata.name; not analysed`, ['metadata']);
+    skip({ kind, apiVersion, source }, 'missing metadata.name');
+  }
+
+  function classify({ o, key, clusterScoped }: Identity): void {
+    const { kind, apiVersion, name, namespace, explicitNamespace, source } = o;
     const first = seen.get(key);
-    const shownName = clusterScoped ? name : `${namespace}/${name}`;
     if (first) {
+      const shownName = clusterScoped ? name : `${namespace}/${name}`;
       report(source, 'error', `${kind} ${shownName} is defined twice: first at ${first.file}:${first.line}, again here; this one is skipped`);
       skip({ kind, apiVersion, namespace: clusterScoped ? undefined : namespace, name, source }, `duplicate of ${first.file}:${first.line}`);
-      continue;
+      return;
     }
     seen.set(key, source);
 
-    if (isNamespace) {
+    if (kind === 'Namespace') {
       readNamespace(o);
     } else if (ADMIN_KINDS.has(kind)) {
       readAdminPolicy(o);
@@ -217,18 +276,25 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       report(o.source, 'error', `NetworkPolicy ${id}: unknown apiVersion "${o.apiVersion}"; not analysed`, ['apiVersion']);
       return skipped(`unknown apiVersion ${o.apiVersion}`);
     }
-    const problems = new ProblemList();
-    const spec = readPolicySpec(o.obj.spec, problems);
-    const reason = reportProblems(o, problems.items);
-    if (reason || !spec) return skipped(reason ?? 'invalid');
-    policies.push({
-      id,
-      namespace: o.namespace,
-      name: o.name,
-      ...spec,
-      source: o.source,
-      specKey: canonicalJson(o.obj.spec ?? {}),
+    const raw = o.obj.spec;
+    const read = policyReads.get(raw, '', () => {
+      const problems = new ProblemList();
+      const spec = readPolicySpec(raw, problems);
+      return { ...(spec ? { spec } : {}), problems: problems.items, specKey: spec ? canonicalJson(raw ?? {}) : '' };
     });
+    const reason = reportProblems(o, read.problems);
+    if (reason || !read.spec) return skipped(reason ?? 'invalid');
+    const spec = read.spec;
+    policies.push(
+      builtPolicies.get(o, '', () => ({
+        id,
+        namespace: o.namespace,
+        name: o.name,
+        ...spec,
+        source: o.source,
+        specKey: read.specKey,
+      })),
+    );
   }
 
   function readAdminPolicy(o: K8sObject): void {
@@ -244,7 +310,20 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     const problems = new ProblemList();
     // BaselineAdminNetworkPolicy is a singleton: the CRD only admits the name `default`.
     if (tier === 'baseline' && o.name !== 'default') problems.error(['metadata', 'name'], `Only one baseline admin network policy with metadata.name="default" can be created in the cluster`);
-    const spec = readAdminSpec(o.obj.spec, tier, problems);
+    const raw = o.obj.spec;
+    const read = adminReads.get(raw, tier, () => readAdmin(raw, tier));
+    problems.items.push(...read.problems);
+    const reason = reportProblems(o, problems.items);
+    if (reason || !read.spec) return skipped(reason ?? 'invalid');
+    const policy: AdminNetworkPolicy = { tier, id: o.name, name: o.name, ...read.spec, source: o.source, specKey: read.specKey };
+    if (tier === 'admin') adminPolicies.push(policy);
+    else baselinePolicy = policy;
+  }
+
+  /** The spec of an (Baseline)AdminNetworkPolicy, with the warnings about what manifests cannot tell. */
+  function readAdmin(raw: unknown, tier: 'admin' | 'baseline'): { spec?: AdminSpec; problems: readonly Problem[]; specKey: string } {
+    const problems = new ProblemList();
+    const spec = readAdminSpec(raw, tier, problems);
     if (spec) {
       for (const dir of ['ingress', 'egress'] as const) {
         for (const rule of spec[dir]) {
@@ -260,25 +339,27 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
         }
       }
     }
-    const reason = reportProblems(o, problems.items);
-    if (reason || !spec) return skipped(reason ?? 'invalid');
-    const policy: AdminNetworkPolicy = { tier, id: o.name, name: o.name, ...spec, source: o.source, specKey: canonicalJson(o.obj.spec ?? {}) };
-    if (tier === 'admin') adminPolicies.push(policy);
-    else baselinePolicy = policy;
+    return { ...(spec ? { spec } : {}), problems: problems.items, specKey: spec ? canonicalJson(raw ?? {}) : '' };
   }
 
   function readService(o: K8sObject): void {
-    const problems = new ProblemList();
-    const spec = readServiceSpec(o.obj, problems);
-    const reason = reportProblems(o, problems.items);
+    const { spec, problems } = serviceReads.get(o.obj, '', () => {
+      const problems = new ProblemList();
+      const spec = readServiceSpec(o.obj, problems);
+      return { ...(spec ? { spec } : {}), problems: problems.items };
+    });
+    const reason = reportProblems(o, problems);
     if (reason || !spec) return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason ?? 'invalid');
     services.push({ id: `${o.namespace}/${o.name}`, namespace: o.namespace, name: o.name, ...spec, source: o.source });
   }
 
   function readIngress(o: K8sObject): void {
-    const problems = new ProblemList();
-    const backends = o.kind === 'Ingress' ? readIngressBackends(o.obj, problems) : readRouteBackends(o.obj, problems);
-    const reason = reportProblems(o, problems.items);
+    const { backends, problems } = ingressReads.get(o.obj, o.kind, () => {
+      const problems = new ProblemList();
+      const backends = o.kind === 'Ingress' ? readIngressBackends(o.obj, problems) : readRouteBackends(o.obj, problems);
+      return { backends, problems: problems.items };
+    });
+    const reason = reportProblems(o, problems);
     if (reason) return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason);
     for (const b of backends) {
       ingressBackends.push({
@@ -298,13 +379,16 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       report(o.source, 'warning', `${o.kind} ${o.namespace}/${o.name}: apiVersion "${o.apiVersion}" is not ${expected}; not analysed`, ['apiVersion']);
       return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, `unknown apiVersion ${o.apiVersion}`);
     }
-    const problems = new ProblemList();
-    const template = readPodTemplate(o.obj, o.kind, problems);
-    const reason = reportProblems(o, problems.items);
+    const { template, owner, problems } = workloadReads.get(o.obj, o.kind, () => {
+      const problems = new ProblemList();
+      const template = readPodTemplate(o.obj, o.kind, problems);
+      const owner = controllerOf(o.obj);
+      return { ...(template ? { template } : {}), ...(owner ? { owner } : {}), problems: problems.items };
+    });
+    const reason = reportProblems(o, problems);
     if (reason || !template) {
       return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason ?? 'invalid');
     }
-    const owner = controllerOf(o.obj);
     candidates.push({ o, template, ...(owner ? { owner } : {}) });
   }
 
@@ -321,16 +405,18 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       continue;
     }
     if (!ownerId || !owner || o.kind !== 'Pod') {
-      workloads.push({
-        id: `${o.namespace}/${o.name}[${o.kind}]`,
-        namespace: o.namespace,
-        name: o.name,
-        kind: o.kind,
-        labels: template.labels,
-        ports: template.ports,
-        hostNetwork: template.hostNetwork,
-        source: o.source,
-      });
+      workloads.push(
+        builtWorkloads.get(o, '', () => ({
+          id: `${o.namespace}/${o.name}[${o.kind}]`,
+          namespace: o.namespace,
+          name: o.name,
+          kind: o.kind,
+          labels: template.labels,
+          ports: template.ports,
+          hostNetwork: template.hostNetwork,
+          source: o.source,
+        })),
+      );
       continue;
     }
     const group = groups.get(ownerId);

@@ -90,7 +90,21 @@ export function defaultParseCache(): ParseCache<CachedParse> | null {
 /** The cache key of a file: its content, and what of its path changes how it is read. */
 export function parseKey(file: ManifestFile, sniff = defaults.sniff): string {
   const mode = `${/\.json$/i.test(file.path) ? 'j' : 'y'}${/(^|\/)templates\//.test(file.path) ? 't' : ''}${sniff ? 's' : ''}`;
-  return `${mode}:${contentKey(file.text)}`;
+  return `${mode}:${fileContentKey(file)}`;
+}
+
+/**
+ * Content keys by file object: hashing is most of the cost of a parse cache hit (19 MB per side at the
+ * medium bench tier), and callers hand the same file objects to the parse and to every later build.
+ */
+const contentKeys = new WeakMap<ManifestFile, { readonly text: string; readonly key: string }>();
+
+function fileContentKey(file: ManifestFile): string {
+  const hit = contentKeys.get(file);
+  if (hit !== undefined && hit.text === file.text) return hit.key;
+  const key = contentKey(file.text);
+  contentKeys.set(file, { text: file.text, key });
+  return key;
 }
 
 export function parseFile(file: ManifestFile, opts: ParseOptions = {}): ParsedFile {
