@@ -21,6 +21,8 @@ export type Direction = 'ingress' | 'egress';
 /** One peer of a rule, compiled. */
 export interface CompiledPeer {
   readonly peer: PolicyPeer;
+  /** Equal for peers that match exactly the same pods and addresses (selectors and namespace, or addresses). */
+  readonly key: string;
   /** For pod peers: does this workload match? (hostNetwork workloads never match pod peers.) */
   matchesPod(w: Workload): boolean;
   /** For ipBlock peers: the addresses matched (cidr minus except); empty for pod peers. */
@@ -95,8 +97,16 @@ export interface CompiledCluster {
  * predicate calls (the design of policy-assistant's matcher package).
  */
 export function compileCluster(cluster: Cluster): CompiledCluster {
-  const nsLabels = (ns: string): Labels =>
-    cluster.namespaces.get(ns)?.labels ?? { [AUTO_NAMESPACE_LABEL]: ns };
+  // Memoised: selectors ask for a namespace's labels once per (peer, class) pair.
+  const labelsByNamespace = new Map<string, Labels>();
+  const nsLabels = (ns: string): Labels => {
+    let labels = labelsByNamespace.get(ns);
+    if (!labels) {
+      labels = cluster.namespaces.get(ns)?.labels ?? { [AUTO_NAMESPACE_LABEL]: ns };
+      labelsByNamespace.set(ns, labels);
+    }
+    return labels;
+  };
   const policies = cluster.policies.map((p) => compilePolicy(p, nsLabels));
   const admin = (cluster.adminPolicies ?? []).map((p) => compileAdminPolicy(p, nsLabels));
   const baseline = cluster.baselinePolicy ? compileAdminPolicy(cluster.baselinePolicy, nsLabels) : undefined;
@@ -135,14 +145,15 @@ function compileRule(
     ipSet,
     matchesPod: (w) => (w.hostNetwork ? matchesNodes : matchesAllPeers || peers.some((p) => p.matchesPod(w))),
     matchesIps: (s) => ipSet.contains(s),
-    portsFor: named.length === 0 ? () => numeric : (dst) => numeric.union(resolveNamed(named, dst)),
+    portsFor: named.length === 0 ? () => numeric : memoByDestination((dst) => numeric.union(resolveNamed(named, dst))),
     namedPorts: named,
   };
 }
 
 function compilePeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: string) => Labels): CompiledPeer {
   if (peer.type === 'ipBlock') {
-    return { peer, matchesPod: () => false, ipSet: IpSet.fromIpBlock(peer.cidr, peer.except) };
+    const ipSet = IpSet.fromIpBlock(peer.cidr, peer.except);
+    return { peer, key: `ip|${ipSet.key()}`, matchesPod: () => false, ipSet };
   }
   const podMatch: LabelMatcher | undefined = peer.podSelector ? compileSelector(peer.podSelector) : undefined;
   const nsMatch: LabelMatcher | undefined = peer.namespaceSelector
@@ -150,6 +161,8 @@ function compilePeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: str
     : undefined;
   return {
     peer,
+    // Peers with equal keys match the same pods: the matrix computes each key's matches once.
+    key: `pods|${peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `in:${policy.namespace}`}|${peer.podSelector ? JSON.stringify(peer.podSelector) : '*'}`,
     ipSet: IpSet.empty,
     matchesPod: (w) => {
       if (w.hostNetwork) return false;
@@ -175,6 +188,20 @@ function compilePorts(ports: PolicyRule['ports']): { numeric: PortSet; named: Na
     else numeric = numeric.union(PortSet.of(p.protocol, p.port, p.endPort ?? p.port));
   }
   return { numeric, named };
+}
+
+/** Named ports resolve once per destination workload (the matrix asks per class representative). */
+function memoByDestination(resolve: (dst: Workload | null) => PortSet): (dst: Workload | null) => PortSet {
+  const cache = new WeakMap<Workload, PortSet>();
+  return (dst) => {
+    if (!dst) return resolve(null);
+    let hit = cache.get(dst);
+    if (!hit) {
+      hit = resolve(dst);
+      cache.set(dst, hit);
+    }
+    return hit;
+  };
 }
 
 /** A named port matches the destination's container port with that name AND protocol. */

@@ -31,7 +31,8 @@ export function parseCidr(input: string): ParsedCidr {
   let bits: number;
   try {
     if (s.includes('/')) {
-      [addr, bits] = ipaddr.parseCIDR(s);
+      // ipaddr.parseCIDR tries IPv6 first; most CIDRs are IPv4, and parsing is a measurable cost at scale.
+      [addr, bits] = s.includes(':') ? ipaddr.IPv6.parseCIDR(s) : ipaddr.IPv4.parseCIDR(s);
     } else {
       addr = ipaddr.parse(s);
       bits = addr.kind() === 'ipv4' ? 32 : 128;
@@ -82,7 +83,7 @@ export class IpSet {
   private constructor(readonly intervals: readonly IpInterval[]) {}
 
   static fromCidr(cidr: string): IpSet {
-    return new IpSet([parseCidr(cidr).interval]);
+    return memo(`c|${cidr}`, () => new IpSet([parseCidr(cidr).interval]));
   }
 
   static fromIntervals(intervals: readonly IpInterval[]): IpSet {
@@ -91,9 +92,25 @@ export class IpSet {
 
   /** cidr minus every except: the addresses an ipBlock peer matches. */
   static fromIpBlock(cidr: string, except: readonly string[]): IpSet {
-    let s = IpSet.fromCidr(cidr);
-    for (const e of except) s = s.subtract(IpSet.fromCidr(e));
-    return s;
+    return memo(`b|${cidr}|${except.join(',')}`, () => {
+      let s = IpSet.fromCidr(cidr);
+      for (const e of except) s = s.subtract(IpSet.fromCidr(e));
+      return s;
+    });
+  }
+
+  /** Is this one address (a point of the unified line) in the set? Binary search. */
+  containsPoint(point: bigint): boolean {
+    let lo = 0;
+    let hi = this.intervals.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [a, b] = this.intervals[mid]!;
+      if (point < a) hi = mid - 1;
+      else if (point > b) lo = mid + 1;
+      else return true;
+    }
+    return false;
   }
 
   isEmpty(): boolean {
@@ -178,6 +195,22 @@ export class IpSet {
   toString(): string {
     return this.toCidrs().join(',');
   }
+}
+
+/**
+ * IpSets are immutable, and real clusters repeat the same few hundred blocks across thousands of policies:
+ * parse each once. Bounded, so a long-running app does not grow without limit.
+ */
+const MEMO_LIMIT = 50_000;
+const memoTable = new Map<string, IpSet>();
+function memo(key: string, make: () => IpSet): IpSet {
+  let hit = memoTable.get(key);
+  if (!hit) {
+    if (memoTable.size >= MEMO_LIMIT) memoTable.clear();
+    hit = make();
+    memoTable.set(key, hit);
+  }
+  return hit;
 }
 
 function pushCidrs(out: string[], start: bigint, end: bigint): void {

@@ -1,9 +1,11 @@
 import type { AdminNetworkPolicy, Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
 import { compileCluster, type CompiledAdminRule, type CompiledCluster, type CompiledRule, type Direction } from './compile.js';
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
+import { LabelIndex } from './labelIndex.js';
 import { compileSelector, type LabelMatcher } from './labelSelector.js';
 import { PortSet } from './portSet.js';
 import { PortSetTable } from './portSetTable.js';
+import { SparseRow } from './sparseRow.js';
 
 /** One side of a connection: a workload, or a range of addresses outside the cluster. */
 export type Endpoint =
@@ -87,8 +89,8 @@ interface WorkloadClass {
   readonly representative: Workload;
   readonly members: Workload[];
   /** What the NetworkPolicies allow; undefined when none isolates the class. */
-  ingressRow?: Uint32Array;
-  egressRow?: Uint32Array;
+  ingressRow?: SparseRow;
+  egressRow?: SparseRow;
   readonly ingressBy: NetworkPolicy[];
   readonly egressBy: NetworkPolicy[];
   ingressTiers?: TierRows;
@@ -121,6 +123,10 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     classOfWorkload.set(w, c);
   }
   const hostNetworkClasses = classes.flatMap((k, i) => (k.representative.hostNetwork ? [i] : []));
+  const classIndex = new LabelIndex(
+    classes.map((_, i) => i),
+    (i) => classes[i]!.representative.labels,
+  );
 
   // IP ranges: the coarsest partition that every ipBlock peer respects.
   const adminPolicies = [...compiled.admin, ...(compiled.baseline ? [compiled.baseline] : [])];
@@ -136,46 +142,79 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
 
   // Which nodes (classes, then IP ranges) a rule's from/to matches.
   const nsSelectorCache = new Map<string, string[]>();
+  const namespaceIndex = new LabelIndex([...classesByNamespace.keys()], (ns) => compiled.namespaceLabels(ns));
   const namespacesMatching = (sel: Parameters<typeof compileSelector>[0]): string[] => {
     const key = JSON.stringify(sel);
     let hit = nsSelectorCache.get(key);
     if (!hit) {
       const m: LabelMatcher = compileSelector(sel);
-      hit = [...classesByNamespace.keys()].filter((ns) => m(compiled.namespaceLabels(ns)));
+      hit = namespaceIndex.candidates(sel).filter((ns) => m(compiled.namespaceLabels(ns)));
       nsSelectorCache.set(key, hit);
     }
     return hit;
   };
   const allNodes = Array.from({ length: n }, (_, i) => i);
-  const rangesInCache = new Map<string, number[]>();
-  const matchedNodes = (rule: CompiledRule): readonly number[] => {
-    if (rule.matchesAllPeers) return allNodes;
-    const out = new Set<number>();
-    for (const peer of rule.peers) {
-      if (peer.peer.type === 'ipBlock') {
-        const key = peer.ipSet.key();
-        let ranges = rangesInCache.get(key);
-        if (!ranges) {
-          ranges = ipRanges.flatMap((r, i) => (peer.ipSet.contains(r.set) ? [nw + i] : []));
-          rangesInCache.set(key, ranges);
+  const rangeStarts = ipRanges
+    .map((r, range) => ({ start: r.set.intervals[0]![0], range }))
+    .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+  // What one peer matches, computed once per peer key: real clusters repeat the same peers (DNS egress to
+  // kube-dns, "from the ingress controller") in every namespace.
+  const peerNodes = new Map<string, readonly number[]>();
+  const nodesOfPeer = (peer: CompiledRule['peers'][number], policyNamespace: string): readonly number[] => {
+    let hit = peerNodes.get(peer.key);
+    if (hit) return hit;
+    if (peer.peer.type === 'ipBlock') {
+      // Ranges are a partition every block respects: a range is inside the block iff its first address is.
+      // Walk the block's intervals over the sorted range starts instead of testing every range.
+      const found: number[] = [];
+      for (const [a, b] of peer.ipSet.intervals) {
+        let lo = 0;
+        let hi = rangeStarts.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (rangeStarts[mid]!.start < a) lo = mid + 1;
+          else hi = mid;
         }
-        for (const i of ranges) out.add(i);
+        for (let i = lo; i < rangeStarts.length && rangeStarts[i]!.start <= b; i++) found.push(nw + rangeStarts[i]!.range);
+      }
+      hit = found;
+    } else {
+      const namespaces = peer.peer.namespaceSelector ? namespacesMatching(peer.peer.namespaceSelector) : [policyNamespace];
+      // Candidates from the label index (the classes carrying the podSelector's most selective
+      // requirement), unless the matching namespaces hold fewer classes than that.
+      const candidates = classIndex.candidates(peer.peer.podSelector);
+      const found: number[] = [];
+      if (candidates.length < namespaces.reduce((n, ns) => n + (classesByNamespace.get(ns)?.length ?? 0), 0)) {
+        const allowedNs = new Set(namespaces);
+        for (const c of candidates) {
+          const w = classes[c]!.representative;
+          if (allowedNs.has(w.namespace) && peer.matchesPod(w)) found.push(c);
+        }
+        found.sort((a, b) => a - b);
       } else {
-        const namespaces = peer.peer.namespaceSelector
-          ? namespacesMatching(peer.peer.namespaceSelector)
-          : [rule.policy.namespace];
         for (const ns of namespaces) {
-          for (const c of classesByNamespace.get(ns) ?? []) {
-            if (peer.matchesPod(classes[c]!.representative)) out.add(c);
-          }
+          for (const c of classesByNamespace.get(ns) ?? []) if (peer.matchesPod(classes[c]!.representative)) found.push(c);
         }
       }
+      hit = found;
     }
+    peerNodes.set(peer.key, hit);
+    return hit;
+  };
+  const ruleNodes = new Map<string, readonly number[]>();
+  const matchedNodes = (rule: CompiledRule): readonly number[] => {
+    if (rule.matchesAllPeers) return allNodes;
+    if (rule.peers.length === 1 && hostNetworkClasses.length === 0) return nodesOfPeer(rule.peers[0]!, rule.policy.namespace);
+    const key = rule.peers.map((p) => p.key).join('\n');
+    const hit = ruleNodes.get(key);
+    if (hit) return hit;
+    const out = new Set<number>();
+    for (const peer of rule.peers) for (const node of nodesOfPeer(peer, rule.policy.namespace)) out.add(node);
     // hostNetwork pods are matched only by rules whose addresses cover a whole family (see compile.ts).
-    if (hostNetworkClasses.length > 0) {
-      for (const c of hostNetworkClasses) if (rule.matchesPod(classes[c]!.representative)) out.add(c);
-    }
-    return [...out];
+    for (const c of hostNetworkClasses) if (rule.matchesPod(classes[c]!.representative)) out.add(c);
+    const nodes = [...out];
+    ruleNodes.set(key, nodes);
+    return nodes;
   };
   const nodeWorkload = (i: number): Workload | null => (i < nw ? classes[i]!.representative : null);
 
@@ -187,7 +226,7 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     if (cp.policy.affectsIngress) {
       for (const c of selected) {
         const k = classes[c]!;
-        k.ingressRow ??= new Uint32Array(n);
+        k.ingressRow ??= new SparseRow(table);
         k.ingressBy.push(cp.policy);
       }
       for (const rule of cp.ingress) {
@@ -196,23 +235,36 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
           const ports = table.id(rule.portsFor(classes[c]!.representative));
           if (ports === PortSetTable.EMPTY) continue;
           const row = classes[c]!.ingressRow!;
-          for (const s of peers) row[s] = table.union(row[s]!, ports);
+          if (peers === allNodes) row.grantAll(ports);
+          else for (const s of peers) row.grant(s, ports);
         }
       }
     }
     if (cp.policy.affectsEgress) {
       for (const c of selected) {
         const k = classes[c]!;
-        k.egressRow ??= new Uint32Array(n);
+        k.egressRow ??= new SparseRow(table);
         k.egressBy.push(cp.policy);
       }
       for (const rule of cp.egress) {
         const peers = matchedNodes(rule);
+        if (rule.namedPorts.length === 0) {
+          // The common case: the same ports towards every peer.
+          const ports = table.id(rule.portsFor(null));
+          if (ports === PortSetTable.EMPTY) continue;
+          for (const c of selected) {
+            const row = classes[c]!.egressRow!;
+            if (peers === allNodes) row.grantAll(ports);
+            else for (const d of peers) row.grant(d, ports);
+          }
+          continue;
+        }
+        // Named ports resolve on each destination.
         const portsByDst = new Map<number, number>();
         for (const d of peers) portsByDst.set(d, table.id(rule.portsFor(nodeWorkload(d))));
         for (const c of selected) {
           const row = classes[c]!.egressRow!;
-          for (const [d, ports] of portsByDst) if (ports !== PortSetTable.EMPTY) row[d] = table.union(row[d]!, ports);
+          for (const [d, ports] of portsByDst) if (ports !== PortSetTable.EMPTY) row.grant(d, ports);
         }
       }
     }
@@ -265,7 +317,7 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
         const np = direction === 'ingress' ? k.ingressRow : k.egressRow;
         for (let s = 0; s < n; s++) {
           const undecided = table.subtract(table.subtract(PortSetTable.ALL, rows.anpAllow[s]!), rows.anpDeny[s]!);
-          const lower = np ? np[s]! : table.subtract(PortSetTable.ALL, rows.banpDeny[s]!);
+          const lower = np ? np.get(s) : table.subtract(PortSetTable.ALL, rows.banpDeny[s]!);
           rows.effective[s] = table.union(rows.anpAllow[s]!, table.intersect(undecided, lower));
         }
         if (direction === 'ingress') {
@@ -288,13 +340,15 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
 
   const egressNodes = (s: number, d: number): number => {
     const k = s < nw ? classes[s]! : undefined;
-    const row = k ? (k.egressTiers?.effective ?? k.egressRow) : undefined;
-    return row ? row[d]! : PortSetTable.ALL;
+    if (!k) return PortSetTable.ALL;
+    if (k.egressTiers) return k.egressTiers.effective[d]!;
+    return k.egressRow ? k.egressRow.get(d) : PortSetTable.ALL;
   };
   const ingressNodes = (s: number, d: number): number => {
     const k = d < nw ? classes[d]! : undefined;
-    const row = k ? (k.ingressTiers?.effective ?? k.ingressRow) : undefined;
-    return row ? row[s]! : PortSetTable.ALL;
+    if (!k) return PortSetTable.ALL;
+    if (k.ingressTiers) return k.ingressTiers.effective[s]!;
+    return k.ingressRow ? k.ingressRow.get(s) : PortSetTable.ALL;
   };
   const decisionsOf = (s: number, d: number, direction: Direction): TierDecisions => {
     const subject = direction === 'ingress' ? d : s;
@@ -308,7 +362,7 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
       anpDeny: at(tiers?.anpDeny),
       anpPass: at(tiers?.anpPass),
       npIsolated: np !== undefined,
-      npAllowed: np ? table.get(np[peer]!) : PortSet.all,
+      npAllowed: np ? table.get(np.get(peer)) : PortSet.all,
       banpAllow: at(tiers?.banpAllow),
       banpDeny: at(tiers?.banpDeny),
       allowed: table.get(direction === 'ingress' ? ingressNodes(s, d) : egressNodes(s, d)),
