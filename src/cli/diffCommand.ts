@@ -14,7 +14,7 @@ import { gitCluster, loadCluster } from './loadCluster.js';
 import { cliSettings } from './settings.js';
 import { evaluateFailOn } from '../diff/failOn.js';
 
-export const DIFF_FLAGS = ['format', 'base', 'head', 'git', 'max-chars', 'default-namespace', 'config', 'check'];
+export { DIFF_FLAGS } from './flags.js';
 
 /** `netpol diff`: what a change opens and closes. */
 export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Promise<number> {

@@ -8,7 +8,7 @@ import type { CliIo, Console } from './console.js';
 import { loadCluster } from './loadCluster.js';
 import { cliSettings } from './settings.js';
 
-export const EXPLAIN_FLAGS = ['format', 'from', 'to', 'policy', 'default-namespace', 'config'];
+export { EXPLAIN_FLAGS } from './flags.js';
 
 /** `netpol explain`: why a connection is allowed or denied, or what policies mean. */
 export async function explainCommand(args: ParsedArgs, io: CliIo, con: Console): Promise<number> {

@@ -7,7 +7,7 @@ import { applyFileLimit, checkObjectLimit } from '../manifests/limits.js';
 import type { Cluster, Diagnostic, ManifestFile } from '../manifests/model.js';
 import { UsageError, type ParsedArgs } from './args.js';
 
-export const LIMIT_FLAGS = ['max-file-bytes', 'max-objects'] as const;
+export { LIMIT_FLAGS } from './flags.js';
 
 export interface CliLimits {
   readonly maxFileBytes: number;

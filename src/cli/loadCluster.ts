@@ -8,8 +8,7 @@ import { UsageError, type ParsedArgs } from './args.js';
 import type { CliSettings } from './settings.js';
 import type { LoadOptions } from '../manifests/model.js';
 
-/** Flags of every command that reads manifests: rendering of Kustomize overlays and Helm charts. */
-export const RENDER_FLAGS = ['no-render', 'overlay', 'helm-values'] as const;
+export { RENDER_FLAGS } from './flags.js';
 
 export interface RenderFlags {
   /** false with --no-render: kustomization and chart directories are read raw, as before rendering existed. */

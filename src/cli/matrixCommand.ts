@@ -19,7 +19,7 @@ function analysedLine(cluster: Cluster): string {
   return `analysed: ${describeSideCounts(side)}; skipped: ${skipped.length === 0 ? 'nothing' : skipped.join(', ')}`;
 }
 
-export const MATRIX_FLAGS = ['format', 'namespace', 'default-namespace', 'config'];
+export { MATRIX_FLAGS } from './flags.js';
 
 /** `netpol matrix <paths...>`: the reachability matrix of the manifests. */
 export async function matrixCommand(args: ParsedArgs, io: CliIo, con: Console): Promise<number> {
