@@ -1,7 +1,8 @@
 // Lines of fields inside objects, found lazily: the bulk parse (js-yaml) keeps no positions, so when a
 // diagnostic or an explanation needs the line of e.g. spec.ingress[0].from[1], the file is parsed again
 // with `yaml`, which keeps source ranges. Only files that need a line pay for that parse, once.
-import { isAlias, isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlModule } from './lazyYaml.js';
 import type { DocPath, SourceRef } from './model.js';
 import { normaliseText } from './splitDocuments.js';
 
@@ -22,6 +23,7 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
   const text = texts.get(source.file);
   if (text === undefined) return source.line;
   const { docs, lineCounter } = locate(text);
+  const { isAlias, isMap, isSeq } = yamlModule();
   const doc = documentAtLine(docs, lineCounter, source.line);
   if (!doc) return source.line;
   let node: unknown = doc.contents;
@@ -48,6 +50,7 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
 function locate(text: string): Located {
   const hit = memo.get(text);
   if (hit) return hit;
+  const { LineCounter, parseAllDocuments } = yamlModule();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(normaliseText(text), { lineCounter, uniqueKeys: false });
   const located = { docs: Array.isArray(docs) ? docs : [], lineCounter };

@@ -6,7 +6,7 @@
 //   as a stub `{apiVersion, kind, metadata: {name, namespace}}`, so buildCluster still lists them as
 //   skipped. Their YAML is then not checked beyond that header.
 import yaml from 'js-yaml';
-import { parseDocument } from 'yaml';
+import { yamlModule } from './lazyYaml.js';
 import type { Diagnostic, ManifestFile } from './model.js';
 import { splitDocuments, normaliseText } from './splitDocuments.js';
 import { MANIFEST_SCHEMA } from './yamlSchema.js';
@@ -221,7 +221,7 @@ function loadDocument(docText: string): LoadResult {
     if (message === 'duplicated mapping key') {
       return { ok: false, line, message, duplicateKey: keyAt(docText, line, err.mark?.column ?? 0) };
     }
-    const fallback = parseDocument(docText, { merge: true, uniqueKeys: true, schema: 'core' });
+    const fallback = yamlModule().parseDocument(docText, { merge: true, uniqueKeys: true, schema: 'core' });
     if (fallback.errors.length === 0) {
       try {
         return { ok: true, value: fallback.toJS({ maxAliasCount: 1000 }) as unknown };
