@@ -1,5 +1,6 @@
 // `netpol matrix --format dot`: workloads boxed by namespace, IP ranges as separate ellipses, edges labelled
 // with ports. What was analysed goes in leading comments, so the picture stays readable.
+import { describeIps } from '../diff/describeIps.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import { describeSideCounts, describeSkipped } from './describeSide.js';
 import { dotGraph } from './dotGraph.js';
@@ -11,8 +12,8 @@ export function matrixDot(matrix: ReachabilityMatrix, opts: MatrixRenderOptions 
   const sel = selectMatrix(matrix, opts);
   const nodes: GraphNode[] = [
     ...sel.workloads.map((w) => ({ id: w.id, label: `${w.name}[${w.kind}]`, namespace: w.namespace, external: false })),
-    // One CIDR per line: a range may be a long list.
-    ...sel.ipRanges.map((r) => ({ id: r.id, label: r.cidrs.join('\n'), external: true })),
+    // IP ranges in words: a range's CIDR list (its id) may be long.
+    ...sel.ipRanges.map((r) => ({ id: r.id, label: describeIps(r.set), external: true })),
   ];
   const edges = sel.connections.map((c) => ({
     from: c.src.id,

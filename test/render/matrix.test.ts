@@ -118,6 +118,16 @@ Skipped: nothing
 `);
   });
 
+  it('markdown: IP ranges in words, and a long table folded in <details>', () => {
+    const md = matrixMarkdown(computeMatrix(shop()));
+    expect(md).toContain('| IPs `0.0.0.0/0 except 10.0.0.0/8, ::/0` | `shop/web[Deployment]` | all ports |');
+    expect(md).not.toContain('<details>');
+    const many = cluster({ workloads: Array.from({ length: 6 }, (_, i) => workload(`a/w${i}`)) });
+    const folded = matrixMarkdown(computeMatrix(many));
+    expect(folded).toContain('<details><summary>48 connections</summary>');
+    expect(folded).toContain('</details>');
+  });
+
   it('csv: header and RFC 4180 quoting', () => {
     expect(matrixCsv(computeMatrix(shop()), { namespace: 'shop' }).split('\r\n').slice(0, 4)).toEqual([
       'src,dst,ports',
@@ -145,7 +155,7 @@ digraph netpol {
     "shop/db[StatefulSet]" [label="db[StatefulSet]"];
     "shop/web[Deployment]" [label="web[Deployment]"];
   }
-  "${INTERNET}" [label="${INTERNET.split(',').join('\\n')}", shape=ellipse];
+  "${INTERNET}" [label="0.0.0.0/0 except 10.0.0.0/8, ::/0", shape=ellipse];
   "10.0.0.0/8" [label="10.0.0.0/8", shape=ellipse];
 `);
     expect(matrixDot(computeMatrix(shop()))).toContain('  "10.0.0.0/8" -> "shop/db[StatefulSet]" [label="8000-8080/TCP, 53/UDP"];\n');
