@@ -2,11 +2,10 @@ import { compileSelector } from '../engine/labelSelector.js';
 import type { CompiledPolicy, CompiledRule } from '../engine/compile.js';
 import { IpSet } from '../engine/ipSet.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
-import { resolveNamedPort } from '../engine/compile.js';
 import { describePeer } from './describePeer.js';
 import { describeSelector } from './describeSelector.js';
 import { locateInPolicy } from './locate.js';
-import { ruleDestinations } from './ruleDestinations.js';
+import { namedPortWarnings } from './namedPortWarnings.js';
 import type { Warning, WarningCode } from './types.js';
 
 /**
@@ -67,21 +66,6 @@ export function ruleWarnings(matrix: ReachabilityMatrix, cp: CompiledPolicy, rul
     }
   }
 
-  if (rule.namedPorts.length > 0) {
-    const destinations = ruleDestinations(matrix, cp, rule);
-    // A policy that selects nothing already has its own warning; its ingress ports have no destination to resolve on.
-    if (rule.direction === 'ingress' && destinations.length === 0) return out;
-    const ports = rule.rule.ports === 'all' ? [] : rule.rule.ports;
-    ports.forEach((port, j) => {
-      if (typeof port.port !== 'string') return;
-      const portName = port.port;
-      if (destinations.some((w) => resolveNamedPort(w, portName, port.protocol) !== undefined)) return;
-      const why =
-        destinations.length === 0
-          ? 'the rule reaches no workload, and port names mean nothing for addresses outside the cluster'
-          : `none of the ${destinations.length} workload${destinations.length === 1 ? '' : 's'} it ${rule.direction === 'ingress' ? 'protects' : 'reaches'} declares a ${port.protocol} container port named ${portName}`;
-      warn('named-port-unresolved', ['ports', j], `${name}: ${port.protocol} port named ${portName} resolves on no destination (${why})`);
-    });
-  }
+  out.push(...namedPortWarnings(matrix, cp, rule));
   return out;
 }

@@ -1,0 +1,35 @@
+import { resolveNamedPort, type CompiledPolicy, type CompiledRule } from '../engine/compile.js';
+import type { ReachabilityMatrix } from '../engine/matrix.js';
+import { locateInPolicy } from './locate.js';
+import { ruleDestinations } from './ruleDestinations.js';
+import type { Warning } from './types.js';
+
+/** A named port of the rule that resolves on none of its destinations matches nothing: say so, with its line. */
+export function namedPortWarnings(matrix: ReachabilityMatrix, cp: CompiledPolicy, rule: CompiledRule): Warning[] {
+  if (rule.namedPorts.length === 0) return [];
+  const { policy } = cp;
+  const name = `${rule.direction} rule ${rule.rule.index + 1} of ${policy.id}`;
+  const destinations = ruleDestinations(matrix, cp, rule);
+  // A policy that selects nothing already has its own warning; its ingress ports have no destination to resolve on.
+  if (rule.direction === 'ingress' && destinations.length === 0) return [];
+  const out: Warning[] = [];
+  const ports = rule.rule.ports === 'all' ? [] : rule.rule.ports;
+  ports.forEach((port, j) => {
+    if (typeof port.port !== 'string') return;
+    const portName = port.port;
+    if (destinations.some((w) => resolveNamedPort(w, portName, port.protocol) !== undefined)) return;
+    const why =
+      destinations.length === 0
+        ? 'the rule reaches no workload, and port names mean nothing for addresses outside the cluster'
+        : `none of the ${destinations.length} workload${destinations.length === 1 ? '' : 's'} it ${rule.direction === 'ingress' ? 'protects' : 'reaches'} declares a ${port.protocol} container port named ${portName}`;
+    out.push({
+      code: 'named-port-unresolved',
+      policy: policy.id,
+      direction: rule.direction,
+      ruleIndex: rule.rule.index,
+      ...locateInPolicy(matrix.cluster, policy, [...rule.rule.path, 'ports', j]),
+      message: `${name}: ${port.protocol} port named ${portName} resolves on no destination (${why})`,
+    });
+  });
+  return out;
+}
