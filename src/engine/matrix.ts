@@ -72,6 +72,8 @@ export interface ReachabilityMatrix {
   isolation(w: Workload): Isolation;
   /** Workloads that are indistinguishable to every policy share a class index. */
   classOf(w: Workload): number;
+  /** The workloads a NetworkPolicy rule's from/to matches (from the matrix's memoised peer matches). */
+  workloadsMatching(rule: CompiledRule): readonly Workload[];
 }
 
 /** Rows of one class for the admin tiers, indexed by peer node; present when an ANP or the BANP selects it. */
@@ -392,6 +394,7 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     ingressAllowed: (src, dst) => table.get(ingressNodes(nodeOf(src), nodeOf(dst))),
     decisions: (src, dst, direction) => decisionsOf(nodeOf(src), nodeOf(dst), direction),
     classOf: (w) => classOfWorkload.get(w)!,
+    workloadsMatching: (rule) => matchedNodes(rule).flatMap((node) => (node < nw ? classes[node]!.members : [])),
     isolation: (w) => {
       const k = classes[classOfWorkload.get(w)!]!;
       return { ingress: k.ingressBy, egress: k.egressBy, admin: { ingress: k.adminIngressBy, egress: k.adminEgressBy } };

@@ -9,5 +9,5 @@ import type { Workload } from '../manifests/model.js';
 export function ruleDestinations(matrix: ReachabilityMatrix, cp: CompiledPolicy, rule: CompiledRule): Workload[] {
   return rule.direction === 'ingress'
     ? matrix.workloads.filter((w) => cp.selects(w))
-    : matrix.workloads.filter((w) => !w.hostNetwork && rule.matchesPod(w));
+    : matrix.workloadsMatching(rule).filter((w) => !w.hostNetwork);
 }
