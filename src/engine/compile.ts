@@ -49,6 +49,8 @@ export interface CompiledRule {
   portsFor(dst: Workload | null): PortSet;
   /** Named ports of the rule, for diagnostics ("resolves on no destination"). */
   readonly namedPorts: readonly { readonly name: string; readonly protocol: Protocol }[];
+  /** Equal for rules whose from/to match the same peers (the peers' keys, in order). */
+  readonly peersKey: string;
 }
 
 export interface CompiledPolicy {
@@ -107,10 +109,34 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
     }
     return labels;
   };
-  const policies = cluster.policies.map((p) => compilePolicy(p, nsLabels));
+  // Base and head of a diff share most policy objects (the loader memoises them): compile each once, as long
+  // as every namespace has the same labels (peers' namespaceSelectors read them).
+  const fingerprint = namespaceFingerprint(cluster);
+  const policies = cluster.policies.map((p) => {
+    const hit = compiledPolicies.get(p);
+    if (hit && hit.fingerprint === fingerprint) return hit.compiled;
+    const compiled = compilePolicy(p, nsLabels);
+    compiledPolicies.set(p, { fingerprint, compiled });
+    return compiled;
+  });
   const admin = (cluster.adminPolicies ?? []).map((p) => compileAdminPolicy(p, nsLabels));
   const baseline = cluster.baselinePolicy ? compileAdminPolicy(cluster.baselinePolicy, nsLabels) : undefined;
   return { cluster, policies, admin, ...(baseline ? { baseline } : {}), namespaceLabels: nsLabels };
+}
+
+const compiledPolicies = new WeakMap<NetworkPolicy, { fingerprint: string; compiled: CompiledPolicy }>();
+
+/** Every namespace with its labels, as one string: equal strings mean namespace selectors decide alike. */
+function namespaceFingerprint(cluster: Cluster): string {
+  const parts: string[] = [];
+  for (const [name, ns] of cluster.namespaces) {
+    const labels = Object.keys(ns.labels)
+      .sort()
+      .map((k) => `${k}=${ns.labels[k]}`)
+      .join('\u0001');
+    parts.push(`${name}\u0002${labels}`);
+  }
+  return parts.sort().join('\u0003');
 }
 
 function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels): CompiledPolicy {
@@ -147,6 +173,7 @@ function compileRule(
     matchesIps: (s) => ipSet.contains(s),
     portsFor: named.length === 0 ? () => numeric : memoByDestination((dst) => numeric.union(resolveNamed(named, dst))),
     namedPorts: named,
+    peersKey: matchesAllPeers ? '*' : peers.map((p) => p.key).join('\n'),
   };
 }
 

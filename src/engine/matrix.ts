@@ -204,17 +204,25 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     return hit;
   };
   const ruleNodes = new Map<string, readonly number[]>();
+  const seen = new Uint8Array(n);
   const matchedNodes = (rule: CompiledRule): readonly number[] => {
     if (rule.matchesAllPeers) return allNodes;
     if (rule.peers.length === 1 && hostNetworkClasses.length === 0) return nodesOfPeer(rule.peers[0]!, rule.policy.namespace);
-    const key = rule.peers.map((p) => p.key).join('\n');
+    const key = rule.peersKey;
     const hit = ruleNodes.get(key);
     if (hit) return hit;
-    const out = new Set<number>();
-    for (const peer of rule.peers) for (const node of nodesOfPeer(peer, rule.policy.namespace)) out.add(node);
+    // Union of the peers' node lists, deduplicated with a reusable mark array (no Set per rule).
+    const nodes: number[] = [];
+    const add = (node: number) => {
+      if (seen[node] === 0) {
+        seen[node] = 1;
+        nodes.push(node);
+      }
+    };
+    for (const peer of rule.peers) for (const node of nodesOfPeer(peer, rule.policy.namespace)) add(node);
     // hostNetwork pods are matched only by rules whose addresses cover a whole family (see compile.ts).
-    for (const c of hostNetworkClasses) if (rule.matchesPod(classes[c]!.representative)) out.add(c);
-    const nodes = [...out];
+    for (const c of hostNetworkClasses) if (rule.matchesPod(classes[c]!.representative)) add(c);
+    for (const node of nodes) seen[node] = 0;
     ruleNodes.set(key, nodes);
     return nodes;
   };
