@@ -220,3 +220,23 @@ describe('a named port that resolves nowhere is reported (issue: "matches nothin
     );
   });
 });
+
+describe('terminal behaviour: progress, --quiet, --verbose, colours', () => {
+  const args = ['diff', '--base', 'examples/shop/base', '--head', 'examples/shop/head'];
+  it('on a terminal: progress on stderr and colours on stdout', async () => {
+    const r = await runCli(args, { tty: true });
+    expect(r.stderr).toMatch(/\[\d+\.\ds\] read 3 \+ 3 files/);
+    expect(r.stdout).toContain('\x1b[');
+  });
+  it('NO_COLOR and --no-color: no escape codes, even on a terminal', async () => {
+    expect((await runCli(args, { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\x1b[');
+    expect((await runCli([...args, '--no-color'], { tty: true })).stdout).not.toContain('\x1b[');
+  });
+  it('not a terminal: quiet stderr and plain stdout; --verbose prints progress anyway; --quiet silences it', async () => {
+    const plain = await runCli(args);
+    expect(plain.stderr).toBe('');
+    expect(plain.stdout).not.toContain('\x1b[');
+    expect((await runCli([...args, '--verbose'])).stderr).toMatch(/\[\d+\.\ds\] diff: \d+ pairs opened/);
+    expect((await runCli([...args, '--quiet'], { tty: true })).stderr).toBe('');
+  });
+});
