@@ -10,6 +10,8 @@ import { skippedObjects } from '../manifests/render/skippedObjects.js';
 export interface RenderedSnapshot {
   readonly files: readonly ManifestFile[];
   readonly notes: SideNotes;
+  /** `kustomize.mode: per-overlay`: the files of each overlay's cluster; one unnamed set when merged. */
+  readonly sets: readonly { readonly overlay?: string; readonly files: readonly ManifestFile[] }[];
 }
 
 /** Repository paths are relative to the repository root; the renderer resolves them against this. */
@@ -26,5 +28,5 @@ export async function renderSnapshot(files: readonly ManifestFile[], config: Net
     timeoutMs: Math.max(1000, timeoutMs),
     env: { PATH: process.env.PATH },
   });
-  return { files: r.files, notes: { diagnostics: r.diagnostics, skipped: skippedObjects(r.skipped) } };
+  return { files: r.files, notes: { diagnostics: r.diagnostics, skipped: skippedObjects(r.skipped) }, sets: r.sets };
 }

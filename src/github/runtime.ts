@@ -20,6 +20,7 @@ import {
 import type { DomainFunctions, ExplainQuery, RepoSnapshot } from './deps.js';
 import { ManifestFetcher, type SkippedFile, type Snapshot } from './fetchManifests.js';
 import { renderSnapshot } from './renderSnapshot.js';
+import { mergeOverlayResults, overlayNames, type OverlayResult } from '../analysisOverlays.js';
 import { isRenderInput } from '../manifests/render/isRenderInput.js';
 import type { AnalysisOutcome, NetpolMetrics } from './metrics.js';
 import type { Octokit } from './octokit.js';
@@ -489,14 +490,26 @@ export class NetpolRuntime {
       const renderMs = ctl.started + config.limits.timeoutSeconds * 1000 - Date.now();
       const [rb, rh] = await Promise.all([renderSnapshot(b.files, config, renderMs), renderSnapshot(h.files, config, renderMs)]);
       writable();
-      const analysed = await this.domain.analyze({
-        base: { files: rb.files, sha: base, notes: rb.notes },
-        head: { files: rh.files, sha: pr.headSha, notes: rh.notes },
-        config,
-        changedFiles: changed,
-        maxChars: MAX_COMMENT_CHARS - frameChars,
-        deadline: ctl.started + config.limits.timeoutSeconds * 1000,
-      });
+      // kustomize.mode per-overlay: one analysis per overlay, each its own cluster, merged into one answer.
+      const perOverlay = config.kustomize?.mode === 'per-overlay' && [...rb.sets, ...rh.sets].some((x) => x.overlay !== undefined);
+      const names = perOverlay ? overlayNames(rb.sets, rh.sets) : [undefined];
+      const results: OverlayResult[] = [];
+      for (const overlay of names) {
+        const filesOf = (r: typeof rb) => (perOverlay ? (r.sets.find((x) => x.overlay === overlay)?.files ?? []) : r.files);
+        results.push({
+          overlay,
+          result: await this.domain.analyze({
+            base: { files: filesOf(rb), sha: base, notes: rb.notes },
+            head: { files: filesOf(rh), sha: pr.headSha, notes: rh.notes },
+            config,
+            changedFiles: changed,
+            maxChars: Math.floor((MAX_COMMENT_CHARS - frameChars) / names.length) - 100,
+            deadline: ctl.started + config.limits.timeoutSeconds * 1000,
+          }),
+        });
+        writable();
+      }
+      const analysed = mergeOverlayResults(results);
       // Rendered objects live in synthetic files ("overlays/prod (kustomize)"): annotate repository files only.
       const realPaths = new Set(h.files.map((f) => f.path));
       const annotations = analysed.check.annotations.filter((a) => realPaths.has(a.path));

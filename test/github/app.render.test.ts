@@ -124,4 +124,48 @@ describe('the app renders Kustomize overlays before analysing', () => {
       process.env.PATH = path;
     }
   });
+
+  it.runIf(hasKubectl)('kustomize.mode per-overlay: each overlay is its own cluster, one section each in the comment', async () => {
+    const probot = await realApp();
+    const r = new FakeRepo(OWNER, REPO);
+    const overlay = (name: string, extra: string) => `namespace: app\nresources:\n  - ../../base\n${extra}`;
+    const common = {
+      'k8s/base/web.yaml': BASE_WEB,
+      'k8s/base/deny.yaml': DENY,
+      'k8s/base/kustomization.yaml': BASE_K,
+      'k8s/overlays/staging/kustomization.yaml': overlay('staging', ''),
+    };
+    r.commit(MERGE_BASE, { ...common, 'k8s/overlays/prod/kustomization.yaml': overlay('prod', '') });
+    r.commit(HEAD, {
+      ...common,
+      'k8s/overlays/prod/allow-world.yaml': ALLOW_WORLD,
+      'k8s/overlays/prod/kustomization.yaml': overlay('prod', '  - allow-world.yaml\n'),
+    });
+    gh.createCheck()
+      .config('kustomize:\n  mode: per-overlay\n')
+      .prFiles(['k8s/overlays/prod/allow-world.yaml', 'k8s/overlays/prod/kustomization.yaml'])
+      .compare()
+      .tarball(r, MERGE_BASE)
+      .tarball(r, HEAD)
+      .pull()
+      .comments([])
+      .createComment()
+      .updateCheck();
+    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await netpolApp.whenIdle();
+    gh.done();
+    const body: string = gh.body('POST', '/issues/2/comments').body;
+    // Both overlays render app/web: merged, that is a duplicate object; per overlay, two clusters.
+    expect(body).toContain('**2 overlays analysed, each as its own cluster** (kustomize.mode: per-overlay)');
+    const prod = body.indexOf('### Overlay `k8s/overlays/prod`');
+    const staging = body.indexOf('### Overlay `k8s/overlays/staging`');
+    expect(prod).toBeGreaterThan(0);
+    expect(staging).toBeGreaterThan(prod);
+    expect(body.slice(prod, staging)).toContain('app/web on 8080/TCP: now allowed');
+    expect(body.slice(staging)).toContain('No reachability changes');
+    expect(body).not.toContain('defined twice');
+    const check = gh.body('PATCH', '/check-runs/');
+    expect(check).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(check.output.title).toBe('k8s/overlays/prod: 1 opened (1 from the internet), 0 closed');
+  });
 });
