@@ -5,7 +5,7 @@ import { LabelIndex } from './labelIndex.js';
 import { compileSelector, type LabelMatcher } from './labelSelector.js';
 import { PortSet } from './portSet.js';
 import { PortSetTable } from './portSetTable.js';
-import { SparseRow } from './sparseRow.js';
+import { GROUP_THRESHOLD, SparseRow, type NodeGroup } from './sparseRow.js';
 
 /** One side of a connection: a workload, or a range of addresses outside the cluster. */
 export type Endpoint =
@@ -204,6 +204,16 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     return hit;
   };
   const ruleNodes = new Map<string, readonly number[]>();
+  // Large peer lists become one sorted group shared by every row they are granted to.
+  const groups = new WeakMap<readonly number[], NodeGroup>();
+  const groupOf = (peers: readonly number[]): NodeGroup => {
+    let g = groups.get(peers);
+    if (!g) {
+      g = Int32Array.from(peers).sort();
+      groups.set(peers, g);
+    }
+    return g;
+  };
   const seen = new Uint8Array(n);
   const matchedNodes = (rule: CompiledRule): readonly number[] => {
     if (rule.matchesAllPeers) return allNodes;
@@ -246,6 +256,7 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
           if (ports === PortSetTable.EMPTY) continue;
           const row = classes[c]!.ingressRow!;
           if (peers === allNodes) row.grantAll(ports);
+          else if (peers.length > GROUP_THRESHOLD) row.grantGroup(groupOf(peers), ports);
           else for (const s of peers) row.grant(s, ports);
         }
       }
@@ -265,6 +276,7 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
           for (const c of selected) {
             const row = classes[c]!.egressRow!;
             if (peers === allNodes) row.grantAll(ports);
+            else if (peers.length > GROUP_THRESHOLD) row.grantGroup(groupOf(peers), ports);
             else for (const d of peers) row.grant(d, ports);
           }
           continue;

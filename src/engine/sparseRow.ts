@@ -1,14 +1,22 @@
 import { PortSetTable } from './portSetTable.js';
 
+/** A sorted list of nodes, shared by every row granted the same large peer list. */
+export type NodeGroup = Int32Array;
+
+/** Peer lists longer than this are granted as one shared group, not cell by cell. */
+export const GROUP_THRESHOLD = 32;
+
 /**
  * What a class's NetworkPolicies allow towards (or from) every node, sparse: the ports granted to every
- * peer (rules without from/to) plus the ports granted to specific peers. Policies name few peers each, so a
- * dense row of every node per class (classes x nodes x 4 bytes, gigabytes at scale) is mostly zeros.
+ * peer (rules without from/to), ports granted to a few specific peers (cells), and ports granted to large
+ * shared peer lists (groups: an ipBlock like 0.0.0.0/0 except private ranges covers thousands of address
+ * ranges, and writing a cell per range per selected class was gigabytes at scale).
  */
 export class SparseRow {
   /** Ports allowed with every peer. */
   all: number = PortSetTable.EMPTY;
   readonly cells = new Map<number, number>();
+  readonly groups: { readonly nodes: NodeGroup; ports: number }[] = [];
 
   constructor(private readonly table: PortSetTable) {}
 
@@ -21,8 +29,29 @@ export class SparseRow {
     this.cells.set(node, cur === undefined ? ports : this.table.union(cur, ports));
   }
 
+  grantGroup(nodes: NodeGroup, ports: number): void {
+    const same = this.groups.find((g) => g.nodes === nodes);
+    if (same) same.ports = this.table.union(same.ports, ports);
+    else this.groups.push({ nodes, ports });
+  }
+
   get(node: number): number {
     const cell = this.cells.get(node);
-    return cell === undefined ? this.all : this.table.union(this.all, cell);
+    let ports = cell === undefined ? this.all : this.table.union(this.all, cell);
+    for (const g of this.groups) if (contains(g.nodes, node)) ports = this.table.union(ports, g.ports);
+    return ports;
   }
+}
+
+function contains(sorted: Int32Array, node: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v < node) lo = mid + 1;
+    else if (v > node) hi = mid - 1;
+    else return true;
+  }
+  return false;
 }

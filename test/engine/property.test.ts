@@ -7,6 +7,7 @@ import { computeMatrix, type Endpoint } from '../../src/engine/matrix.js';
 import type { Cluster } from '../../src/manifests/model.js';
 import { clusterArb, clusterWithAdminArb } from '../helpers/arbitraries.js';
 import { naiveAllowed, type NaiveEnd, type NaiveProtocol } from '../helpers/naiveEvaluator.js';
+import { cluster, policy, pods, sel, tcp, workload } from '../helpers/model.js';
 
 const PROBES: [NaiveProtocol, number][] = [
   ['TCP', 80], ['TCP', 81], ['TCP', 82], ['TCP', 3000], ['TCP', 3001], ['UDP', 53], ['UDP', 3001], ['UDP', 80], ['SCTP', 80], ['ICMP', 0],
@@ -47,5 +48,48 @@ describe('engine agrees with the naive evaluator', () => {
   it('with AdminNetworkPolicies and a BaselineAdminNetworkPolicy (tiers, priorities, Pass, ports, networks, nodes)', () => {
     fc.assert(fc.property(clusterWithAdminArb, agrees), { numRuns: 400 });
     expect(true).toBe(true);
+  });
+});
+
+describe('large peer lists (shared groups in sparse rows)', () => {
+  it('agree with the naive evaluator when rules match more than GROUP_THRESHOLD peers', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ app: fc.constantFrom('a', 'b'), ns: fc.constantFrom('x', 'y') }), { minLength: 70, maxLength: 90 }),
+        fc.array(
+          fc.record({
+            ns: fc.constantFrom('x', 'y'),
+            app: fc.constantFrom('a', 'b'),
+            from: fc.option(fc.constantFrom('a', 'b')),
+            dir: fc.constantFrom('ingress' as const, 'egress' as const),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (ws, ps) => {
+          const c = cluster({
+            // A distinct label per workload: every workload is its own class, so peer lists are long.
+            workloads: ws.map((w, i) => workload(`${w.ns}/w${i}`, { app: w.app, id: String(i) })),
+            policies: ps.map((p, i) =>
+              policy(`${p.ns}/p${i}`, {
+                podSelector: sel({ app: p.app }),
+                [p.dir]: [{ peers: [pods(p.from ? sel({ app: p.from }) : sel(), sel())], ports: [tcp(80)] }],
+                types: [p.dir === 'ingress' ? 'Ingress' : 'Egress'],
+              }),
+            ),
+          });
+          const m = computeMatrix(c);
+          for (const s of c.workloads) {
+            for (const d of c.workloads) {
+              if (s === d) continue;
+              for (const port of [80, 81]) {
+                const engine = m.allowed(m.endpoint(s.id)!, m.endpoint(d.id)!).has('TCP', port);
+                expect(engine).toBe(naiveAllowed(c, { workload: s }, { workload: d }, 'TCP', port));
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

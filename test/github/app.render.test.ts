@@ -128,18 +128,18 @@ describe('the app renders Kustomize overlays before analysing', () => {
   it.runIf(hasKubectl)('kustomize.mode per-overlay: each overlay is its own cluster, one section each in the comment', async () => {
     const probot = await realApp();
     const r = new FakeRepo(OWNER, REPO);
-    const overlay = (name: string, extra: string) => `namespace: app\nresources:\n  - ../../base\n${extra}`;
+    const overlay = (extra: string) => `namespace: app\nresources:\n  - ../../base\n${extra}`;
     const common = {
       'k8s/base/web.yaml': BASE_WEB,
       'k8s/base/deny.yaml': DENY,
       'k8s/base/kustomization.yaml': BASE_K,
-      'k8s/overlays/staging/kustomization.yaml': overlay('staging', ''),
+      'k8s/overlays/staging/kustomization.yaml': overlay(''),
     };
-    r.commit(MERGE_BASE, { ...common, 'k8s/overlays/prod/kustomization.yaml': overlay('prod', '') });
+    r.commit(MERGE_BASE, { ...common, 'k8s/overlays/prod/kustomization.yaml': overlay('') });
     r.commit(HEAD, {
       ...common,
       'k8s/overlays/prod/allow-world.yaml': ALLOW_WORLD,
-      'k8s/overlays/prod/kustomization.yaml': overlay('prod', '  - allow-world.yaml\n'),
+      'k8s/overlays/prod/kustomization.yaml': overlay('  - allow-world.yaml\n'),
     });
     gh.createCheck()
       .config('kustomize:\n  mode: per-overlay\n')
