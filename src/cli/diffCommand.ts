@@ -10,7 +10,8 @@ import { diffMarkdown } from '../render/diffMarkdown.js';
 import { diffText } from '../render/diffText.js';
 import { flag, has, UsageError, type ParsedArgs } from './args.js';
 import type { CliIo, Console } from './console.js';
-import { gitCluster, loadCluster } from './loadCluster.js';
+import { relative } from 'node:path';
+import { gitClusterSets, loadClusterSets, type OverlayCluster } from './loadCluster.js';
 import { cliSettings } from './settings.js';
 import { evaluateFailOn } from '../diff/failOn.js';
 
@@ -25,8 +26,8 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
   if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 200)) {
     throw new UsageError('--max-chars must be a whole number of at least 200');
   }
-  let base: Cluster;
-  let head: Cluster;
+  let baseSets: OverlayCluster[];
+  let headSets: OverlayCluster[];
   let baseRef: string | undefined;
   let headRef: string | undefined;
   const git = flag(args, 'git');
@@ -35,9 +36,9 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     const range = await resolveGitRange(git, io.cwd);
     const pathspec = [...args.positionals, ...args.afterDashDash];
     const [bf, hf] = await Promise.all([readGitTree(range.base, io.cwd, pathspec), readGitTree(range.head, io.cwd, pathspec)]);
-    [base, head] = await Promise.all([
-      gitCluster(range.base, io.cwd, pathspec, bf, settings),
-      gitCluster(range.head, io.cwd, pathspec, hf, settings),
+    [baseSets, headSets] = await Promise.all([
+      gitClusterSets(range.base, io.cwd, pathspec, bf, settings),
+      gitClusterSets(range.head, io.cwd, pathspec, hf, settings),
     ]);
     baseRef = `${range.baseRef} (merge base ${range.base.slice(0, 12)})`;
     headRef = `${range.headRef} (${range.head.slice(0, 12)})`;
@@ -46,38 +47,65 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     const hp = args.flags.get('head');
     if (!bp || !hp) throw new UsageError('diff needs --base <paths...> and --head <paths...>, or --git <base>..<head>');
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
-    [base, head] = await Promise.all([
-      loadCluster(bp, { settings, readStdin: io.readStdin }),
-      loadCluster(hp, { settings, readStdin: io.readStdin }),
+    // Overlays are named relative to their side's path, so base/overlays/prod pairs with head/overlays/prod.
+    const relativeTo = (paths: readonly string[]) => (sets: OverlayCluster[]) =>
+      sets.map((x) => (x.overlay !== undefined && paths.length === 1 ? { ...x, overlay: relative(paths[0]!, x.overlay) || '.' } : x));
+    [baseSets, headSets] = await Promise.all([
+      loadClusterSets(bp, { settings, readStdin: io.readStdin }).then(relativeTo(bp)),
+      loadClusterSets(hp, { settings, readStdin: io.readStdin }).then(relativeTo(hp)),
     ]);
     baseRef = bp.join(' ');
     headRef = hp.join(' ');
   }
-  con.progress(`read ${base.fileCount} + ${head.fileCount} files`);
-  con.diagnostics(head.diagnostics);
-  const headMatrix = computeMatrix(head);
-  const computed = diffMatrices(computeMatrix(base), headMatrix, { baseRef, headRef });
-  // Named ports of the head's policies that resolve nowhere match nothing: reported with the diagnostics.
-  const unresolved = unresolvedPortDiagnostics(headMatrix);
-  con.diagnostics(unresolved);
-  const diff = unresolved.length === 0 ? computed : { ...computed, diagnostics: [...computed.diagnostics, ...unresolved] };
-  con.progress(`diff: ${diff.opened.length} pairs opened, ${diff.closed.length} closed`);
-  const out =
+  // kustomize.mode per-overlay (from --config): each overlay is its own cluster, diffed on its own.
+  const names = [...new Set([...baseSets, ...headSets].map((x) => x.overlay))].sort((a, b) => (a ?? '').localeCompare(b ?? ''));
+  const empty = (like: Cluster): Cluster => ({ ...like, workloads: [], policies: [], skipped: [], diagnostics: [] });
+  const results = names.map((overlay) => {
+    const b = baseSets.find((x) => x.overlay === overlay)?.cluster;
+    const h = headSets.find((x) => x.overlay === overlay)?.cluster;
+    const base = b ?? empty(h!);
+    const head = h ?? empty(b!);
+    const label = overlay === undefined ? '' : `${overlay}: `;
+    con.progress(`${label}read ${base.fileCount} + ${head.fileCount} files`);
+    con.diagnostics(head.diagnostics);
+    const headMatrix = computeMatrix(head);
+    const computed = diffMatrices(computeMatrix(base), headMatrix, { baseRef, headRef });
+    // Named ports of the head's policies that resolve nowhere match nothing: reported with the diagnostics.
+    const unresolved = unresolvedPortDiagnostics(headMatrix);
+    con.diagnostics(unresolved);
+    const diff = unresolved.length === 0 ? computed : { ...computed, diagnostics: [...computed.diagnostics, ...unresolved] };
+    con.progress(`${label}diff: ${diff.opened.length} pairs opened, ${diff.closed.length} closed`);
+    return { overlay, head, diff };
+  });
+  const render = (diff: (typeof results)[number]['diff']): string =>
     format === 'json'
-      ? JSON.stringify(diffJson(diff), null, 2) + '\n'
+      ? JSON.stringify(diffJson(diff), null, 2)
       : format === 'markdown' || format === 'md'
-        ? diffMarkdown(diff, maxChars !== undefined ? { maxChars } : {}).markdown
+        ? diffMarkdown(diff, maxChars !== undefined ? { maxChars: Math.floor(maxChars / results.length) } : {}).markdown
         : format === 'dot'
           ? diffDot(diff)
           : format === 'mermaid'
             ? diffMermaid(diff)
             : diffText(diff, { color: con.color });
+  let out: string;
+  if (results.length === 1 && results[0]!.overlay === undefined) out = render(results[0]!.diff);
+  else if (format === 'json') {
+    out = JSON.stringify({ overlays: results.map((r) => ({ overlay: r.overlay ?? null, ...diffJson(r.diff) })) }, null, 2);
+  } else {
+    const heading = (o: string | undefined) =>
+      format === 'markdown' || format === 'md' ? `### Overlay \`${o ?? 'outside overlays'}\`` : format === 'text' ? `== overlay ${o ?? 'outside overlays'} ==` : `// overlay ${o ?? 'outside overlays'}`;
+    out = results.map((r) => `${heading(r.overlay)}\n\n${render(r.diff).trimEnd()}`).join('\n\n');
+  }
   io.stdout.write(out.endsWith('\n') ? out : out + '\n');
   // --check: the app's gate (failOn from --config, or its default) decides the exit code, as in CI.
   if (has(args, 'check')) {
-    const gate = evaluateFailOn(diff, settings.config.failOn, head);
-    for (const reason of gate.reasons) con.note(`netpol: check failed: ${reason}`);
-    if (gate.failed) return 1;
+    let failed = false;
+    for (const r of results) {
+      const gate = evaluateFailOn(r.diff, settings.config.failOn, r.head);
+      for (const reason of gate.reasons) con.note(`netpol: check failed${r.overlay ? ` (${r.overlay})` : ''}: ${reason}`);
+      failed ||= gate.failed;
+    }
+    if (failed) return 1;
   }
-  return has(args, 'exit-code') && (diff.opened.length > 0 || diff.closed.length > 0) ? 1 : 0;
+  return has(args, 'exit-code') && results.some((r) => r.diff.opened.length > 0 || r.diff.closed.length > 0) ? 1 : 0;
 }

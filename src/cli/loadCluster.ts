@@ -31,34 +31,59 @@ export function renderFlags(args: ParsedArgs): RenderFlags {
   return { render: !args.flags.has('no-render'), ...(overlays ? { overlays } : {}), ...(helmValues.size > 0 ? { helmValues } : {}) };
 }
 
+/** One cluster to analyse: the whole input (merged), or one overlay of `kustomize.mode: per-overlay`. */
+export interface OverlayCluster {
+  readonly overlay?: string;
+  readonly cluster: Cluster;
+}
+
 /** Read files/directories (or `-` for stdin), render overlays and charts, and build the cluster, keeping read errors as diagnostics. */
 export async function loadCluster(
   paths: readonly string[],
   opts: { settings: CliSettings; readStdin?: () => Promise<string> },
 ): Promise<Cluster> {
+  return merged(await loadClusterSets(paths, { ...opts, settings: { ...opts.settings, perOverlay: false } }));
+}
+
+/** As loadCluster, but one cluster per overlay when the configuration says `kustomize.mode: per-overlay`. */
+export async function loadClusterSets(
+  paths: readonly string[],
+  opts: { settings: CliSettings & { perOverlay?: boolean }; readStdin?: () => Promise<string> },
+): Promise<OverlayCluster[]> {
   const { files, diagnostics } = await readManifestFiles([...paths], opts.readStdin ? { readStdin: opts.readStdin } : {});
-  if (!opts.settings.render.render) return clusterOf(files, opts.settings.load, diagnostics);
+  if (!opts.settings.render.render) return [{ cluster: clusterOf(files, opts.settings.load, diagnostics) }];
   const extra = await readRenderInputs(paths, files);
-  return renderedClusterOf([...files, ...extra.files], opts.settings, {
+  return renderedClusterSets([...files, ...extra.files], opts.settings, {
     binaryFiles: extra.binaryFiles,
     diagnostics: [...diagnostics, ...extra.diagnostics],
   });
 }
 
+function merged(sets: readonly OverlayCluster[]): Cluster {
+  return sets[0]!.cluster;
+}
+
 /** Render then build (the --git path gives files read from git objects; `baseDir` resolves their paths). */
-export async function renderedClusterOf(
+export async function renderedClusterSets(
   files: ManifestFile[],
-  settings: CliSettings,
+  settings: CliSettings & { perOverlay?: boolean },
   more: { binaryFiles?: readonly BinaryFile[]; diagnostics?: Cluster['diagnostics']; baseDir?: string } = {},
-): Promise<Cluster> {
-  if (!settings.render.render) return clusterOf(files, settings.load, more.diagnostics);
+): Promise<OverlayCluster[]> {
+  if (!settings.render.render) return [{ cluster: clusterOf(files, settings.load, more.diagnostics) }];
   const baseDir = more.baseDir ?? process.cwd();
   const rendered = await renderManifests(files, {
     config: renderConfig(settings, baseDir),
     baseDir,
     ...(more.binaryFiles ? { binaryFiles: more.binaryFiles } : {}),
   });
-  return clusterOf(rendered.files, settings.load, [...(more.diagnostics ?? []), ...rendered.diagnostics], skippedObjects(rendered.skipped));
+  const notes = [...(more.diagnostics ?? []), ...rendered.diagnostics];
+  const skipped = skippedObjects(rendered.skipped);
+  const perOverlay = (settings.perOverlay ?? true) && settings.config.kustomize?.mode === 'per-overlay' && rendered.sets.some((x) => x.overlay !== undefined);
+  if (!perOverlay) return [{ cluster: clusterOf(rendered.files, settings.load, notes, skipped) }];
+  return rendered.sets.map((set) => ({
+    ...(set.overlay !== undefined ? { overlay: set.overlay } : {}),
+    cluster: clusterOf(set.files, settings.load, notes, skipped),
+  }));
 }
 
 /** The config file's kustomize/helm keys, with --overlay and --helm-values taking precedence. */
@@ -98,15 +123,15 @@ export function clusterOf(
 }
 
 /** `netpol diff --git`: one side read from git objects, plus the files rendering needs at that commit. */
-export async function gitCluster(
+export async function gitClusterSets(
   commit: string,
   cwd: string,
   pathspec: readonly string[],
   files: ManifestFile[],
   settings: CliSettings,
-): Promise<Cluster> {
-  if (!settings.render.render) return clusterOf(files, settings.load);
+): Promise<OverlayCluster[]> {
+  if (!settings.render.render) return [{ cluster: clusterOf(files, settings.load) }];
   const extra = await readGitRenderInputs(commit, cwd, pathspec, files);
   // Paths from git are relative to the repository root; resolve them (and --helm-values) against cwd.
-  return renderedClusterOf([...files, ...extra.files], settings, { binaryFiles: extra.binaryFiles, baseDir: cwd });
+  return renderedClusterSets([...files, ...extra.files], settings, { binaryFiles: extra.binaryFiles, baseDir: cwd });
 }

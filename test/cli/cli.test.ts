@@ -240,3 +240,34 @@ describe('terminal behaviour: progress, --quiet, --verbose, colours', () => {
     expect((await runCli([...args, '--quiet'], { tty: true })).stderr).toBe('');
   });
 });
+
+describe('kustomize.mode per-overlay from --config: one diff per overlay', () => {
+  const hasKubectl = (() => {
+    try {
+      execFileSync('kubectl', ['kustomize', '--help'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.runIf(hasKubectl)('each overlay is diffed as its own cluster; JSON carries one entry per overlay', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-overlays-'));
+    execFileSync('cp', ['-r', 'fixtures/kustomize/app', join(dir, 'base')]);
+    execFileSync('cp', ['-r', 'fixtures/kustomize/app', join(dir, 'head')]);
+    // The head drops prod's default deny: prod changes, staging does not.
+    writeFileSync(join(dir, 'head/overlays/prod/default-deny.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unused}\n');
+    writeFileSync(join(dir, 'netpol.yml'), 'kustomize:\n  mode: per-overlay\n');
+    const r = await runCli(['diff', '--base', join(dir, 'base'), '--head', join(dir, 'head'), '--config', join(dir, 'netpol.yml'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    // Overlays are named relative to each side's path, so the two sides pair up.
+    expect(json.overlays.map((o: { overlay: string }) => o.overlay)).toEqual(['overlays/prod', 'overlays/staging']);
+    const [prod, staging] = json.overlays;
+    expect(prod.opened.length).toBeGreaterThan(0);
+    expect(staging.opened).toEqual([]);
+    expect(staging.closed).toEqual([]);
+    const text = await runCli(['diff', '--base', join(dir, 'base'), '--head', join(dir, 'head'), '--config', join(dir, 'netpol.yml')]);
+    expect(text.stdout).toContain('== overlay overlays/prod ==');
+    expect(text.stdout).toMatch(/== overlay overlays\/staging ==\n\nnetpol: No reachability changes/);
+  });
+});
