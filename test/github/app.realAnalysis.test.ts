@@ -1,18 +1,12 @@
 // End to end through the real domain: the app exactly as src/index.ts wires it (analyzePullRequest,
 // src/explain, src/render), with real manifests, against nock.
-import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/comments.js';
-import type { NetpolApp } from '../../src/github/app.js';
-import netpolApp from '../../src/index.js';
 import { FakeRepo } from './helpers/fakeRepo.js';
+import { fixture, realApp } from './helpers/realApp.js';
 import { GitHubMock, HEAD, MERGE_BASE, OWNER, R, REPO } from './helpers/githubMock.js';
 
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
-}
 
 const NS = `apiVersion: v1
 kind: Namespace
@@ -63,16 +57,6 @@ function repo(): FakeRepo {
   return r;
 }
 
-async function realApp(): Promise<{ probot: Probot; app: NetpolApp }> {
-  const probot = new Probot({
-    githubToken: 'test',
-    logLevel: 'fatal',
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
-  });
-  // each load creates a fresh runtime (cache, queue); whenIdle() follows the latest one
-  await probot.load(netpolApp, { cwd: process.cwd(), addHandler: () => undefined });
-  return { probot, app: netpolApp };
-}
 
 let gh: GitHubMock;
 beforeAll(() => nock.disableNetConnect());

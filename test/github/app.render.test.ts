@@ -1,12 +1,11 @@
 // The app renders Kustomize overlays at the edge before the pure analysis: a pull request that changes an
 // overlay is analysed on what the overlay builds, and without the tool the check says what was skipped.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import netpolApp from '../../src/index.js';
 import { FakeRepo } from './helpers/fakeRepo.js';
+import { fixture, realApp } from './helpers/realApp.js';
 import { GitHubMock, HEAD, MERGE_BASE, OWNER, REPO } from './helpers/githubMock.js';
 
 const hasKubectl = (() => {
@@ -18,9 +17,6 @@ const hasKubectl = (() => {
   }
 })();
 
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
-}
 
 const BASE_WEB = `apiVersion: apps/v1
 kind: Deployment
@@ -70,15 +66,6 @@ function repo(): FakeRepo {
   return r;
 }
 
-async function realApp() {
-  const probot = new Probot({
-    githubToken: 'test',
-    logLevel: 'fatal',
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
-  });
-  await probot.load(netpolApp, { cwd: process.cwd(), addHandler: () => undefined });
-  return probot;
-}
 
 let gh: GitHubMock;
 beforeAll(() => nock.disableNetConnect());
@@ -89,7 +76,7 @@ afterEach(() => GitHubMock.disposeAll());
 
 describe('the app renders Kustomize overlays before analysing', () => {
   it.runIf(hasKubectl)('an overlay that adds a world-open policy: the rendered prod namespace is analysed and the gate fails', async () => {
-    const probot = await realApp();
+    const { probot } = await realApp();
     const r = repo();
     gh.createCheck().noConfig().prFiles(['k8s/overlays/prod/allow-world.yaml', 'k8s/overlays/prod/kustomization.yaml']).compare().tarball(r, MERGE_BASE).tarball(r, HEAD).pull().comments([]).createComment().updateCheck();
     await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
@@ -110,7 +97,7 @@ describe('the app renders Kustomize overlays before analysing', () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      const probot = await realApp();
+      const { probot } = await realApp();
       const r = repo();
       gh.createCheck().noConfig().prFiles(['k8s/overlays/prod/kustomization.yaml']).compare().tarball(r, MERGE_BASE).tarball(r, HEAD).pull().comments([]).updateCheck();
       await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
@@ -126,7 +113,7 @@ describe('the app renders Kustomize overlays before analysing', () => {
   });
 
   it.runIf(hasKubectl)('kustomize.mode per-overlay: each overlay is its own cluster, one section each in the comment', async () => {
-    const probot = await realApp();
+    const { probot } = await realApp();
     const r = new FakeRepo(OWNER, REPO);
     const overlay = (extra: string) => `namespace: app\nresources:\n  - ../../base\n${extra}`;
     const common = {
