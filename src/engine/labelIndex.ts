@@ -21,25 +21,32 @@ export class LabelIndex<T> {
     }
   }
 
-  candidates(selector: LabelSelector | undefined): readonly T[] {
-    if (!selector) return this.all;
-    let best: readonly T[] = this.all;
+  /** The candidates as disjoint lists (not copied into one: they can be tens of thousands long). */
+  candidates(selector: LabelSelector | undefined): readonly (readonly T[])[] {
+    if (!selector) return [this.all];
+    let best: readonly (readonly T[])[] = [this.all];
+    let bestSize = this.all.length;
     for (const [k, v] of Object.entries(selector.matchLabels)) {
       const list = this.byPair.get(`${k}=${v}`) ?? [];
-      if (list.length < best.length) best = list;
+      if (list.length < bestSize) [best, bestSize] = [[list], list.length];
     }
     for (const r of selector.matchExpressions) {
       if (r.operator === 'In') {
         // An item has one value per key, so the lists of different values are disjoint.
         const lists = r.values.map((v) => this.byPair.get(`${r.key}=${v}`) ?? []);
         const size = lists.reduce((n, l) => n + l.length, 0);
-        if (size < best.length) best = lists.flat();
+        if (size < bestSize) [best, bestSize] = [lists, size];
       } else if (r.operator === 'Exists') {
         const list = this.byKey.get(r.key) ?? [];
-        if (list.length < best.length) best = list;
+        if (list.length < bestSize) [best, bestSize] = [[list], list.length];
       }
     }
     return best;
+  }
+
+  /** How many candidates `candidates(selector)` gives. */
+  static size<T>(lists: readonly (readonly T[])[]): number {
+    return lists.reduce((n, l) => n + l.length, 0);
   }
 }
 

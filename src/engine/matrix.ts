@@ -150,7 +150,7 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
     let hit = nsSelectorCache.get(key);
     if (!hit) {
       const m: LabelMatcher = compileSelector(sel);
-      hit = namespaceIndex.candidates(sel).filter((ns) => m(compiled.namespaceLabels(ns)));
+      hit = namespaceIndex.candidates(sel).flatMap((list) => list.filter((ns) => m(compiled.namespaceLabels(ns))));
       nsSelectorCache.set(key, hit);
     }
     return hit;
@@ -186,11 +186,13 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
       // requirement), unless the matching namespaces hold fewer classes than that.
       const candidates = classIndex.candidates(peer.peer.podSelector);
       const found: number[] = [];
-      if (candidates.length < namespaces.reduce((n, ns) => n + (classesByNamespace.get(ns)?.length ?? 0), 0)) {
+      if (LabelIndex.size(candidates) < namespaces.reduce((n, ns) => n + (classesByNamespace.get(ns)?.length ?? 0), 0)) {
         const allowedNs = new Set(namespaces);
-        for (const c of candidates) {
-          const w = classes[c]!.representative;
-          if (allowedNs.has(w.namespace) && peer.matchesPod(w)) found.push(c);
+        for (const list of candidates) {
+          for (const c of list) {
+            const w = classes[c]!.representative;
+            if (allowedNs.has(w.namespace) && peer.matchesPod(w)) found.push(c);
+          }
         }
         found.sort((a, b) => a - b);
       } else {
@@ -281,12 +283,22 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
           }
           continue;
         }
-        // Named ports resolve on each destination.
-        const portsByDst = new Map<number, number>();
-        for (const d of peers) portsByDst.set(d, table.id(rule.portsFor(nodeWorkload(d))));
+        // Named ports resolve on each destination: group the peers by what they resolve to, so each group
+        // is granted like any peer list (large ones shared).
+        const nodesByPorts = new Map<number, number[]>();
+        for (const d of peers) {
+          const ports = table.id(rule.portsFor(nodeWorkload(d)));
+          if (ports === PortSetTable.EMPTY) continue;
+          const list = nodesByPorts.get(ports);
+          if (list) list.push(d);
+          else nodesByPorts.set(ports, [d]);
+        }
         for (const c of selected) {
           const row = classes[c]!.egressRow!;
-          for (const [d, ports] of portsByDst) if (ports !== PortSetTable.EMPTY) row.grant(d, ports);
+          for (const [ports, nodes] of nodesByPorts) {
+            if (nodes.length > GROUP_THRESHOLD) row.grantGroup(groupOf(nodes), ports);
+            else for (const d of nodes) row.grant(d, ports);
+          }
         }
       }
     }

@@ -15,7 +15,8 @@ export const GROUP_THRESHOLD = 32;
 export class SparseRow {
   /** Ports allowed with every peer. */
   all: number = PortSetTable.EMPTY;
-  readonly cells = new Map<number, number>();
+  /** Allocated on the first grant: most rows at scale hold only `all` and groups. */
+  private cells: Map<number, number> | undefined;
   readonly groups: { readonly nodes: NodeGroup; ports: number }[] = [];
 
   constructor(private readonly table: PortSetTable) {}
@@ -25,6 +26,7 @@ export class SparseRow {
   }
 
   grant(node: number, ports: number): void {
+    this.cells ??= new Map();
     const cur = this.cells.get(node);
     this.cells.set(node, cur === undefined ? ports : this.table.union(cur, ports));
   }
@@ -36,7 +38,7 @@ export class SparseRow {
   }
 
   get(node: number): number {
-    const cell = this.cells.get(node);
+    const cell = this.cells?.get(node);
     let ports = cell === undefined ? this.all : this.table.union(this.all, cell);
     for (const g of this.groups) if (contains(g.nodes, node)) ports = this.table.union(ports, g.ports);
     return ports;
