@@ -1,54 +1,19 @@
 // End to end: the real `probot run` server process (no build needed: TypeScript is loaded through
 // scripts/register-ts.mjs), pointed with GHE_HOST/GHE_PROTOCOL at a local fake GitHub, receives a signed
 // webhook and must post the comment and complete the check run.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/comments.js';
 import { fakeSha, FakeRepo } from './helpers/fakeRepo.js';
 import { FakeGitHub } from './helpers/fakeGitHubServer.js';
 import { freePort } from '../helpers/freePort.js';
+import { root, startProbotTs, type Started } from '../ops/spawnProbot.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'e2e-webhook-secret';
 const APP = { id: 31337, slug: 'netpol-bot-e2e' };
-
-interface Started {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-}
-
-async function startProbot(entry: string, env: Record<string, string>, cwd: string): Promise<Started> {
-  const child = spawn(
-    process.execPath,
-    ['--import', join(root, 'scripts/register-ts.mjs'), join(root, 'node_modules/probot/bin/probot.js'), 'run', entry],
-    { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`probot did not start:\n${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /Listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`probot exited with ${code}:\n${out}`));
-    });
-  });
-  return { child, port, output: () => out };
-}
 
 describe('end to end: probot run + fake GitHub (GHE_HOST, http)', () => {
   const repo = new FakeRepo('Codertocat', 'Hello-World');
@@ -76,7 +41,7 @@ describe('end to end: probot run + fake GitHub (GHE_HOST, http)', () => {
       privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
-    probot = await startProbot(join(root, 'test/fixtures/github/e2e-app.ts'), {
+    probot = await startProbotTs(join(root, 'test/fixtures/github/e2e-app.ts'), {
       APP_ID: String(APP.id),
       PRIVATE_KEY: privateKey,
       WEBHOOK_SECRET: SECRET,

@@ -1,7 +1,6 @@
 // Starts a server process (`probot run <entry>`, or any command line) and waits for Probot's
-// "Listening on http://host:port" line. Shared by the ops tests (logs/secrets, Dockerfile).
+// "Listening on http://host:port" line. Shared by the server tests (e2e, logs/secrets, Dockerfile).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,14 +13,7 @@ export interface Started {
   stop: () => Promise<void>;
 }
 
-/** A port nothing listens on right now (for commands that must know it in advance, e.g. HEALTHCHECK). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+export { freePort } from '../helpers/freePort.js';
 
 export async function startServer(command: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 30_000): Promise<Started> {
   const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
