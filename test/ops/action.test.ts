@@ -14,24 +14,8 @@ import { COMMENT_MARKER } from '../../src/github/comments.js';
 import { FakeRepo } from '../github/helpers/fakeRepo.js';
 import { GitHubMock, HEAD, MERGE_BASE, OWNER, R, REPO } from '../github/helpers/githubMock.js';
 import { root } from './spawnProbot.js';
+import { DENY, OPEN, WEB } from '../helpers/shopManifests.js';
 
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: nginx, ports: [{ containerPort: 8080 }] }] }
-`;
-const DENY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: deny, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Ingress] }\n';
-const OPEN = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: web-from-world, namespace: shop }
-spec:
-  podSelector: { matchLabels: { app: web } }
-  ingress: [{ from: [{ ipBlock: { cidr: 0.0.0.0/0 } }], ports: [{ port: 8080 }] }]
-`;
 
 function repo(): FakeRepo {
   const r = new FakeRepo(OWNER, REPO);

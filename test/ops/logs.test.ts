@@ -11,6 +11,7 @@ import { FakeGitHub } from '../github/helpers/fakeGitHubServer.js';
 import { fakeSha, FakeRepo } from '../github/helpers/fakeRepo.js';
 import { root, startProbotTs, type Started } from './spawnProbot.js';
 import { freePort } from '../helpers/freePort.js';
+import { DENY, NS, OPEN, WEB } from '../helpers/shopManifests.js';
 
 const SECRET = 'whsec-known-Q7v2-do-not-log';
 const TOKEN = 'ghs_e2e'; // what the fake GitHub hands out as installation token
@@ -21,24 +22,6 @@ const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
 
-const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: nginx, ports: [{ containerPort: 8080 }] }] }
-`;
-const DENY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: deny, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Ingress] }\n';
-const OPEN = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: web-from-world, namespace: shop }
-spec:
-  podSelector: { matchLabels: { app: web } }
-  ingress: [{ from: [{ ipBlock: { cidr: 0.0.0.0/0 } }], ports: [{ port: 8080 }] }]
-`;
 
 const head = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const baseTip = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
