@@ -215,7 +215,7 @@ function dirtyNodes(
 /** Address atoms with the same workload on the other side, the same ports and the same anchor become one set. */
 function mergeAtoms(deltas: readonly MemberDelta[]): MemberDelta[] {
   const out: MemberDelta[] = [];
-  const merged = new Map<string, { d: MemberDelta; ips: IpSet; attribution: Map<string, Attribution> }>();
+  const merged = new Map<string, { d: MemberDelta; ips: IpSet[]; attribution: Map<string, Attribution> }>();
   for (const d of deltas) {
     const ipSide = d.src.ips ? 'src' : d.dst.ips ? 'dst' : undefined;
     if (!ipSide) {
@@ -227,11 +227,12 @@ function mergeAtoms(deltas: readonly MemberDelta[]): MemberDelta[] {
     const m = merged.get(key);
     const ips = (ipSide === 'src' ? d.src.ips : d.dst.ips)!;
     if (m) {
-      m.ips = m.ips.union(ips);
+      m.ips.push(ips);
       for (const a of d.attribution) m.attribution.set(attributionKey(a), a);
-    } else merged.set(key, { d, ips, attribution: new Map(d.attribution.map((a) => [attributionKey(a), a])) });
+    } else merged.set(key, { d, ips: [ips], attribution: new Map(d.attribution.map((a) => [attributionKey(a), a])) });
   }
-  for (const { d, ips, attribution } of merged.values()) {
+  for (const { d, ips: parts, attribution } of merged.values()) {
+    const ips = IpSet.unionAll(parts);
     const ipEnd = { id: ips.toString(), ips };
     out.push({
       ...d,
@@ -311,15 +312,16 @@ function peersAllowing(m: ReachabilityMatrix, w: Workload, anchorSide: 'dst' | '
   const self = m.endpoint(w.id);
   if (!self) return undefined;
   const workloads: Workload[] = [];
-  let ips = IpSet.empty;
+  const ranges: IpSet[] = [];
   for (const e of m.endpoints) {
     const allowed = anchorSide === 'dst' ? m.allowed(e, self) : m.allowed(self, e);
     if (!allowed.contains(ports)) continue;
     if (e.kind === 'workload') {
       if (e.workload === w && w.kind === 'Pod') continue;
       workloads.push(e.workload);
-    } else ips = ips.union(e.range.set);
+    } else ranges.push(e.range.set);
   }
+  const ips = IpSet.unionAll(ranges);
   return describeGroup(
     [...workloads.map((x) => ({ id: x.id, workload: x })), ...(ips.isEmpty() ? [] : [{ id: ips.toString(), ips }])],
     m.cluster,
@@ -328,7 +330,7 @@ function peersAllowing(m: ReachabilityMatrix, w: Workload, anchorSide: 'dst' | '
 
 function describeGroup(ends: readonly { id: string; workload?: Workload; ips?: IpSet }[], cluster: Cluster): EndpointGroup {
   const workloads = ends.flatMap((e) => (e.workload ? [e.workload] : []));
-  const ips = ends.reduce((s, e) => (e.ips ? s.union(e.ips) : s), IpSet.empty);
+  const ips = IpSet.unionAll(ends.flatMap((e) => (e.ips ? [e.ips] : [])));
   const parts: string[] = [];
   if (workloads.length > 0) parts.push(describeWorkloads(workloads, cluster));
   if (!ips.isEmpty()) parts.push(describeIps(ips));
@@ -341,7 +343,7 @@ function riskFlags(
   others: readonly { workload?: Workload; ips?: IpSet }[],
 ): RiskFlag[] {
   const flags = new Set<RiskFlag>();
-  const ips = others.reduce((s, e) => (e.ips ? s.union(e.ips) : s), anchor.ips ?? IpSet.empty);
+  const ips = IpSet.unionAll([...(anchor.ips ? [anchor.ips] : []), ...others.flatMap((e) => (e.ips ? [e.ips] : []))]);
   const ipsAreSources = anchorSide === 'dst' ? others.some((o) => o.ips) : Boolean(anchor.ips);
   if (!ips.isEmpty()) {
     const isPublic = !ips.subtract(NON_PUBLIC).isEmpty();
