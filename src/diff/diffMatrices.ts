@@ -309,17 +309,19 @@ function groupLines(
 
 /** Every peer that the anchor workload allows (or may reach) on all of `ports`, on one side. */
 function peersAllowing(m: ReachabilityMatrix, w: Workload, anchorSide: 'dst' | 'src', ports: PortSet): EndpointGroup | undefined {
+  // The anchor may be the other side's object: this side's workload is the one with its id.
   const self = m.endpoint(w.id);
-  if (!self) return undefined;
+  if (!self || self.kind !== 'workload') return undefined;
   const workloads: Workload[] = [];
   const ranges: IpSet[] = [];
-  for (const e of m.endpoints) {
-    const allowed = anchorSide === 'dst' ? m.allowed(e, self) : m.allowed(self, e);
-    if (!allowed.contains(ports)) continue;
-    if (e.kind === 'workload') {
-      if (e.workload === w && w.kind === 'Pod') continue;
-      workloads.push(e.workload);
-    } else ranges.push(e.range.set);
+  for (const peer of m.peersOf(self.workload, anchorSide === 'dst' ? 'from' : 'to')) {
+    if (!peer.ports.contains(ports)) continue;
+    for (const e of peer.endpoints) {
+      if (e.kind === 'workload') {
+        if (e.id === w.id && w.kind === 'Pod') continue;
+        workloads.push(e.workload);
+      } else ranges.push(e.range.set);
+    }
   }
   const ips = IpSet.unionAll(ranges);
   return describeGroup(

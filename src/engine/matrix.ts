@@ -74,6 +74,12 @@ export interface ReachabilityMatrix {
   classOf(w: Workload): number;
   /** The workloads a NetworkPolicy rule's from/to matches (from the matrix's memoised peer matches). */
   workloadsMatching(rule: CompiledRule): readonly Workload[];
+  /**
+   * Every peer of one workload with the ports allowed: as destination ('from': who may reach w) or as source
+   * ('to': what w may reach). One call per node of the matrix (workloads alike share one), so a scan of all
+   * peers costs no per-endpoint lookups. Empty port sets are skipped.
+   */
+  peersOf(w: Workload, side: 'from' | 'to'): { readonly endpoints: readonly Endpoint[]; readonly ports: PortSet }[];
 }
 
 /** Rows of one class for the admin tiers, indexed by peer node; present when an ANP or the BANP selects it. */
@@ -413,6 +419,9 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
   ];
   const byId = new Map(endpoints.map((e) => [e.id, e]));
   const rangeEndpoints = endpoints.slice(cluster.workloads.length);
+  const classEndpoints: (Endpoint[] | undefined)[] = [];
+  const nodeEndpoints = (node: number): Endpoint[] =>
+    node < nw ? (classEndpoints[node] ??= classes[node]!.members.map((w) => byId.get(w.id)!)) : [rangeEndpoints[node - nw]!];
 
   return {
     compiled,
@@ -431,12 +440,19 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
       const k = classes[classOfWorkload.get(w)!]!;
       return { ingress: k.ingressBy, egress: k.egressBy, admin: { ingress: k.adminIngressBy, egress: k.adminEgressBy } };
     },
+    peersOf: (w, side) => {
+      const self = classOfWorkload.get(w);
+      if (self === undefined) throw new Error(`workload ${w.id} is not part of this matrix`);
+      const out: { endpoints: readonly Endpoint[]; ports: PortSet }[] = [];
+      for (let node = 0; node < n; node++) {
+        const id = side === 'from' ? allowedNodes(node, self) : allowedNodes(self, node);
+        if (id !== PortSetTable.EMPTY) out.push({ endpoints: nodeEndpoints(node), ports: table.get(id) });
+      }
+      return out;
+    },
     connections: () => {
       const out: Connection[] = [];
-      const membersOf = (node: number): Endpoint[] =>
-        node < nw
-          ? classes[node]!.members.map((w) => byId.get(w.id)!)
-          : [rangeEndpoints[node - nw]!];
+      const membersOf = nodeEndpoints;
       for (let s = 0; s < n; s++) {
         for (let d = 0; d < n; d++) {
           const id = allowedNodes(s, d);
