@@ -89,17 +89,24 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // opts.exhaustive, compares every pair.
   const dirty = dirtyNodes(nodes, base, head, changes, opts.exhaustive === true);
   const jointDeltas: JointDelta[] = [];
+  // Node indexes of each joint node on both sides, so the loop below does no endpoint lookups.
+  const bi = new Map(nodes.map((x) => [x, base.nodeOf(x.b)]));
+  const hi = new Map(nodes.map((x) => [x, head.nodeOf(x.h)]));
   const compare = (s: JointNode, d: JointNode): void => {
     if (s.kind === 'ips' && d.kind === 'ips') return;
-    const bp = base.allowed(s.b, d.b);
-    const hp = head.allowed(s.h, d.h);
-    if (bp.equals(hp)) return;
+    const sb = bi.get(s)!;
+    const db = bi.get(d)!;
+    const sh = hi.get(s)!;
+    const dh = hi.get(d)!;
+    const bp = base.allowedAt(sb, db);
+    const hp = head.allowedAt(sh, dh);
+    if (bp === hp || bp.equals(hp)) return;
     let anchor: 'dst' | 'src' = 'dst';
     if (s.kind === 'ips') anchor = 'dst';
     else if (d.kind === 'ips') anchor = 'src';
     else {
-      const egressChanged = !base.egressAllowed(s.b, d.b).equals(head.egressAllowed(s.h, d.h));
-      const ingressChanged = !base.ingressAllowed(s.b, d.b).equals(head.ingressAllowed(s.h, d.h));
+      const egressChanged = !base.egressAt(sb, db).equals(head.egressAt(sh, dh));
+      const ingressChanged = !base.ingressAt(sb, db).equals(head.ingressAt(sh, dh));
       anchor = egressChanged && !ingressChanged ? 'src' : 'dst';
     }
     const attribution = attributor.attribute(

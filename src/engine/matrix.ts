@@ -80,6 +80,12 @@ export interface ReachabilityMatrix {
    * peers costs no per-endpoint lookups. Empty port sets are skipped.
    */
   peersOf(w: Workload, side: 'from' | 'to'): { readonly endpoints: readonly Endpoint[]; readonly ports: PortSet }[];
+  /** The node (class, or IP range) of an endpoint, for the index-based lookups below. */
+  nodeOf(e: Endpoint): number;
+  /** allowed / egressAllowed / ingressAllowed by node index: no endpoint lookups in hot loops. */
+  allowedAt(src: number, dst: number): PortSet;
+  egressAt(src: number, dst: number): PortSet;
+  ingressAt(src: number, dst: number): PortSet;
 }
 
 /** Rows of one class for the admin tiers, indexed by peer node; present when an ANP or the BANP selects it. */
@@ -440,6 +446,10 @@ export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
       const k = classes[classOfWorkload.get(w)!]!;
       return { ingress: k.ingressBy, egress: k.egressBy, admin: { ingress: k.adminIngressBy, egress: k.adminEgressBy } };
     },
+    nodeOf,
+    allowedAt: (src, dst) => table.get(allowedNodes(src, dst)),
+    egressAt: (src, dst) => table.get(egressNodes(src, dst)),
+    ingressAt: (src, dst) => table.get(ingressNodes(src, dst)),
     peersOf: (w, side) => {
       const self = classOfWorkload.get(w);
       if (self === undefined) throw new Error(`workload ${w.id} is not part of this matrix`);
