@@ -1,0 +1,40 @@
+import type { ReachabilityMatrix } from '../engine/matrix.js';
+import type { JointNode } from './deltaTypes.js';
+import type { ObjectChanges } from './objectChanges.js';
+
+/**
+ * The joint nodes whose rows (as a source) or columns (as a destination) a change can touch: workloads a
+ * changed NetworkPolicy selects on either side (egress: as sources; ingress: as destinations), and
+ * workloads whose labels, ports, hostNetwork flag or namespace labels changed (both).
+ */
+export function dirtyNodes(
+  nodes: readonly JointNode[],
+  base: ReachabilityMatrix,
+  head: ReachabilityMatrix,
+  changes: ObjectChanges,
+  exhaustive: boolean,
+): { src: Set<JointNode>; dst: Set<JointNode> } {
+  const workloadNodes = nodes.filter((n): n is JointNode & { kind: 'workloads' } => n.kind === 'workloads');
+  if (exhaustive || changes.adminPolicies.length > 0) return { src: new Set(workloadNodes), dst: new Set(workloadNodes) };
+  const src = new Set<JointNode>();
+  const dst = new Set<JointNode>();
+  const compiled = (m: ReachabilityMatrix) => new Map(m.compiled.policies.map((p) => [p.policy.id, p]));
+  const baseCompiled = compiled(base);
+  const headCompiled = compiled(head);
+  for (const n of workloadNodes) {
+    const { base: b, head: h } = n.members[0]!;
+    if (changes.workloads.has(h.id) || changes.namespaces.has(h.namespace)) {
+      src.add(n);
+      dst.add(n);
+      continue;
+    }
+    for (const c of changes.policiesByNamespace.get(h.namespace) ?? []) {
+      for (const [cp, w] of [[c.base && baseCompiled.get(c.id), b], [c.head && headCompiled.get(c.id), h]] as const) {
+        if (!cp || !cp.selects(w)) continue;
+        if (cp.policy.affectsEgress) src.add(n);
+        if (cp.policy.affectsIngress) dst.add(n);
+      }
+    }
+  }
+  return { src, dst };
+}

@@ -1,0 +1,118 @@
+import type { ReachabilityMatrix } from '../engine/matrix.js';
+import { PortSet } from '../engine/portSet.js';
+import type { Workload } from '../manifests/model.js';
+import { dedupeAttribution } from './attributionList.js';
+import { endOf, type DeltaEnd, type MemberDelta } from './deltaTypes.js';
+import { describeGroup } from './describeGroup.js';
+import { displayName } from './displayName.js';
+import { byPair, toPairDelta } from './pairDelta.js';
+import { riskFlags } from './riskFlags.js';
+import type { Attribution, DiffLine } from './types.js';
+
+/** Workloads (present on both sides) that gained or lost isolation, per direction. */
+export function isolationFlips(
+  base: ReachabilityMatrix,
+  head: ReachabilityMatrix,
+  which: 'gained' | 'lost',
+): { ingress: Set<string>; egress: Set<string> } {
+  const out = { ingress: new Set<string>(), egress: new Set<string>() };
+  const baseById = new Map(base.workloads.map((w) => [w.id, w]));
+  for (const h of head.workloads) {
+    const b = baseById.get(h.id);
+    if (!b) continue;
+    for (const dir of ['ingress', 'egress'] as const) {
+      const was = base.isolation(b)[dir].length > 0;
+      const is = head.isolation(h)[dir].length > 0;
+      if (which === 'gained' ? !was && is : was && !is) out[dir].add(h.id);
+    }
+  }
+  return out;
+}
+
+/**
+ * One line per workload that gained or lost isolation in a direction, carrying the closed (or opened) pairs
+ * it absorbs, what still reaches it (or what used to be the only allowed traffic), and the policies behind it.
+ */
+export function isolationLines(
+  base: ReachabilityMatrix,
+  head: ReachabilityMatrix,
+  changedPolicies: readonly string[],
+  absorbed: readonly MemberDelta[],
+): DiffLine[] {
+  const lines: DiffLine[] = [];
+  const baseById = new Map(base.workloads.map((w) => [w.id, w]));
+  for (const h of head.workloads) {
+    const b = baseById.get(h.id);
+    if (!b) continue;
+    const bi = base.isolation(b);
+    const hi = head.isolation(h);
+    for (const dir of ['ingress', 'egress'] as const) {
+      const was = bi[dir].length > 0;
+      const is = hi[dir].length > 0;
+      if (was === is) continue;
+      const name = displayName(h, head.cluster);
+      const policies = is ? hi[dir] : bi[dir];
+      const here = absorbed.filter((d) =>
+        dir === 'ingress' ? d.dst.id === h.id && d.anchor === 'dst' : d.src.id === h.id && d.anchor === 'src',
+      );
+      const text = is
+        ? `${name} is now isolated for ${dir} (by ${policies.map((p) => p.id).join(', ')}): ${remainingAllowed(head, h, dir)}`
+        : hi.admin[dir].length > 0
+          ? // Admin policies still decide part of its traffic: say what remains rather than "anything".
+            `${name} is no longer isolated for ${dir} by NetworkPolicies (admin policies ${hi.admin[dir].map((p) => p.name).join(', ')} still apply): ${remainingAllowed(head, h, dir)} (before: ${remainingAllowed(base, b, dir)})`
+          : `${name} is no longer isolated for ${dir}: ${dir === 'ingress' ? 'any source may reach it on any port' : 'it may reach anything on any port'} (before: ${remainingAllowed(base, b, dir)})`;
+      const flags = is
+        ? []
+        : [
+            dir === 'ingress' ? ('lost-ingress-isolation' as const) : ('lost-egress-isolation' as const),
+            ...riskFlags(dir === 'ingress' ? 'dst' : 'src', { workload: h }, here.map((d) => (dir === 'ingress' ? d.src : d.dst))),
+          ];
+      const policyAttribution = policies
+        .filter((p) => changedPolicies.includes(p.id) || !is)
+        .map((p): Attribution => ({
+          kind: 'NetworkPolicy',
+          id: p.id,
+          change: is
+            ? base.cluster.policies.some((x) => x.id === p.id) ? 'edited' : 'added'
+            : head.cluster.policies.some((x) => x.id === p.id) ? 'edited' : 'removed',
+          file: p.source.file,
+          line: p.source.line,
+        }));
+      lines.push({
+        direction: 'isolation',
+        // Becoming isolated closes paths (running traffic may break); losing isolation opens everything.
+        risk: is ? (here.length > 0 ? 'medium' : 'info') : flags.includes('from-internet') ? 'critical' : 'high',
+        flags,
+        text,
+        from: { text: name, members: [h.id] },
+        to: { text: name, members: [h.id] },
+        ports: PortSet.all.toJSON(),
+        attribution: dedupeAttribution([...policyAttribution, ...here.flatMap((d) => d.attribution)]),
+        pairs: here.map(toPairDelta).sort(byPair),
+      });
+    }
+  }
+  return lines;
+}
+
+/** "only 443/TCP from 0.0.0.0/0 except 10.0.0.0/8 remains allowed", grouped by port set. */
+function remainingAllowed(m: ReachabilityMatrix, w: Workload, dir: 'ingress' | 'egress'): string {
+  const self = m.endpoint(w.id)!;
+  const byPorts = new Map<string, { ports: PortSet; ends: DeltaEnd[] }>();
+  for (const e of m.endpoints) {
+    if (e === self && w.kind === 'Pod') continue;
+    const ports = dir === 'ingress' ? m.allowed(e, self) : m.allowed(self, e);
+    if (ports.isEmpty()) continue;
+    const g = byPorts.get(ports.key());
+    if (g) g.ends.push(endOf(e));
+    else byPorts.set(ports.key(), { ports, ends: [endOf(e)] });
+  }
+  if (byPorts.size === 0) return dir === 'ingress' ? 'nothing may reach it' : 'it may reach nothing';
+  if (byPorts.size === 1 && byPorts.values().next().value!.ports.isAll() && dir === 'ingress') {
+    return `only ${describeGroup(byPorts.values().next().value!.ends, m.cluster).text} may reach it`;
+  }
+  const parts = [...byPorts.values()].map(
+    (g) => `${g.ports.toShortString()} ${dir === 'ingress' ? 'from' : 'to'} ${describeGroup(g.ends, m.cluster).text}`,
+  );
+  return `only ${parts.join('; ')} ${parts.length === 1 ? 'remains' : 'remain'} allowed`;
+}

@@ -1,0 +1,59 @@
+import type { Endpoint, ReachabilityMatrix } from '../engine/matrix.js';
+import { PortSet } from '../engine/portSet.js';
+import type { Workload } from '../manifests/model.js';
+import { endOf } from './deltaTypes.js';
+import { describeGroup } from './describeGroup.js';
+import { displayName } from './displayName.js';
+import { byPair, toPairDelta } from './pairDelta.js';
+import { riskFlags } from './riskFlags.js';
+import type { DiffLine } from './types.js';
+
+/** Every connection into or out of one workload (for the lines of added and removed workloads). */
+export function connectionsOf(m: ReachabilityMatrix, w: Workload): { src: Endpoint; dst: Endpoint; ports: PortSet }[] {
+  const self = m.endpoint(w.id)!;
+  const out: { src: Endpoint; dst: Endpoint; ports: PortSet }[] = [];
+  for (const e of m.endpoints) {
+    if (e === self && w.kind === 'Pod') continue;
+    const inbound = m.allowed(e, self);
+    if (!inbound.isEmpty()) out.push({ src: e, dst: self, ports: inbound });
+    if (e === self) continue;
+    const outbound = m.allowed(self, e);
+    if (!outbound.isEmpty()) out.push({ src: self, dst: e, ports: outbound });
+  }
+  return out;
+}
+
+/** One line for a workload the change adds or removes, instead of one line per peer. */
+export function workloadLine(direction: 'added' | 'removed', w: Workload, m: ReachabilityMatrix): DiffLine {
+  const conns = connectionsOf(m, w);
+  const inbound = conns.filter((c) => c.dst.id === w.id);
+  const inPorts = inbound.reduce((s, c) => s.union(c.ports), PortSet.empty);
+  const sources = inbound.map((c) => endOf(c.src));
+  const from = describeGroup(sources, m.cluster);
+  const iso = m.isolation(w);
+  const name = displayName(w, m.cluster);
+  const samePorts = inbound.every((c) => c.ports.equals(inPorts));
+  const reach =
+    inbound.length === 0
+      ? 'reachable from nothing'
+      : `reachable from ${from.text} on ${samePorts ? inPorts.toShortString() : `${inPorts.toShortString()} (ports vary by source)`}`;
+  const egress = iso.egress.length === 0 ? 'not isolated for egress' : `egress limited by ${iso.egress.map((p) => p.id).join(', ')}`;
+  const flags = direction === 'added' ? riskFlags('dst', { workload: w }, sources) : [];
+  const text =
+    direction === 'added'
+      ? `new workload ${name} (${w.kind}): ${reach}; ${egress}`
+      : `workload ${name} (${w.kind}) removed: its ${conns.length} path${conns.length === 1 ? '' : 's'} are gone`;
+  return {
+    direction,
+    risk: direction === 'added' ? (flags.includes('from-internet') ? 'critical' : flags.length > 0 ? 'high' : 'low') : 'info',
+    flags,
+    text,
+    from,
+    to: { text: name, members: [w.id] },
+    ports: inPorts.toJSON(),
+    attribution: [{ kind: w.kind, id: w.id, change: direction, file: w.source.file, line: w.source.line }],
+    pairs: conns
+      .map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))
+      .sort(byPair),
+  };
+}
