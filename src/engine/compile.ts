@@ -127,7 +127,7 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
 const compiledPolicies = new WeakMap<NetworkPolicy, { fingerprint: string; compiled: CompiledPolicy }>();
 
 /** Every namespace with its labels, as one string: equal strings mean namespace selectors decide alike. */
-function namespaceFingerprint(cluster: Cluster): string {
+export function namespaceFingerprint(cluster: Cluster): string {
   const parts: string[] = [];
   for (const [name, ns] of cluster.namespaces) {
     const labels = Object.keys(ns.labels)

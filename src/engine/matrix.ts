@@ -1,5 +1,5 @@
 import type { AdminNetworkPolicy, Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
-import { compileCluster, type CompiledAdminRule, type CompiledCluster, type CompiledRule, type Direction } from './compile.js';
+import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type CompiledCluster, type CompiledRule, type Direction } from './compile.js';
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { LabelIndex } from './labelIndex.js';
 import { compileSelector, type LabelMatcher } from './labelSelector.js';
@@ -113,7 +113,51 @@ interface WorkloadClass {
   readonly adminEgressBy: AdminNetworkPolicy[];
 }
 
+/**
+ * The matrix of a cluster. Memoised on what the matrix depends on (the identity of every workload and policy
+ * record, which the loader shares between builds of the same documents, and the namespaces' labels), so the
+ * merge base of a pull request, analysed again on every push or command, is computed once.
+ */
 export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
+  const key = matrixKey(cluster);
+  const hit = matrixCache.find((e) => e.key === key);
+  if (hit) {
+    // Same records, maybe another build (diagnostics, texts): answer with this cluster.
+    return hit.matrix.cluster === cluster ? hit.matrix : { ...hit.matrix, cluster };
+  }
+  const matrix = buildMatrix(cluster);
+  matrixCache.unshift({ key, matrix });
+  matrixCache.length = Math.min(matrixCache.length, MATRIX_CACHE_SIZE);
+  return matrix;
+}
+
+const MATRIX_CACHE_SIZE = 2;
+const matrixCache: { key: string; matrix: ReachabilityMatrix }[] = [];
+const recordIds = new WeakMap<object, number>();
+let nextRecordId = 1;
+
+function recordId(o: object): number {
+  let id = recordIds.get(o);
+  if (id === undefined) {
+    id = nextRecordId++;
+    recordIds.set(o, id);
+  }
+  return id;
+}
+
+/** Equal keys: the same workload and policy records in the same order, and the same namespace labels. */
+function matrixKey(cluster: Cluster): string {
+  const ids = (xs: readonly object[] | undefined) => (xs ?? []).map(recordId).join(',');
+  return [
+    ids(cluster.workloads),
+    ids(cluster.policies),
+    ids(cluster.adminPolicies),
+    cluster.baselinePolicy ? recordId(cluster.baselinePolicy) : '',
+    namespaceFingerprint(cluster),
+  ].join('|');
+}
+
+function buildMatrix(cluster: Cluster): ReachabilityMatrix {
   const compiled = compileCluster(cluster);
   const table = new PortSetTable();
 
