@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { USAGE as CLI_USAGE } from '../src/cli/usage.js';
+import { load } from 'js-yaml';
 import { configReadmeSection } from '../src/config/docs.js';
+import { parseConfig } from '../src/config/schema.js';
 import { runDemo } from '../src/demo.js';
 import { USAGE as COMMAND_USAGE } from '../src/github/parseCommand.js';
 
@@ -29,6 +31,13 @@ describe('README', () => {
 
   it('embeds the configuration reference generated from the zod schema (npm run gen:config-docs)', () => {
     expect(between('<!-- config:start -->', '<!-- config:end -->')).toBe(configReadmeSection());
+  });
+
+  it('the configuration example is a valid configuration', () => {
+    const section = between('<!-- config:start -->', '<!-- config:end -->');
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const parsed = parseConfig(load(example));
+    expect(parsed.ok).toBe(true);
   });
 
   it('documents every CLI option', () => {
