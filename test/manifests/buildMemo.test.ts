@@ -81,13 +81,18 @@ describe('rebuilding from the same documents', () => {
   });
 });
 
-/** The previous canonicalJson: a sorted deep copy, then JSON.stringify. */
+/**
+ * The previous canonicalJson: a sorted deep copy, then JSON.stringify. Keys are defined as own properties so
+ * that a `__proto__` key (fast-check generates it) stays a field instead of setting the copy's prototype.
+ */
 function reference(value: unknown): string {
   const sortKeys = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sortKeys);
     if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+      for (const k of Object.keys(v).sort()) {
+        Object.defineProperty(out, k, { value: sortKeys((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+      }
       return out;
     }
     return v;
@@ -103,6 +108,8 @@ describe('canonicalJson', () => {
       }),
       { numRuns: 500 },
     );
+    // The counterexample fast-check once found for the reference: a `__proto__` key.
+    expect(canonicalJson(JSON.parse('{"__proto__":0}'))).toBe(reference(JSON.parse('{"__proto__":0}')));
     expect(canonicalJson({ b: [{ y: 1, x: 2 }], a: { d: null, c: 'x' } })).toBe(canonicalJson({ a: { c: 'x', d: null }, b: [{ x: 2, y: 1 }] }));
     expect(canonicalJson({ b: 1, a: Buffer.from('hi') })).toBe('{"a":{"type":"Buffer","data":[104,105]},"b":1}');
   });
