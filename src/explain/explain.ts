@@ -1,5 +1,6 @@
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import type { Protocol } from '../manifests/model.js';
+import { describeAdminPolicy } from './describeAdminPolicy.js';
 import { describePolicy } from './describePolicy.js';
 import { explainConnection } from './explainConnection.js';
 import { parseTarget } from './parseTarget.js';
@@ -28,12 +29,28 @@ export type ExplainRequest =
 export function explain(matrix: ReachabilityMatrix, request: ExplainRequest): ExplainResult {
   if ('from' in request) return explainRequestedConnection(matrix, request);
   const all = policyWarnings(matrix);
+  const admin = matrix.cluster.adminPolicies ?? [];
+  const baseline = matrix.cluster.baselinePolicy;
   if (request.policy === undefined) {
-    const policies = matrix.cluster.policies.map((p) => describePolicy(matrix, p.id));
+    // In evaluation order: admin policies, NetworkPolicies, the baseline.
+    const policies = [
+      ...admin.map((p) => describeAdminPolicy(matrix, p)),
+      ...matrix.cluster.policies.map((p) => describePolicy(matrix, p.id)),
+      ...(baseline ? [describeAdminPolicy(matrix, baseline)] : []),
+    ];
     return { kind: 'policies', policies, warnings: all };
   }
   const q = request.policy.trim();
   const found = matrix.cluster.policies.filter((p) => p.id === q || (!q.includes('/') && p.name === q));
+  // Cluster-scoped admin policies: by name, or Kind/name (AdminNetworkPolicy/x, anp/x, BaselineAdminNetworkPolicy/default, banp/default).
+  if (found.length === 0) {
+    const [kind, name] = q.includes('/') ? (q.split('/', 2) as [string, string]) : [undefined, q];
+    const k = kind?.toLowerCase();
+    const wantsAdmin = k === undefined || k === 'adminnetworkpolicy' || k === 'anp';
+    const wantsBaseline = k === undefined || k === 'baselineadminnetworkpolicy' || k === 'banp';
+    const hits = [...(wantsAdmin ? admin : []), ...(wantsBaseline && baseline ? [baseline] : [])].filter((p) => p.name === name);
+    if (hits.length === 1) return { kind: 'policies', policies: [describeAdminPolicy(matrix, hits[0]!)], warnings: [] };
+  }
   if (found.length !== 1) {
     const candidates = (found.length > 1 ? found : matrix.cluster.policies.filter((p) => p.name === q.split('/').pop()))
       .map((p) => p.id)

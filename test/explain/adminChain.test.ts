@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { computeMatrix, type Endpoint } from '../../src/engine/matrix.js';
 import { renderExplainJson } from '../../src/render/explainJson.js';
 import { renderExplainText } from '../../src/render/explainText.js';
+import { explain } from '../../src/explain/explain.js';
 import { explainConnection } from '../../src/explain/explainConnection.js';
 import type { ExplainEndpoint } from '../../src/explain/types.js';
 import { clusterWithAdminArb } from '../helpers/arbitraries.js';
@@ -101,5 +102,33 @@ describe('rendering the tiers', () => {
     expect(json.ingress.flow).toContain('[ANP] Pass');
     expect(json.ingress.admin[0]).toMatchObject({ tier: 'ANP', policy: 'tenant-isolation', priority: 10, rule: 0, ruleName: 'from-slytherin', action: 'Pass', reached: true });
     expect(json.egress.flow).toBeUndefined();
+  });
+});
+
+describe('explain --policy describes admin policies too', () => {
+  it('by name and by Kind/name; every policy in evaluation order when none is named', () => {
+    const m = world('Pass', true);
+    const anp = explain(m, { policy: 'tenant-isolation' });
+    expect(anp.kind).toBe('policies');
+    if (anp.kind !== 'policies') return;
+    expect(anp.policies[0]!.id).toBe('AdminNetworkPolicy/tenant-isolation');
+    expect(anp.policies[0]!.facts.map((f) => f.text)).toEqual([
+      'AdminNetworkPolicy tenant-isolation, priority 10: evaluated before NetworkPolicies (lower priority numbers first); the first rule that matches decides.',
+      'Applies to every pod in namespaces house=g (1 workload: g/harry[Pod]).',
+      'Ingress rule 1 (from-slytherin): Pass from every pod in namespaces house=s on all ports.',
+    ]);
+    const banp = explain(m, { policy: 'banp/default' });
+    expect(banp.kind === 'policies' && banp.policies[0]!.facts.map((f) => f.text)).toEqual([
+      'BaselineAdminNetworkPolicy default: evaluated after NetworkPolicies, only for pods no NetworkPolicy isolates; the first rule that matches decides.',
+      'Applies to every pod in any namespace (2 workloads: g/harry[Pod], s/draco[Pod]).',
+      'Ingress rule 1 (deny-cross-house): Deny from every pod in any namespace on TCP 80.',
+    ]);
+    const all = explain(m, {});
+    expect(all.kind === 'policies' && all.policies.map((p) => p.id)).toEqual([
+      'AdminNetworkPolicy/tenant-isolation',
+      'g/backend-policy',
+      'BaselineAdminNetworkPolicy/default',
+    ]);
+    expect(explain(m, { policy: 'anp/nope' }).kind).toBe('error');
   });
 });
