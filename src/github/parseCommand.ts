@@ -22,7 +22,7 @@ export const USAGE = [
   'Usage:',
   '',
   '- `/netpol explain <src> <dst>[:port[/protocol]]` (also `<src> -> <dst>:port`): why a connection is allowed or denied at the head commit. `<src>`/`<dst>`: a workload `namespace/name`, `namespace/name[Kind]`, or an IP/CIDR.',
-  '- `/netpol explain policy <namespace/name>`: what one NetworkPolicy selects and allows.',
+  '- `/netpol explain policy <namespace/name>`: what one NetworkPolicy selects and allows (`anp/<name>` or `banp/default` for an admin policy).',
   '- `/netpol matrix [namespace]`: the reachability matrix at the head commit.',
   '- `/netpol diff`: analyse the pull request again.',
   '- `/netpol help`: this text.',
@@ -33,6 +33,8 @@ const MAX_TOKEN = 253;
 const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:/\-[\]*]*$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const POLICY_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/** A cluster-scoped admin policy: `anp/<name>` or `banp/default` (their names have no namespace). */
+const ADMIN_POLICY_ID = /^(anp|banp)\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const PORT_SUFFIX = /^(.+?):([0-9]+|[a-z](?:[-a-z0-9]*[a-z0-9])?)(?:\/(tcp|udp|sctp))?$/i;
 
 function isCommandLine(line: string): boolean {
@@ -58,8 +60,8 @@ function parseExplain(args: string[]): Command {
   if (args[0] === 'policy') {
     if (args.length !== 2) return { kind: 'usage', error: '`explain policy` takes one `namespace/name`' };
     const id = args[1]!;
-    if (id.length > MAX_TOKEN || !POLICY_ID.test(id)) {
-      return { kind: 'usage', error: 'the policy must be written `namespace/name`' };
+    if (id.length > MAX_TOKEN || !(POLICY_ID.test(id) || ADMIN_POLICY_ID.test(id))) {
+      return { kind: 'usage', error: 'the policy must be written `namespace/name` (or `anp/name`, `banp/default`)' };
     }
     return { kind: 'explain-policy', policy: id };
   }

@@ -59,8 +59,10 @@ const cases: [string, Command | undefined][] = [
   [`/netpol explain ${'a'.repeat(254)} c/d`, { kind: 'usage', error: 'the source is too long' }],
   // explain policy
   ['/netpol explain policy prod/deny-all', { kind: 'explain-policy', policy: 'prod/deny-all' }],
-  ['/netpol explain policy deny-all', { kind: 'usage', error: 'the policy must be written `namespace/name`' }],
-  ['/netpol explain policy prod/Deny', { kind: 'usage', error: 'the policy must be written `namespace/name`' }],
+  ['/netpol explain policy anp/tenant-isolation', { kind: 'explain-policy', policy: 'anp/tenant-isolation' }],
+  ['/netpol explain policy banp/default', { kind: 'explain-policy', policy: 'banp/default' }],
+  ['/netpol explain policy deny-all', { kind: 'usage', error: 'the policy must be written `namespace/name` (or `anp/name`, `banp/default`)' }],
+  ['/netpol explain policy prod/Deny', { kind: 'usage', error: 'the policy must be written `namespace/name` (or `anp/name`, `banp/default`)' }],
   ['/netpol explain policy', { kind: 'usage', error: '`explain policy` takes one `namespace/name`' }],
   ['/netpol explain policy a/b c/d', { kind: 'usage', error: '`explain policy` takes one `namespace/name`' }],
   // unknown
