@@ -99,13 +99,12 @@ export function isolationLines(
 function remainingAllowed(m: ReachabilityMatrix, w: Workload, dir: 'ingress' | 'egress'): string {
   const self = m.endpoint(w.id)!;
   const byPorts = new Map<string, { ports: PortSet; ends: DeltaEnd[] }>();
-  for (const e of m.endpoints) {
-    if (e === self && w.kind === 'Pod') continue;
-    const ports = dir === 'ingress' ? m.allowed(e, self) : m.allowed(self, e);
-    if (ports.isEmpty()) continue;
+  for (const { endpoints, ports } of m.peersOf(w, dir === 'ingress' ? 'from' : 'to')) {
+    const ends = endpoints.filter((e) => !(e === self && w.kind === 'Pod')).map(endOf);
+    if (ends.length === 0) continue;
     const g = byPorts.get(ports.key());
-    if (g) g.ends.push(endOf(e));
-    else byPorts.set(ports.key(), { ports, ends: [endOf(e)] });
+    if (g) g.ends.push(...ends);
+    else byPorts.set(ports.key(), { ports, ends });
   }
   if (byPorts.size === 0) return dir === 'ingress' ? 'nothing may reach it' : 'it may reach nothing';
   if (byPorts.size === 1 && byPorts.values().next().value!.ports.isAll() && dir === 'ingress') {

@@ -12,13 +12,11 @@ import type { DiffLine } from './types.js';
 export function connectionsOf(m: ReachabilityMatrix, w: Workload): { src: Endpoint; dst: Endpoint; ports: PortSet }[] {
   const self = m.endpoint(w.id)!;
   const out: { src: Endpoint; dst: Endpoint; ports: PortSet }[] = [];
-  for (const e of m.endpoints) {
-    if (e === self && w.kind === 'Pod') continue;
-    const inbound = m.allowed(e, self);
-    if (!inbound.isEmpty()) out.push({ src: e, dst: self, ports: inbound });
-    if (e === self) continue;
-    const outbound = m.allowed(self, e);
-    if (!outbound.isEmpty()) out.push({ src: self, dst: e, ports: outbound });
+  for (const { endpoints, ports } of m.peersOf(w, 'from')) {
+    for (const e of endpoints) if (!(e === self && w.kind === 'Pod')) out.push({ src: e, dst: self, ports });
+  }
+  for (const { endpoints, ports } of m.peersOf(w, 'to')) {
+    for (const e of endpoints) if (e !== self) out.push({ src: self, dst: e, ports });
   }
   return out;
 }
