@@ -33,8 +33,6 @@ export interface Attributor {
  * iff no policy change explains the pair.
  */
 export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMatrix, changes: ObjectChanges): Attributor {
-  const compiledBase = new Map(base.compiled.policies.map((p) => [p.policy.id, p]));
-  const compiledHead = new Map(head.compiled.policies.map((p) => [p.policy.id, p]));
   const adminKey = (p: CompiledAdminPolicy) => `${p.policy.tier}/${p.policy.name}`;
   const adminOf = (m: ReachabilityMatrix) => new Map([...m.compiled.admin, ...(m.compiled.baseline ? [m.compiled.baseline] : [])].map((p) => [adminKey(p), p]));
   const adminBase = adminOf(base);
@@ -52,8 +50,8 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
         for (const c of changes.policiesByNamespace.get(ns) ?? []) candidates.add(c);
       }
       for (const c of candidates) {
-        const pb = c.base ? compiledBase.get(c.id) : undefined;
-        const ph = c.head ? compiledHead.get(c.id) : undefined;
+        const pb = c.base ? base.compiled.policy(c.id) : undefined;
+        const ph = c.head ? head.compiled.policy(c.id) : undefined;
         for (const direction of ['ingress', 'egress'] as const) {
           const before = pb ? contribution(pb, direction, b) : undefined;
           const after = ph ? contribution(ph, direction, h) : undefined;

@@ -18,9 +18,6 @@ export function dirtyNodes(
   if (exhaustive || changes.adminPolicies.length > 0) return { src: new Set(workloadNodes), dst: new Set(workloadNodes) };
   const src = new Set<JointNode>();
   const dst = new Set<JointNode>();
-  const compiled = (m: ReachabilityMatrix) => new Map(m.compiled.policies.map((p) => [p.policy.id, p]));
-  const baseCompiled = compiled(base);
-  const headCompiled = compiled(head);
   for (const n of workloadNodes) {
     const { base: b, head: h } = n.members[0]!;
     if (changes.workloads.has(h.id) || changes.namespaces.has(h.namespace)) {
@@ -29,7 +26,7 @@ export function dirtyNodes(
       continue;
     }
     for (const c of changes.policiesByNamespace.get(h.namespace) ?? []) {
-      for (const [cp, w] of [[c.base && baseCompiled.get(c.id), b], [c.head && headCompiled.get(c.id), h]] as const) {
+      for (const [cp, w] of [[c.base && base.compiled.policy(c.id), b], [c.head && head.compiled.policy(c.id), h]] as const) {
         if (!cp || !cp.selects(w)) continue;
         if (cp.policy.affectsEgress) src.add(n);
         if (cp.policy.affectsIngress) dst.add(n);

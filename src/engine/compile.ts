@@ -90,6 +90,8 @@ export interface CompiledCluster {
   readonly policies: readonly CompiledPolicy[];
   /** AdminNetworkPolicies in evaluation order (priority, then name). */
   readonly admin: readonly CompiledAdminPolicy[];
+  /** The compiled NetworkPolicy with this `ns/name` id (ids are unique: the loader rejects duplicates). */
+  policy(id: string): CompiledPolicy | undefined;
   readonly baseline?: CompiledAdminPolicy;
   namespaceLabels(namespace: string): Labels;
 }
@@ -121,7 +123,9 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
   });
   const admin = (cluster.adminPolicies ?? []).map((p) => compileAdminPolicy(p, nsLabels));
   const baseline = cluster.baselinePolicy ? compileAdminPolicy(cluster.baselinePolicy, nsLabels) : undefined;
-  return { cluster, policies, admin, ...(baseline ? { baseline } : {}), namespaceLabels: nsLabels };
+  let byId: Map<string, CompiledPolicy> | undefined;
+  const policy = (id: string) => (byId ??= new Map(policies.map((p) => [p.policy.id, p]))).get(id);
+  return { cluster, policies, admin, ...(baseline ? { baseline } : {}), namespaceLabels: nsLabels, policy };
 }
 
 const compiledPolicies = new WeakMap<NetworkPolicy, { fingerprint: string; compiled: CompiledPolicy }>();

@@ -14,7 +14,7 @@ import type { PolicyDescription, PolicyFact } from './types.js';
  * Throws for an unknown policy id (callers look policies up first, see explain()).
  */
 export function describePolicy(matrix: ReachabilityMatrix, policyId: string): PolicyDescription {
-  const cp = matrix.compiled.policies.find((c) => c.policy.id === policyId);
+  const cp = matrix.compiled.policy(policyId);
   if (!cp) throw new Error(`no NetworkPolicy ${policyId}`);
   const { policy } = cp;
   const at = (path: readonly (string | number)[]) => locateInPolicy(matrix.cluster, policy, path);

@@ -36,7 +36,7 @@ export function dnsWarnings(matrix: ReachabilityMatrix): Warning[] {
 
 /** Port 53 to some destination: an address (numeric ports) or a workload (named ports resolve there). */
 function allowsDns(matrix: ReachabilityMatrix, policy: NetworkPolicy): boolean {
-  const cp = matrix.compiled.policies.find((c) => c.policy === policy)!;
+  const cp = matrix.compiled.policy(policy.id)!;
   const dns = (s: ReturnType<(typeof cp.egress)[number]['portsFor']>) => s.has('UDP', 53) || s.has('TCP', 53);
   return cp.egress.some(
     (r) => dns(r.portsFor(null)) || (r.namedPorts.length > 0 && matrix.workloads.some((w) => r.matchesPod(w) && dns(r.portsFor(w)))),

@@ -173,7 +173,7 @@ function explainNetworkPolicies(
   const steps: { step: RuleStep; rule: CompiledRule }[] = [];
   const misses: NearestMiss[] = [];
   for (const policy of isolating) {
-    const cp = matrix.compiled.policies.find((c) => c.policy === policy)!;
+    const cp = matrix.compiled.policy(policy.id)!;
     const rules = cp[direction];
     if (rules.length === 0) {
       misses.push({
