@@ -11,12 +11,7 @@ import { buildCluster } from '../../src/manifests/index.js';
 import { canonicalJson } from '../../src/manifests/canonicalJson.js';
 import { parseCidr, type Cidr } from '../../src/manifests/cidr.js';
 import type { Cluster } from '../../src/manifests/model.js';
-
-function deepFreeze(v: unknown): void {
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
-}
+import { deepFreeze } from '../helpers/deepFreeze.js';
 
 const view = (c: Cluster) => ({
   namespaces: [...c.namespaces.values()],

@@ -9,15 +9,10 @@ import { buildCluster, readManifestFiles } from '../../src/manifests/index.js';
 import type { Cluster, ManifestFile } from '../../src/manifests/model.js';
 import { contentKey, ParseCache } from '../../src/manifests/parseCache.js';
 import { configureParsing, parseFile, type CachedParse } from '../../src/manifests/parseFile.js';
+import { deepFreeze } from '../helpers/deepFreeze.js';
 
 const restore = configureParsing({});
 afterEach(() => void configureParsing(restore));
-
-function deepFreeze(v: unknown): void {
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
-}
 
 const view = (c: Cluster) => ({
   namespaces: [...c.namespaces.values()],
