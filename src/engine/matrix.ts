@@ -1,5 +1,5 @@
-import type { AdminNetworkPolicy, Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
-import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type CompiledCluster, type CompiledRule, type Direction } from './compile.js';
+import { AUTO_NAMESPACE_LABEL, type AdminNetworkPolicy, type Cluster, type Labels, type NetworkPolicy, type Workload } from '../manifests/model.js';
+import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type CompiledCluster, type CompiledPolicy, type CompiledRule, type Direction } from './compile.js';
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { LabelIndex } from './labelIndex.js';
 import { compileSelector, type LabelMatcher } from './labelSelector.js';
@@ -107,6 +107,15 @@ interface WorkloadClass {
   egressRow?: SparseRow;
   readonly ingressBy: NetworkPolicy[];
   readonly egressBy: NetworkPolicy[];
+  /** The compiled policies of ingressBy / egressBy, for evaluating one cell directly. */
+  readonly ingressCompiled: CompiledPolicy[];
+  readonly egressCompiled: CompiledPolicy[];
+  /**
+   * Set when the row is borrowed from the prior matrix (see buildMatrix): the prior's class with the same key
+   * and exactly the same policy records in this direction. Such classes have no row of their own.
+   */
+  ingressFrom?: number;
+  egressFrom?: number;
   ingressTiers?: TierRows;
   egressTiers?: TierRows;
   readonly adminIngressBy: AdminNetworkPolicy[];
@@ -114,18 +123,68 @@ interface WorkloadClass {
 }
 
 /**
+ * What a later build may reuse of a matrix: its classes and the NetworkPolicy tier of its rows by node index.
+ * Kept beside the matrix (not on it) so the public interface stays what callers need.
+ */
+interface MatrixInternals {
+  readonly table: PortSetTable;
+  readonly cluster: Cluster;
+  readonly classes: readonly WorkloadClass[];
+  readonly classByKey: ReadonlyMap<string, number>;
+  readonly nw: number;
+  readonly ipRanges: readonly IpRange[];
+  /** What the NetworkPolicies of d allow from s (every port when none isolates d), by node index. */
+  npIngress(s: number, d: number): number;
+  /** What the NetworkPolicies of s allow towards d (every port when none isolates s), by node index. */
+  npEgress(s: number, d: number): number;
+  /** Built on a prior matrix (such matrices are never priors themselves: one level of borrowing at most). */
+  readonly borrows: boolean;
+  readonly hasAdmin: boolean;
+  /** The node of the IP range holding an address. */
+  rangeNodeAt(address: bigint): number;
+  /** The policy records of the cluster (built on first use). */
+  policySet(): ReadonlySet<NetworkPolicy>;
+}
+
+const internalsOf = new WeakMap<ReachabilityMatrix, MatrixInternals>();
+
+/** How many rows (class and direction) a matrix borrowed from a prior matrix instead of computing them. */
+export function borrowedRows(matrix: ReachabilityMatrix): number {
+  const internals = internalsOf.get(matrix);
+  if (!internals?.borrows) return 0;
+  return internals.classes.reduce((n, k) => n + (k.ingressFrom !== undefined ? 1 : 0) + (k.egressFrom !== undefined ? 1 : 0), 0);
+}
+
+export interface ComputeMatrixOptions {
+  /**
+   * Reuse the rows of a cached matrix of a similar cluster (the merge base of a pull request for its head, or
+   * the other way round): only the rows of workloads whose policies changed are computed. Default true; false
+   * builds every row from scratch and bypasses the cache (tests compare the two).
+   */
+  readonly reuse?: boolean;
+}
+
+/**
  * The matrix of a cluster. Memoised on what the matrix depends on (the identity of every workload and policy
  * record, which the loader shares between builds of the same documents, and the namespaces' labels), so the
- * merge base of a pull request, analysed again on every push or command, is computed once.
+ * merge base of a pull request, analysed again on every push or command, is computed once. A cluster that
+ * shares most policy records with a cached one (the other side of a diff) borrows that matrix's rows.
  */
-export function computeMatrix(cluster: Cluster): ReachabilityMatrix {
+export function computeMatrix(cluster: Cluster, opts: ComputeMatrixOptions = {}): ReachabilityMatrix {
+  if (opts.reuse === false) return buildMatrix(cluster, undefined);
   const key = matrixKey(cluster);
-  const hit = matrixCache.find((e) => e.key === key);
-  if (hit) {
+  const at = matrixCache.findIndex((e) => e.key === key);
+  if (at >= 0) {
+    const hit = matrixCache[at]!;
+    matrixCache.splice(at, 1);
+    matrixCache.unshift(hit);
     // Same records, maybe another build (diagnostics, texts): answer with this cluster.
-    return hit.matrix.cluster === cluster ? hit.matrix : { ...hit.matrix, cluster };
+    if (hit.matrix.cluster === cluster) return hit.matrix;
+    const copy = { ...hit.matrix, cluster };
+    internalsOf.set(copy, internalsOf.get(hit.matrix)!);
+    return copy;
   }
-  const matrix = buildMatrix(cluster);
+  const matrix = buildMatrix(cluster, priorFor(cluster));
   matrixCache.unshift({ key, matrix });
   matrixCache.length = Math.min(matrixCache.length, MATRIX_CACHE_SIZE);
   return matrix;
@@ -135,6 +194,32 @@ const MATRIX_CACHE_SIZE = 2;
 const matrixCache: { key: string; matrix: ReachabilityMatrix }[] = [];
 const recordIds = new WeakMap<object, number>();
 let nextRecordId = 1;
+
+/**
+ * The cached matrix to borrow rows from: one built from scratch, sharing at least half of the cluster's
+ * policy records. Admin tiers are decided across all policies at once, so clusters with any are built whole.
+ */
+function priorFor(cluster: Cluster): MatrixInternals | undefined {
+  if (hasAdmin(cluster) || cluster.policies.length === 0) return undefined;
+  let best: MatrixInternals | undefined;
+  let bestShared = cluster.policies.length / 2;
+  for (const { matrix } of matrixCache) {
+    const prior = internalsOf.get(matrix)!;
+    if (prior.borrows || prior.hasAdmin) continue;
+    const records = prior.policySet();
+    let shared = 0;
+    for (const p of cluster.policies) if (records.has(p)) shared++;
+    if (shared >= bestShared) {
+      best = prior;
+      bestShared = shared + 1;
+    }
+  }
+  return best;
+}
+
+function hasAdmin(cluster: Cluster): boolean {
+  return (cluster.adminPolicies?.length ?? 0) > 0 || cluster.baselinePolicy !== undefined;
+}
 
 function recordId(o: object): number {
   let id = recordIds.get(o);
@@ -157,9 +242,20 @@ function matrixKey(cluster: Cluster): string {
   ].join('|');
 }
 
-function buildMatrix(cluster: Cluster): ReachabilityMatrix {
+/**
+ * Builds the matrix of a cluster. With a prior (the matrix of a cluster sharing most records), a class whose
+ * policies in a direction are the very records that the prior's class of the same key had is not computed
+ * again: its row is the prior's, read through a node map. That is exact because every rule of that row exists
+ * on both sides, and a rule treats a column alike on both sides when the column is
+ * - a workload class with a prior class of the same key (namespace, labels, named ports, hostNetwork) in a
+ *   namespace whose labels are unchanged, or
+ * - an IP range: both partitions respect the rule's blocks, so the range lies inside a block iff the prior
+ *   range holding its first address does.
+ * Other columns (new classes, relabelled namespaces) are evaluated cell by cell from the row's rules.
+ */
+function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): ReachabilityMatrix {
   const compiled = compileCluster(cluster);
-  const table = new PortSetTable();
+  const table = prior?.table ?? new PortSetTable();
 
   // Workload classes.
   const classes: WorkloadClass[] = [];
@@ -172,7 +268,16 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
     if (c === undefined) {
       c = classes.length;
       classByKey.set(key, c);
-      classes.push({ representative: w, members: [], ingressBy: [], egressBy: [], adminIngressBy: [], adminEgressBy: [] });
+      classes.push({
+        representative: w,
+        members: [],
+        ingressBy: [],
+        egressBy: [],
+        ingressCompiled: [],
+        egressCompiled: [],
+        adminIngressBy: [],
+        adminEgressBy: [],
+      });
       const list = classesByNamespace.get(w.namespace);
       if (list) list.push(c);
       else classesByNamespace.set(w.namespace, [c]);
@@ -181,10 +286,13 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
     classOfWorkload.set(w, c);
   }
   const hostNetworkClasses = classes.flatMap((k, i) => (k.representative.hostNetwork ? [i] : []));
-  const classIndex = new LabelIndex(
-    classes.map((_, i) => i),
-    (i) => classes[i]!.representative.labels,
-  );
+  // Built on first use: a matrix that borrows most rows may never match a peer.
+  let classIndexCache: LabelIndex<number> | undefined;
+  const classIndex = (): LabelIndex<number> =>
+    (classIndexCache ??= new LabelIndex(
+      classes.map((_, i) => i),
+      (i) => classes[i]!.representative.labels,
+    ));
 
   // IP ranges: the coarsest partition that every ipBlock peer respects.
   const adminPolicies = [...compiled.admin, ...(compiled.baseline ? [compiled.baseline] : [])];
@@ -200,13 +308,15 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
 
   // Which nodes (classes, then IP ranges) a rule's from/to matches.
   const nsSelectorCache = new Map<string, string[]>();
-  const namespaceIndex = new LabelIndex([...classesByNamespace.keys()], (ns) => compiled.namespaceLabels(ns));
+  let namespaceIndexCache: LabelIndex<string> | undefined;
+  const namespaceIndex = (): LabelIndex<string> =>
+    (namespaceIndexCache ??= new LabelIndex([...classesByNamespace.keys()], (ns) => compiled.namespaceLabels(ns)));
   const namespacesMatching = (sel: Parameters<typeof compileSelector>[0]): string[] => {
     const key = JSON.stringify(sel);
     let hit = nsSelectorCache.get(key);
     if (!hit) {
       const m: LabelMatcher = compileSelector(sel);
-      hit = namespaceIndex.candidates(sel).flatMap((list) => list.filter((ns) => m(compiled.namespaceLabels(ns))));
+      hit = namespaceIndex().candidates(sel).flatMap((list) => list.filter((ns) => m(compiled.namespaceLabels(ns))));
       nsSelectorCache.set(key, hit);
     }
     return hit;
@@ -240,7 +350,7 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
       const namespaces = peer.peer.namespaceSelector ? namespacesMatching(peer.peer.namespaceSelector) : [policyNamespace];
       // Candidates from the label index (the classes carrying the podSelector's most selective
       // requirement), unless the matching namespaces hold fewer classes than that.
-      const candidates = classIndex.candidates(peer.peer.podSelector);
+      const candidates = classIndex().candidates(peer.peer.podSelector);
       const found: number[] = [];
       if (LabelIndex.size(candidates) < namespaces.reduce((n, ns) => n + (classesByNamespace.get(ns)?.length ?? 0), 0)) {
         const allowedNs = new Set(namespaces);
@@ -267,7 +377,8 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
   const groupOf = (peers: readonly number[]): NodeGroup => {
     let g = groups.get(peers);
     if (!g) {
-      g = Int32Array.from(peers).sort();
+      g = new Int32Array(peers);
+      if (!isSorted(g)) g.sort();
       groups.set(peers, g);
     }
     return g;
@@ -296,42 +407,79 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
   };
   const nodeWorkload = (i: number): Workload | null => (i < nw ? classes[i]!.representative : null);
 
+  // Which classes each policy selects (cheap: a policy selects only in its own namespace).
+  const selectedBy: (readonly number[])[] = [];
   for (const cp of compiled.policies) {
     const selected = (classesByNamespace.get(cp.policy.namespace) ?? []).filter((c) =>
       cp.selects(classes[c]!.representative),
     );
-    if (selected.length === 0) continue;
-    if (cp.policy.affectsIngress) {
-      for (const c of selected) {
-        const k = classes[c]!;
-        k.ingressRow ??= new SparseRow(table);
+    selectedBy.push(selected);
+    for (const c of selected) {
+      const k = classes[c]!;
+      if (cp.policy.affectsIngress) {
         k.ingressBy.push(cp.policy);
+        k.ingressCompiled.push(cp);
       }
-      for (const rule of cp.ingress) {
-        const peers = matchedNodes(rule);
-        for (const c of selected) {
-          const ports = table.id(rule.portsFor(classes[c]!.representative));
-          if (ports === PortSetTable.EMPTY) continue;
-          const row = classes[c]!.ingressRow!;
-          if (peers === allNodes) row.grantAll(ports);
-          else if (peers.length > GROUP_THRESHOLD) row.grantGroup(groupOf(peers), ports);
-          else for (const s of peers) row.grant(s, ports);
+      if (cp.policy.affectsEgress) {
+        k.egressBy.push(cp.policy);
+        k.egressCompiled.push(cp);
+      }
+    }
+  }
+
+  // Rows borrowed from the prior, and the node map its rows are read through (-1: evaluate the cell here).
+  const priorRow = new Int32Array(nw).fill(-1);
+  const priorColumn = new Int32Array(n).fill(-1);
+  if (prior) {
+    const relabelled = new Set<string>();
+    for (const ns of classesByNamespace.keys()) {
+      if (labelsKey(compiled.namespaceLabels(ns)) !== labelsKey(prior.cluster.namespaces.get(ns)?.labels ?? { [AUTO_NAMESPACE_LABEL]: ns })) relabelled.add(ns);
+    }
+    classByKey.forEach((c, key) => {
+      const p = prior.classByKey.get(key);
+      if (p === undefined) return;
+      priorRow[c] = p;
+      if (!relabelled.has(classes[c]!.representative.namespace)) priorColumn[c] = p;
+      const k = classes[c]!;
+      const pk = prior.classes[p]!;
+      if (k.ingressBy.length > 0 && sameRecords(k.ingressBy, pk.ingressBy)) k.ingressFrom = p;
+      if (k.egressBy.length > 0 && sameRecords(k.egressBy, pk.egressBy)) k.egressFrom = p;
+    });
+    ipRanges.forEach((r, i) => (priorColumn[nw + i] = prior.rangeNodeAt(r.set.intervals[0]![0])));
+  }
+
+  // Rows of their own: every isolated class that does not borrow.
+  compiled.policies.forEach((cp, i) => {
+    const selected = selectedBy[i]!;
+    if (selected.length === 0) return;
+    if (cp.policy.affectsIngress) {
+      const own = selected.filter((c) => classes[c]!.ingressFrom === undefined);
+      for (const c of own) classes[c]!.ingressRow ??= new SparseRow(table);
+      if (own.length > 0) {
+        for (const rule of cp.ingress) {
+          const peers = matchedNodes(rule);
+          for (const c of own) {
+            const ports = table.id(rule.portsFor(classes[c]!.representative));
+            if (ports === PortSetTable.EMPTY) continue;
+            const row = classes[c]!.ingressRow!;
+            if (peers === allNodes) row.grantAll(ports);
+            else if (peers.length > GROUP_THRESHOLD) row.grantGroup(groupOf(peers), ports);
+            else for (const s of peers) row.grant(s, ports);
+          }
         }
       }
     }
     if (cp.policy.affectsEgress) {
-      for (const c of selected) {
-        const k = classes[c]!;
-        k.egressRow ??= new SparseRow(table);
-        k.egressBy.push(cp.policy);
-      }
+      const own = selected.filter((c) => classes[c]!.egressFrom === undefined);
+      for (const c of own) classes[c]!.egressRow ??= new SparseRow(table);
+      if (own.length === 0) return;
       for (const rule of cp.egress) {
         const peers = matchedNodes(rule);
         if (rule.namedPorts.length === 0) {
           // The common case: the same ports towards every peer.
           const ports = table.id(rule.portsFor(null));
           if (ports === PortSetTable.EMPTY) continue;
-          for (const c of selected) {
+          for (const c of own) {
             const row = classes[c]!.egressRow!;
             if (peers === allNodes) row.grantAll(ports);
             else if (peers.length > GROUP_THRESHOLD) row.grantGroup(groupOf(peers), ports);
@@ -349,7 +497,7 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
           if (list) list.push(d);
           else nodesByPorts.set(ports, [d]);
         }
-        for (const c of selected) {
+        for (const c of own) {
           const row = classes[c]!.egressRow!;
           for (const [ports, nodes] of nodesByPorts) {
             if (nodes.length > GROUP_THRESHOLD) row.grantGroup(groupOf(nodes), ports);
@@ -358,7 +506,71 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
         }
       }
     }
-  }
+  });
+
+  // One cell of a borrowed row whose column the prior cannot answer, from the row's rules (memoised). A
+  // column is asked of every row, and rules repeat the same peers across policies: whether a rule's peers
+  // match the column's class is memoised per column by the peers' key (interned as a number).
+  const cells = new Map<number, number>();
+  const peersKeyIds = new Map<string, number>();
+  const rowRules = new Map<number, { readonly rules: CompiledRule[]; readonly keys: Int32Array }>();
+  const rulesOfRow = (direction: Direction, subject: number) => {
+    const at = direction === 'ingress' ? subject : nw + subject;
+    let hit = rowRules.get(at);
+    if (!hit) {
+      const k = classes[subject]!;
+      const rules = (direction === 'ingress' ? k.ingressCompiled : k.egressCompiled).flatMap((cp) => cp[direction]);
+      const keys = Int32Array.from(rules, (r) => {
+        let id = peersKeyIds.get(r.peersKey);
+        if (id === undefined) peersKeyIds.set(r.peersKey, (id = peersKeyIds.size));
+        return id;
+      });
+      rowRules.set(at, (hit = { rules, keys }));
+    }
+    return hit;
+  };
+  /** Per column: 0 unknown, 1 the peers match the column's class, 2 they don't; indexed by peers-key id. */
+  const columnMatches = new Map<number, Uint8Array>();
+  const evaluateCell = (direction: Direction, subject: number, peer: number): number => {
+    const key = (direction === 'ingress' ? 0 : n * n) + subject * n + peer;
+    let ports = cells.get(key);
+    if (ports !== undefined) return ports;
+    ports = PortSetTable.EMPTY;
+    const peerWorkload = classes[peer]!.representative;
+    const dst = direction === 'ingress' ? classes[subject]!.representative : peerWorkload;
+    const { rules, keys } = rulesOfRow(direction, subject);
+    let matches = columnMatches.get(peer);
+    if (!matches || matches.length < peersKeyIds.size) {
+      const grown = new Uint8Array(Math.max(64, peersKeyIds.size * 2));
+      if (matches) grown.set(matches);
+      columnMatches.set(peer, (matches = grown));
+    }
+    for (let i = 0; i < rules.length; i++) {
+      const id = keys[i]!;
+      let match = matches[id]!;
+      if (match === 0) matches[id] = match = rules[i]!.matchesPod(peerWorkload) ? 1 : 2;
+      if (match === 1) ports = table.union(ports, table.id(rules[i]!.portsFor(dst)));
+    }
+    cells.set(key, ports);
+    return ports;
+  };
+  /** What the NetworkPolicies of d allow from s; every port when none isolates d (or d is an IP range). */
+  const npIngress = (s: number, d: number): number => {
+    if (d >= nw) return PortSetTable.ALL;
+    const k = classes[d]!;
+    if (k.ingressRow) return k.ingressRow.get(s);
+    if (k.ingressFrom === undefined) return PortSetTable.ALL;
+    const column = priorColumn[s]!;
+    return column >= 0 ? prior!.npIngress(column, k.ingressFrom) : evaluateCell('ingress', d, s);
+  };
+  const npEgress = (s: number, d: number): number => {
+    if (s >= nw) return PortSetTable.ALL;
+    const k = classes[s]!;
+    if (k.egressRow) return k.egressRow.get(d);
+    if (k.egressFrom === undefined) return PortSetTable.ALL;
+    const column = priorColumn[d]!;
+    return column >= 0 ? prior!.npEgress(k.egressFrom, column) : evaluateCell('egress', s, d);
+  };
 
   // Admin tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy): per class and direction, the first matching
   // rule decides each port; the NetworkPolicy row then only speaks for the ports no ANP allowed or denied.
@@ -404,10 +616,14 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
         };
         decide(anps.flatMap((p) => p[direction]), c, direction, { allow: rows.anpAllow, deny: rows.anpDeny, pass: rows.anpPass });
         if (banp) decide(banp[direction], c, direction, { allow: rows.banpAllow, deny: rows.banpDeny });
-        const np = direction === 'ingress' ? k.ingressRow : k.egressRow;
+        const npIsolated = (direction === 'ingress' ? k.ingressBy : k.egressBy).length > 0;
         for (let s = 0; s < n; s++) {
           const undecided = table.subtract(table.subtract(PortSetTable.ALL, rows.anpAllow[s]!), rows.anpDeny[s]!);
-          const lower = np ? np.get(s) : table.subtract(PortSetTable.ALL, rows.banpDeny[s]!);
+          const lower = npIsolated
+            ? direction === 'ingress'
+              ? npIngress(s, c)
+              : npEgress(c, s)
+            : table.subtract(PortSetTable.ALL, rows.banpDeny[s]!);
           rows.effective[s] = table.union(rows.anpAllow[s]!, table.intersect(undecided, lower));
         }
         if (direction === 'ingress') {
@@ -432,27 +648,27 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
     const k = s < nw ? classes[s]! : undefined;
     if (!k) return PortSetTable.ALL;
     if (k.egressTiers) return k.egressTiers.effective[d]!;
-    return k.egressRow ? k.egressRow.get(d) : PortSetTable.ALL;
+    return npEgress(s, d);
   };
   const ingressNodes = (s: number, d: number): number => {
     const k = d < nw ? classes[d]! : undefined;
     if (!k) return PortSetTable.ALL;
     if (k.ingressTiers) return k.ingressTiers.effective[s]!;
-    return k.ingressRow ? k.ingressRow.get(s) : PortSetTable.ALL;
+    return npIngress(s, d);
   };
   const decisionsOf = (s: number, d: number, direction: Direction): TierDecisions => {
     const subject = direction === 'ingress' ? d : s;
     const peer = direction === 'ingress' ? s : d;
     const k = subject < nw ? classes[subject]! : undefined;
-    const np = k ? (direction === 'ingress' ? k.ingressRow : k.egressRow) : undefined;
+    const npIsolated = k !== undefined && (direction === 'ingress' ? k.ingressBy : k.egressBy).length > 0;
     const tiers = k ? (direction === 'ingress' ? k.ingressTiers : k.egressTiers) : undefined;
     const at = (row: Uint32Array | undefined): PortSet => table.get(row ? row[peer]! : PortSetTable.EMPTY);
     return {
       anpAllow: at(tiers?.anpAllow),
       anpDeny: at(tiers?.anpDeny),
       anpPass: at(tiers?.anpPass),
-      npIsolated: np !== undefined,
-      npAllowed: np ? table.get(np.get(peer)) : PortSet.all,
+      npIsolated,
+      npAllowed: table.get(direction === 'ingress' ? npIngress(s, d) : npEgress(s, d)),
       banpAllow: at(tiers?.banpAllow),
       banpDeny: at(tiers?.banpDeny),
       allowed: table.get(direction === 'ingress' ? ingressNodes(s, d) : egressNodes(s, d)),
@@ -473,7 +689,36 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
   const nodeEndpoints = (node: number): Endpoint[] =>
     node < nw ? (classEndpoints[node] ??= classes[node]!.members.map((w) => byId.get(w.id)!)) : [rangeEndpoints[node - nw]!];
 
-  return {
+  let rangeStartsAll: { start: bigint; node: number }[] | undefined;
+  let policyRecords: Set<NetworkPolicy> | undefined;
+  const internals: MatrixInternals = {
+    table,
+    cluster,
+    classes,
+    classByKey,
+    nw,
+    ipRanges,
+    npIngress,
+    npEgress,
+    borrows: prior !== undefined,
+    hasAdmin: adminPolicies.length > 0,
+    rangeNodeAt: (address) => {
+      // Ranges need not be contiguous: search every interval's start.
+      rangeStartsAll ??= ipRanges
+        .flatMap((r, i) => r.set.intervals.map(([a]) => ({ start: a, node: nw + i })))
+        .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+      let lo = 0;
+      let hi = rangeStartsAll.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (rangeStartsAll[mid]!.start <= address) lo = mid;
+        else hi = mid - 1;
+      }
+      return rangeStartsAll[lo]!.node;
+    },
+    policySet: () => (policyRecords ??= new Set(cluster.policies)),
+  };
+  const matrix: ReachabilityMatrix = {
     compiled,
     cluster,
     workloads: cluster.workloads,
@@ -524,6 +769,26 @@ function buildMatrix(cluster: Cluster): ReachabilityMatrix {
       return out.sort((a, b) => cmp(a.src.id, b.src.id) || cmp(a.dst.id, b.dst.id));
     },
   };
+  internalsOf.set(matrix, internals);
+  return matrix;
+}
+
+function sameRecords(a: readonly object[], b: readonly object[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function isSorted(xs: Int32Array): boolean {
+  for (let i = 1; i < xs.length; i++) if (xs[i - 1]! > xs[i]!) return false;
+  return true;
+}
+
+function labelsKey(labels: Labels): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join('\u0001');
 }
 
 function cmp(a: string, b: string): number {
