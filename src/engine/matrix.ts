@@ -321,14 +321,16 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     }
     return hit;
   };
-  const allNodes = Array.from({ length: n }, (_, i) => i);
+  /** The segments of a rule without from/to: every node. */
+  const allNodes: readonly NodeGroup[] = [Int32Array.from({ length: n }, (_, i) => i)];
   const rangeStarts = ipRanges
     .map((r, range) => ({ start: r.set.intervals[0]![0], range }))
     .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
   // What one peer matches, computed once per peer key: real clusters repeat the same peers (DNS egress to
   // kube-dns, "from the ingress controller") in every namespace.
-  const peerNodes = new Map<string, readonly number[]>();
-  const nodesOfPeer = (peer: CompiledRule['peers'][number], policyNamespace: string): readonly number[] => {
+  // The lists are sorted typed arrays, so a large one is granted as a shared group as it is.
+  const peerNodes = new Map<string, NodeGroup>();
+  const nodesOfPeer = (peer: CompiledRule['peers'][number], policyNamespace: string): NodeGroup => {
     let hit = peerNodes.get(peer.key);
     if (hit) return hit;
     if (peer.peer.type === 'ipBlock') {
@@ -345,7 +347,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
         }
         for (let i = lo; i < rangeStarts.length && rangeStarts[i]!.start <= b; i++) found.push(nw + rangeStarts[i]!.range);
       }
-      hit = found;
+      hit = Int32Array.from(found);
     } else {
       const namespaces = peer.peer.namespaceSelector ? namespacesMatching(peer.peer.namespaceSelector) : [policyNamespace];
       // Candidates from the label index (the classes carrying the podSelector's most selective
@@ -360,50 +362,39 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
             if (allowedNs.has(w.namespace) && peer.matchesPod(w)) found.push(c);
           }
         }
-        found.sort((a, b) => a - b);
       } else {
         for (const ns of namespaces) {
           for (const c of classesByNamespace.get(ns) ?? []) if (peer.matchesPod(classes[c]!.representative)) found.push(c);
         }
       }
-      hit = found;
+      hit = Int32Array.from(found);
+      if (!isSorted(hit)) hit.sort();
     }
     peerNodes.set(peer.key, hit);
     return hit;
   };
-  const ruleNodes = new Map<string, readonly number[]>();
-  // Large peer lists become one sorted group shared by every row they are granted to.
-  const groups = new WeakMap<readonly number[], NodeGroup>();
-  const groupOf = (peers: readonly number[]): NodeGroup => {
-    let g = groups.get(peers);
-    if (!g) {
-      g = new Int32Array(peers);
-      if (!isSorted(g)) g.sort();
-      groups.set(peers, g);
-    }
-    return g;
-  };
-  const seen = new Uint8Array(n);
-  const matchedNodes = (rule: CompiledRule): readonly number[] => {
+  // What a rule's from/to matches, as the node lists of its peers (not merged: a rule that pairs a pod peer
+  // with "0.0.0.0/0 except private ranges" would otherwise copy thousands of ranges per distinct pod peer,
+  // tens of millions of nodes at scale). Granting each list grants the union.
+  const hostNetworkSegments = new Map<string, NodeGroup>();
+  const matchedNodes = (rule: CompiledRule): readonly NodeGroup[] => {
     if (rule.matchesAllPeers) return allNodes;
-    if (rule.peers.length === 1 && hostNetworkClasses.length === 0) return nodesOfPeer(rule.peers[0]!, rule.policy.namespace);
-    const key = rule.peersKey;
-    const hit = ruleNodes.get(key);
-    if (hit) return hit;
-    // Union of the peers' node lists, deduplicated with a reusable mark array (no Set per rule).
-    const nodes: number[] = [];
-    const add = (node: number) => {
-      if (seen[node] === 0) {
-        seen[node] = 1;
-        nodes.push(node);
-      }
-    };
-    for (const peer of rule.peers) for (const node of nodesOfPeer(peer, rule.policy.namespace)) add(node);
+    const segments = rule.peers.map((peer) => nodesOfPeer(peer, rule.policy.namespace));
+    if (hostNetworkClasses.length === 0) return segments;
     // hostNetwork pods are matched only by rules whose addresses cover a whole family (see compile.ts).
-    for (const c of hostNetworkClasses) if (rule.matchesPod(classes[c]!.representative)) add(c);
-    for (const node of nodes) seen[node] = 0;
-    ruleNodes.set(key, nodes);
-    return nodes;
+    let host = hostNetworkSegments.get(rule.peersKey);
+    if (!host) {
+      host = Int32Array.from(hostNetworkClasses.filter((c) => rule.matchesPod(classes[c]!.representative)));
+      hostNetworkSegments.set(rule.peersKey, host);
+    }
+    return host.length > 0 ? [...segments, host] : segments;
+  };
+  const grantSegments = (row: SparseRow, segments: readonly NodeGroup[], ports: number): void => {
+    if (segments === allNodes) return row.grantAll(ports);
+    for (const nodes of segments) {
+      if (nodes.length > GROUP_THRESHOLD) row.grantGroup(nodes, ports);
+      else for (const node of nodes) row.grant(node, ports);
+    }
   };
   const nodeWorkload = (i: number): Workload | null => (i < nw ? classes[i]!.representative : null);
 
@@ -457,14 +448,10 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       for (const c of own) classes[c]!.ingressRow ??= new SparseRow(table);
       if (own.length > 0) {
         for (const rule of cp.ingress) {
-          const peers = matchedNodes(rule);
+          const segments = matchedNodes(rule);
           for (const c of own) {
             const ports = table.id(rule.portsFor(classes[c]!.representative));
-            if (ports === PortSetTable.EMPTY) continue;
-            const row = classes[c]!.ingressRow!;
-            if (peers === allNodes) row.grantAll(ports);
-            else if (peers.length > GROUP_THRESHOLD) row.grantGroup(groupOf(peers), ports);
-            else for (const s of peers) row.grant(s, ports);
+            if (ports !== PortSetTable.EMPTY) grantSegments(classes[c]!.ingressRow!, segments, ports);
           }
         }
       }
@@ -474,36 +461,28 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       for (const c of own) classes[c]!.egressRow ??= new SparseRow(table);
       if (own.length === 0) return;
       for (const rule of cp.egress) {
-        const peers = matchedNodes(rule);
+        const segments = matchedNodes(rule);
         if (rule.namedPorts.length === 0) {
           // The common case: the same ports towards every peer.
           const ports = table.id(rule.portsFor(null));
           if (ports === PortSetTable.EMPTY) continue;
-          for (const c of own) {
-            const row = classes[c]!.egressRow!;
-            if (peers === allNodes) row.grantAll(ports);
-            else if (peers.length > GROUP_THRESHOLD) row.grantGroup(groupOf(peers), ports);
-            else for (const d of peers) row.grant(d, ports);
-          }
+          for (const c of own) grantSegments(classes[c]!.egressRow!, segments, ports);
           continue;
         }
         // Named ports resolve on each destination: group the peers by what they resolve to, so each group
         // is granted like any peer list (large ones shared).
         const nodesByPorts = new Map<number, number[]>();
-        for (const d of peers) {
-          const ports = table.id(rule.portsFor(nodeWorkload(d)));
-          if (ports === PortSetTable.EMPTY) continue;
-          const list = nodesByPorts.get(ports);
-          if (list) list.push(d);
-          else nodesByPorts.set(ports, [d]);
-        }
-        for (const c of own) {
-          const row = classes[c]!.egressRow!;
-          for (const [ports, nodes] of nodesByPorts) {
-            if (nodes.length > GROUP_THRESHOLD) row.grantGroup(groupOf(nodes), ports);
-            else for (const d of nodes) row.grant(d, ports);
+        for (const nodes of segments) {
+          for (const d of nodes) {
+            const ports = table.id(rule.portsFor(nodeWorkload(d)));
+            if (ports === PortSetTable.EMPTY) continue;
+            const list = nodesByPorts.get(ports);
+            if (list) list.push(d);
+            else nodesByPorts.set(ports, [d]);
           }
         }
+        const byPorts = [...nodesByPorts].map(([ports, nodes]) => ({ ports, segments: [Int32Array.from(nodes).sort()] }));
+        for (const c of own) for (const { ports, segments } of byPorts) grantSegments(classes[c]!.egressRow!, segments, ports);
       }
     }
   });
@@ -730,7 +709,11 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     ingressAllowed: (src, dst) => table.get(ingressNodes(nodeOf(src), nodeOf(dst))),
     decisions: (src, dst, direction) => decisionsOf(nodeOf(src), nodeOf(dst), direction),
     classOf: (w) => classOfWorkload.get(w)!,
-    workloadsMatching: (rule) => matchedNodes(rule).flatMap((node) => (node < nw ? classes[node]!.members : [])),
+    workloadsMatching: (rule) => {
+      const found = new Set<number>();
+      for (const nodes of matchedNodes(rule)) for (const node of nodes) if (node < nw) found.add(node);
+      return [...found].sort((a, b) => a - b).flatMap((c) => classes[c]!.members);
+    },
     isolation: (w) => {
       const k = classes[classOfWorkload.get(w)!]!;
       return { ingress: k.ingressBy, egress: k.egressBy, admin: { ingress: k.adminIngressBy, egress: k.adminEgressBy } };
