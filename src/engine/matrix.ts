@@ -493,17 +493,26 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   const cells = new Map<number, number>();
   const peersKeyIds = new Map<string, number>();
   const rowRules = new Map<number, { readonly rules: CompiledRule[]; readonly keys: Int32Array }>();
+  // A policy's rules appear in the row of every class it selects: intern each rule's peers key once.
+  const ruleKeyIds = new Map<CompiledRule, number>();
+  const keyIdOf = (rule: CompiledRule): number => {
+    let id = ruleKeyIds.get(rule);
+    if (id === undefined) {
+      id = peersKeyIds.get(rule.peersKey);
+      if (id === undefined) peersKeyIds.set(rule.peersKey, (id = peersKeyIds.size));
+      ruleKeyIds.set(rule, id);
+    }
+    return id;
+  };
   const rulesOfRow = (direction: Direction, subject: number) => {
     const at = direction === 'ingress' ? subject : nw + subject;
     let hit = rowRules.get(at);
     if (!hit) {
       const k = classes[subject]!;
-      const rules = (direction === 'ingress' ? k.ingressCompiled : k.egressCompiled).flatMap((cp) => cp[direction]);
-      const keys = Int32Array.from(rules, (r) => {
-        let id = peersKeyIds.get(r.peersKey);
-        if (id === undefined) peersKeyIds.set(r.peersKey, (id = peersKeyIds.size));
-        return id;
-      });
+      const rules: CompiledRule[] = [];
+      for (const cp of direction === 'ingress' ? k.ingressCompiled : k.egressCompiled) for (const rule of cp[direction]) rules.push(rule);
+      const keys = new Int32Array(rules.length);
+      for (let i = 0; i < rules.length; i++) keys[i] = keyIdOf(rules[i]!);
       rowRules.set(at, (hit = { rules, keys }));
     }
     return hit;
@@ -653,9 +662,18 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       allowed: table.get(direction === 'ingress' ? ingressNodes(s, d) : egressNodes(s, d)),
     };
   };
+  /** Is the cell evaluated from the rules (a borrowed row at a column the prior cannot answer)? */
+  const egressCostly = (s: number, d: number): boolean => s < nw && classes[s]!.egressFrom !== undefined && priorColumn[d]! < 0;
   const allowedNodes = (s: number, d: number): number => {
     if (s >= nw && d >= nw) return PortSetTable.EMPTY;
-    return table.intersect(egressNodes(s, d), ingressNodes(s, d));
+    // Read the cheap direction first: when it allows nothing, the other is not needed (most pairs of a
+    // default-deny cluster), which spares evaluating cells of borrowed rows one by one.
+    if (egressCostly(s, d)) {
+      const ingress = ingressNodes(s, d);
+      return ingress === PortSetTable.EMPTY ? ingress : table.intersect(egressNodes(s, d), ingress);
+    }
+    const egress = egressNodes(s, d);
+    return egress === PortSetTable.EMPTY ? egress : table.intersect(egress, ingressNodes(s, d));
   };
 
   const endpoints: Endpoint[] = [
