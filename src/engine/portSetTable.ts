@@ -15,6 +15,8 @@ export class PortSetTable {
   ]);
   private readonly unions = new Map<number, number>();
   private readonly intersections = new Map<number, number>();
+  private readonly largeUnions = new Map<number, number>();
+  private readonly largeIntersections = new Map<number, number>();
   private readonly differences = new Map<number, number>();
 
   id(s: PortSet): number {
@@ -37,13 +39,27 @@ export class PortSetTable {
   union(a: number, b: number): number {
     if (a === b || b === PortSetTable.EMPTY || a === PortSetTable.ALL) return a;
     if (a === PortSetTable.EMPTY || b === PortSetTable.ALL) return b;
-    return this.memo(this.unions, a, b, () => this.get(a).union(this.get(b)));
+    const key = pairKey(a, b);
+    const cache = key < SMALL_KEYS ? this.unions : this.largeUnions;
+    let r = cache.get(key);
+    if (r === undefined) {
+      r = this.id(this.get(a).union(this.get(b)));
+      cache.set(key, r);
+    }
+    return r;
   }
 
   intersect(a: number, b: number): number {
     if (a === b || b === PortSetTable.ALL || a === PortSetTable.EMPTY) return a;
     if (a === PortSetTable.ALL || b === PortSetTable.EMPTY) return b;
-    return this.memo(this.intersections, a, b, () => this.get(a).intersect(this.get(b)));
+    const key = pairKey(a, b);
+    const cache = key < SMALL_KEYS ? this.intersections : this.largeIntersections;
+    let r = cache.get(key);
+    if (r === undefined) {
+      r = this.id(this.get(a).intersect(this.get(b)));
+      cache.set(key, r);
+    }
+    return r;
   }
 
   /** a minus b (not commutative: memoised on the ordered pair). */
@@ -59,14 +75,16 @@ export class PortSetTable {
     return r;
   }
 
-  private memo(cache: Map<number, number>, a: number, b: number, compute: () => PortSet): number {
-    // Both operations commute: order the pair so each is computed once. Ids stay far below 2^26.
-    const key = a < b ? a * 67108864 + b : b * 67108864 + a;
-    let r = cache.get(key);
-    if (r === undefined) {
-      r = this.id(compute());
-      cache.set(key, r);
-    }
-    return r;
-  }
+}
+
+/**
+ * One key per unordered pair (union and intersection commute, so each pair is computed once). The hot loops
+ * call these millions of times at scale: no closure per call, and keys of the first 2^15 ids are small
+ * integers (Smis), which Maps hash without allocating; larger ids get keys of their own range.
+ */
+const SMALL_KEYS = 2 ** 30;
+function pairKey(a: number, b: number): number {
+  const lo = a < b ? a : b;
+  const hi = a < b ? b : a;
+  return hi < 32768 ? lo * 32768 + hi : SMALL_KEYS + lo * 67108864 + hi;
 }
