@@ -55,11 +55,12 @@ export function readSelector(raw: unknown, path: DocPath, problems: ProblemList)
       matchExpressions.push({
         key,
         operator: operator as SelectorOperator,
-        values: values.filter((v): v is string => v !== undefined),
+        // Copied to its length: a list grown item by item keeps room for 17 (the model keeps these lists).
+        values: values.filter((v): v is string => v !== undefined).slice(),
       });
     }
   });
-  return problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions };
+  return problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions: matchExpressions.slice() };
 }
 
 const EXPRESSION_FIELDS: readonly string[] = ['key', 'operator', 'values'];
