@@ -77,15 +77,33 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // opts.exhaustive, compares every pair.
   const dirty = dirtyNodes(nodes, base, head, changes, opts.exhaustive === true);
   const jointDeltas: JointDelta[] = [];
-  // Node indexes of each joint node on both sides, so the loop below does no endpoint lookups.
-  const bi = new Map(nodes.map((x) => [x, base.nodeOf(x.b)]));
-  const hi = new Map(nodes.map((x) => [x, head.nodeOf(x.h)]));
-  const compare = (s: JointNode, d: JointNode): void => {
-    if (s.kind === 'ips' && d.kind === 'ips') return;
-    const sb = bi.get(s)!;
-    const db = bi.get(d)!;
-    const sh = hi.get(s)!;
-    const dh = hi.get(d)!;
+  // Per joint node, by position: its node index on both sides (no endpoint or map lookups in the loops
+  // below), whether it is an address atom, and how dirty it is as a source and as a destination (0 clean,
+  // 1 only through its own egress / ingress policies, 2 for every reason; see dirtyNodes).
+  const count = nodes.length;
+  const bi = new Int32Array(count);
+  const hi = new Int32Array(count);
+  const isIps = new Uint8Array(count);
+  const srcState = new Uint8Array(count);
+  const dstState = new Uint8Array(count);
+  const dirtyDst: number[] = [];
+  nodes.forEach((x, i) => {
+    bi[i] = base.nodeOf(x.b);
+    hi[i] = head.nodeOf(x.h);
+    isIps[i] = x.kind === 'ips' ? 1 : 0;
+    const both = dirty.both.has(x);
+    srcState[i] = both ? 2 : dirty.src.has(x) ? 1 : 0;
+    dstState[i] = both ? 2 : dirty.dst.has(x) ? 1 : 0;
+    if (dstState[i] !== 0) dirtyDst.push(i);
+  });
+  const compare = (i: number, j: number): void => {
+    if (isIps[i] === 1 && isIps[j] === 1) return;
+    const s = nodes[i]!;
+    const d = nodes[j]!;
+    const sb = bi[i]!;
+    const db = bi[j]!;
+    const sh = hi[i]!;
+    const dh = hi[j]!;
     const bp = base.allowedAt(sb, db);
     const hp = head.allowedAt(sh, dh);
     if (bp === hp || bp.equals(hp)) return;
@@ -103,18 +121,44 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     );
     jointDeltas.push({ s, d, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
   };
-  for (const s of nodes) {
-    if (dirty.src.has(s)) for (const d of nodes) compare(s, d);
-    else for (const d of dirty.dst) compare(s, d);
+  // A pair where only one end's own policies changed (the source's egress, or the destination's ingress) and
+  // the other end is clean differs only if that direction does: compare it first (one row lookup per side
+  // instead of two), and the allowed ports only when it differs.
+  const sameEgress = (i: number, j: number): boolean => {
+    const b = base.egressAt(bi[i]!, bi[j]!);
+    const h = head.egressAt(hi[i]!, hi[j]!);
+    return b === h || b.equals(h);
+  };
+  const sameIngress = (i: number, j: number): boolean => {
+    const b = base.ingressAt(bi[i]!, bi[j]!);
+    const h = head.ingressAt(hi[i]!, hi[j]!);
+    return b === h || b.equals(h);
+  };
+  for (let i = 0; i < count; i++) {
+    const ss = srcState[i]!;
+    if (ss !== 0) {
+      for (let j = 0; j < count; j++) {
+        if (ss === 2 || dstState[j] !== 0 || !sameEgress(i, j)) compare(i, j);
+      }
+    } else {
+      for (const j of dirtyDst) {
+        if (dstState[j] === 2 || !sameIngress(i, j)) compare(i, j);
+      }
+    }
   }
 
-  // Expand to members.
+  // Expand to members (each joint node's ends built once).
   const openedMembers: MemberDelta[] = [];
   const closedMembers: MemberDelta[] = [];
-  const expand = (n: JointNode): DeltaEnd[] =>
-    n.kind === 'ips'
-      ? [{ id: n.set.toString(), ips: n.set }]
-      : n.members.map((m) => ({ id: m.head.id, workload: m.head }));
+  const expanded = new Map<JointNode, DeltaEnd[]>();
+  const expand = (n: JointNode): DeltaEnd[] => {
+    let ends = expanded.get(n);
+    if (!ends) {
+      ends = n.kind === 'ips' ? [{ id: n.set.toString(), ips: n.set }] : n.members.map((m) => ({ id: m.head.id, workload: m.head }));
+      expanded.set(n, ends);
+    }
+    return ends;
+  };
   for (const jd of jointDeltas) {
     for (const src of expand(jd.s)) {
       for (const dst of expand(jd.d)) {
