@@ -10,6 +10,7 @@ import { isolationFlips, isolationLines } from './isolationLines.js';
 import { mergeAtoms } from './mergeAtoms.js';
 import { objectChanges } from './objectChanges.js';
 import { byPair, toPairDelta } from './pairDelta.js';
+import { PeersMemo } from './peersMemo.js';
 import { summarizeCluster } from './sideSummary.js';
 import type { Attribution, DiffLine, ReachabilityDiff, Risk } from './types.js';
 import { connectionsOf, workloadLine } from './workloadLine.js';
@@ -175,18 +176,21 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const lostIsolation = isolationFlips(base, head, 'lost');
   const absorbedBy = (flips: ReturnType<typeof isolationFlips>) => (d: MemberDelta) =>
     d.anchor === 'dst' ? flips.ingress.has(d.dst.id) : flips.egress.has(d.src.id);
+  // peersOf answers shared by the grouped, workload and isolation lines.
+  const peers = new PeersMemo();
   const closedMerged = mergeAtoms(closedMembers);
   const openedMerged = mergeAtoms(openedMembers);
   const lines: DiffLine[] = [
-    ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head),
-    ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head),
-    ...added.map((w) => workloadLine('added', w, head)),
-    ...removed.map((w) => workloadLine('removed', w, base)),
+    ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head, peers),
+    ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head, peers),
+    ...added.map((w) => workloadLine('added', w, head, peers)),
+    ...removed.map((w) => workloadLine('removed', w, base, peers)),
     ...isolationLines(
       base,
       head,
       changes.policies.map((c) => c.id),
       [...closedMerged.filter(absorbedBy(newlyIsolated)), ...openedMerged.filter(absorbedBy(lostIsolation))],
+      peers,
     ),
   ].sort(
     (a, b) =>
@@ -197,11 +201,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
 
   const opened = [
     ...openedMerged.map(toPairDelta),
-    ...added.flatMap((w) => connectionsOf(head, w).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
+    ...added.flatMap((w) => connectionsOf(head, w, peers).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
   ].sort(byPair);
   const closed = [
     ...closedMerged.map(toPairDelta),
-    ...removed.flatMap((w) => connectionsOf(base, w).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
+    ...removed.flatMap((w) => connectionsOf(base, w, peers).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
   ].sort(byPair);
 
   return {

@@ -5,6 +5,7 @@ import { dedupeAttribution } from './attributionList.js';
 import { endOf, type DeltaEnd, type MemberDelta } from './deltaTypes.js';
 import { describeGroup } from './describeGroup.js';
 import { displayName } from './displayName.js';
+import { PeersMemo } from './peersMemo.js';
 import { byPair, toPairDelta } from './pairDelta.js';
 import { riskFlags } from './riskFlags.js';
 import type { Attribution, DiffLine } from './types.js';
@@ -38,6 +39,7 @@ export function isolationLines(
   head: ReachabilityMatrix,
   changedPolicies: readonly string[],
   absorbed: readonly MemberDelta[],
+  memo: PeersMemo = new PeersMemo(),
 ): DiffLine[] {
   const lines: DiffLine[] = [];
   const baseById = new Map(base.workloads.map((w) => [w.id, w]));
@@ -56,11 +58,11 @@ export function isolationLines(
         dir === 'ingress' ? d.dst.id === h.id && d.anchor === 'dst' : d.src.id === h.id && d.anchor === 'src',
       );
       const text = is
-        ? `${name} is now isolated for ${dir} (by ${policies.map((p) => p.id).join(', ')}): ${remainingAllowed(head, h, dir)}`
+        ? `${name} is now isolated for ${dir} (by ${policies.map((p) => p.id).join(', ')}): ${remainingAllowed(head, h, dir, memo)}`
         : hi.admin[dir].length > 0
           ? // Admin policies still decide part of its traffic: say what remains rather than "anything".
-            `${name} is no longer isolated for ${dir} by NetworkPolicies (admin policies ${hi.admin[dir].map((p) => p.name).join(', ')} still apply): ${remainingAllowed(head, h, dir)} (before: ${remainingAllowed(base, b, dir)})`
-          : `${name} is no longer isolated for ${dir}: ${dir === 'ingress' ? 'any source may reach it on any port' : 'it may reach anything on any port'} (before: ${remainingAllowed(base, b, dir)})`;
+            `${name} is no longer isolated for ${dir} by NetworkPolicies (admin policies ${hi.admin[dir].map((p) => p.name).join(', ')} still apply): ${remainingAllowed(head, h, dir, memo)} (before: ${remainingAllowed(base, b, dir, memo)})`
+          : `${name} is no longer isolated for ${dir}: ${dir === 'ingress' ? 'any source may reach it on any port' : 'it may reach anything on any port'} (before: ${remainingAllowed(base, b, dir, memo)})`;
       const flags = is
         ? []
         : [
@@ -96,10 +98,10 @@ export function isolationLines(
 }
 
 /** "only 443/TCP from 0.0.0.0/0 except 10.0.0.0/8 remains allowed", grouped by port set. */
-function remainingAllowed(m: ReachabilityMatrix, w: Workload, dir: 'ingress' | 'egress'): string {
+function remainingAllowed(m: ReachabilityMatrix, w: Workload, dir: 'ingress' | 'egress', memo: PeersMemo): string {
   const self = m.endpoint(w.id)!;
   const byPorts = new Map<string, { ports: PortSet; ends: DeltaEnd[] }>();
-  for (const { endpoints, ports } of m.peersOf(w, dir === 'ingress' ? 'from' : 'to')) {
+  for (const { endpoints, ports } of memo.peersOf(m, w, dir === 'ingress' ? 'from' : 'to')) {
     const ends = endpoints.filter((e) => !(e === self && w.kind === 'Pod')).map(endOf);
     if (ends.length === 0) continue;
     const g = byPorts.get(ports.key());
