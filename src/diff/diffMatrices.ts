@@ -1,16 +1,17 @@
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import type { PortSet } from '../engine/portSet.js';
-import type { Diagnostic, Workload } from '../manifests/model.js';
+import type { Diagnostic } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
 import type { DeltaEnd, JointNode, MemberDelta } from './deltaTypes.js';
 import { dirtyNodes } from './dirtyNodes.js';
 import { groupLines } from './groupLines.js';
 import { ipAtoms } from './ipAtoms.js';
-import { isolationFlips, isolationLines } from './isolationLines.js';
+import { isolationFlips, isolationLines, type IsolationFlips, type WorkloadPair } from './isolationLines.js';
 import { mergeAtoms } from './mergeAtoms.js';
 import { objectChanges } from './objectChanges.js';
 import { byPair, toPairDelta } from './pairDelta.js';
 import { PeersMemo } from './peersMemo.js';
+import { pairById, partnerInA } from './sharedRecords.js';
 import { summarizeCluster } from './sideSummary.js';
 import type { Attribution, DiffLine, ReachabilityDiff, Risk } from './types.js';
 import { connectionsOf, workloadLine } from './workloadLine.js';
@@ -45,22 +46,23 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const changes = objectChanges(base.cluster, head.cluster);
   const attributor = createAttributor(base, head, changes);
 
-  const baseById = new Map(base.workloads.map((w) => [w.id, w]));
-  const headById = new Map(head.workloads.map((w) => [w.id, w]));
-  const added = head.workloads.filter((w) => !baseById.has(w.id));
-  const removed = base.workloads.filter((w) => !headById.has(w.id));
+  // Workloads by id (ids are unique on each side), matching the records both sides share first.
+  const paired = pairById(base.workloads, head.workloads);
+  const added = paired.onlyB.filter((w) => !paired.onlyAById.has(w.id));
+  const removed = paired.onlyA.filter((w) => !paired.onlyBById.has(w.id));
 
-  // Joint nodes.
+  // Joint nodes, keyed by (base class, head class); class indexes stay far below 2^26.
   const nodes: JointNode[] = [];
-  const jointByKey = new Map<string, { base: Workload; head: Workload }[]>();
-  for (const h of head.workloads) {
-    const b = baseById.get(h.id);
-    if (!b) continue;
-    const key = `${base.classOf(b)}:${head.classOf(h)}`;
+  const jointByKey = new Map<number, (WorkloadPair & { readonly at: number })[]>();
+  head.workloads.forEach((h, j) => {
+    const b = partnerInA(paired, base.workloads, head.workloads, j);
+    if (!b) return;
+    const key = base.classOf(b) * 67108864 + head.classOf(h);
+    const pair = { base: b, head: h, at: j };
     const list = jointByKey.get(key);
-    if (list) list.push({ base: b, head: h });
-    else jointByKey.set(key, [{ base: b, head: h }]);
-  }
+    if (list) list.push(pair);
+    else jointByKey.set(key, [pair]);
+  });
   for (const members of jointByKey.values()) {
     const rep = members[0]!;
     nodes.push({ kind: 'workloads', members, b: base.endpoint(rep.base.id)!, h: head.endpoint(rep.head.id)! });
@@ -172,9 +174,12 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
 
   // A workload that becomes isolated gets one line saying what still reaches it, not one line per lost peer.
   // Likewise a workload that loses isolation gets one line, with what used to be the only allowed traffic.
-  const newlyIsolated = isolationFlips(base, head, 'gained');
-  const lostIsolation = isolationFlips(base, head, 'lost');
-  const absorbedBy = (flips: ReturnType<typeof isolationFlips>) => (d: MemberDelta) =>
+  const flips = isolationFlips(base, head, [...jointByKey.values()]);
+  const newlyIsolated = flips.gained;
+  const lostIsolation = flips.lost;
+  // In head order, as the lines were made before.
+  const flipped = flips.flipped.sort((x, y) => x.at - y.at);
+  const absorbedBy = (flips: IsolationFlips) => (d: MemberDelta) =>
     d.anchor === 'dst' ? flips.ingress.has(d.dst.id) : flips.egress.has(d.src.id);
   // peersOf answers shared by the grouped, workload and isolation lines.
   const peers = new PeersMemo();
@@ -188,6 +193,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     ...isolationLines(
       base,
       head,
+      flipped,
       changes.policies.map((c) => c.id),
       [...closedMerged.filter(absorbedBy(newlyIsolated)), ...openedMerged.filter(absorbedBy(lostIsolation))],
       peers,
