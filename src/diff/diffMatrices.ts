@@ -1,6 +1,6 @@
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import type { PortSet } from '../engine/portSet.js';
-import type { Diagnostic } from '../manifests/model.js';
+import type { Diagnostic, Workload } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
 import type { DeltaEnd, JointNode, MemberDelta } from './deltaTypes.js';
 import { dirtyNodes } from './dirtyNodes.js';
@@ -19,7 +19,10 @@ import { connectionsOf, workloadLine } from './workloadLine.js';
 export interface DiffOptions {
   readonly baseRef?: string;
   readonly headRef?: string;
-  /** Compare every pair, not only those a change can touch (for tests that check the shortcut). */
+  /**
+   * Compare every pair, not only those a change can touch, and ask the matrices for every anchor's peers
+   * (for tests that check these shortcuts).
+   */
   readonly exhaustive?: boolean;
 }
 
@@ -27,12 +30,18 @@ export interface DiffOptions {
 interface JointDelta {
   readonly s: JointNode;
   readonly d: JointNode;
+  /** Their positions in the list of joint nodes. */
+  readonly i: number;
+  readonly j: number;
   readonly opened: PortSet;
   readonly closed: PortSet;
   /** Which side's policies changed the pair: group ingress changes by destination, egress by source. */
   readonly anchor: 'dst' | 'src';
   readonly attribution: readonly Attribution[];
 }
+
+/** At most this many pair answers are kept for the "is anything else allowed" question (see Bounds). */
+const BOUND_CELLS = 1 << 22;
 
 const RISK_RANK: Record<Risk, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const DIRECTION_RANK: Record<DiffLine['direction'], number> = { opened: 0, added: 1, closed: 2, isolation: 3, removed: 4 };
@@ -67,7 +76,8 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     const rep = members[0]!;
     nodes.push({ kind: 'workloads', members, b: base.endpoint(rep.base.id)!, h: head.endpoint(rep.head.id)! });
   }
-  for (const atom of ipAtoms(base.ipRanges, head.ipRanges)) {
+  const atoms = ipAtoms(base.ipRanges, head.ipRanges);
+  for (const atom of atoms) {
     nodes.push({ kind: 'ips', set: atom.set, b: base.endpoint(atom.base.id)!, h: head.endpoint(atom.head.id)! });
   }
 
@@ -99,6 +109,35 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     dstState[i] = both ? 2 : dirty.dst.has(x) ? 1 : 0;
     if (dstState[i] !== 0) dirtyDst.push(i);
   });
+  // What each side allows (or an upper bound of it: one direction's ports) on every pair of a dirty row or
+  // column, kept from the comparison below when there are few: a grouped line asks whether anything else is
+  // allowed those ports to or from its anchor ("still allowed: ..."), and when nothing is, that is known
+  // without a scan of every node of the matrix (matrix.peersOf).
+  interface Bounds {
+    readonly b: PortSet[];
+    readonly h: PortSet[];
+  }
+  const rowBounds = new Map<number, Bounds>();
+  const colBounds = new Map<number, Bounds>();
+  const dirtyLines = srcState.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0) + dirtyDst.length;
+  if (opts.exhaustive !== true && dirtyLines * count <= BOUND_CELLS) {
+    for (let i = 0; i < count; i++) {
+      if (srcState[i] !== 0) rowBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
+      if (dstState[i] !== 0) colBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
+    }
+  }
+  const bound = (i: number, j: number, b: PortSet, h: PortSet): void => {
+    const row = rowBounds.get(i);
+    if (row) {
+      row.b[j] = b;
+      row.h[j] = h;
+    }
+    const col = colBounds.get(j);
+    if (col) {
+      col.b[i] = b;
+      col.h[i] = h;
+    }
+  };
   const compare = (i: number, j: number): void => {
     if (isIps[i] === 1 && isIps[j] === 1) return;
     const s = nodes[i]!;
@@ -109,6 +148,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     const dh = hi[j]!;
     const bp = base.allowedAt(sb, db);
     const hp = head.allowedAt(sh, dh);
+    bound(i, j, bp, hp);
     if (bp === hp || bp.equals(hp)) return;
     let anchor: 'dst' | 'src' = 'dst';
     if (s.kind === 'ips') anchor = 'dst';
@@ -122,7 +162,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       { matrix: base, src: end(s, 'base'), dst: end(d, 'base') },
       { matrix: head, src: end(s, 'head'), dst: end(d, 'head') },
     );
-    jointDeltas.push({ s, d, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
+    jointDeltas.push({ s, d, i, j, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
   };
   // A pair where only one end's own policies changed (the source's egress, or the destination's ingress) and
   // the other end is clean differs only if that direction does: compare it first (one row lookup per side
@@ -130,11 +170,13 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const sameEgress = (i: number, j: number): boolean => {
     const b = base.egressAt(bi[i]!, bi[j]!);
     const h = head.egressAt(hi[i]!, hi[j]!);
+    bound(i, j, b, h);
     return b === h || b.equals(h);
   };
   const sameIngress = (i: number, j: number): boolean => {
     const b = base.ingressAt(bi[i]!, bi[j]!);
     const h = head.ingressAt(hi[i]!, hi[j]!);
+    bound(i, j, b, h);
     return b === h || b.equals(h);
   };
   for (let i = 0; i < count; i++) {
@@ -154,23 +196,70 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const openedMembers: MemberDelta[] = [];
   const closedMembers: MemberDelta[] = [];
   const expanded = new Map<JointNode, DeltaEnd[]>();
-  const expand = (n: JointNode): DeltaEnd[] => {
+  // The joint node of each head workload that is the end of a delta.
+  const jointOf = new Map<Workload, number>();
+  const expand = (n: JointNode, at: number): DeltaEnd[] => {
     let ends = expanded.get(n);
     if (!ends) {
       ends = n.kind === 'ips' ? [{ id: n.set.toString(), ips: n.set }] : n.members.map((m) => ({ id: m.head.id, workload: m.head }));
       expanded.set(n, ends);
+      if (n.kind === 'workloads') for (const m of n.members) jointOf.set(m.head, at);
     }
     return ends;
   };
   for (const jd of jointDeltas) {
-    for (const src of expand(jd.s)) {
-      for (const dst of expand(jd.d)) {
+    for (const src of expand(jd.s, jd.i)) {
+      for (const dst of expand(jd.d, jd.j)) {
         if (src.id === dst.id && src.workload?.kind === 'Pod') continue; // loopback
         if (!jd.opened.isEmpty()) openedMembers.push({ src, dst, ports: jd.opened, anchor: jd.anchor, attribution: jd.attribution });
         if (!jd.closed.isEmpty()) closedMembers.push({ src, dst, ports: jd.closed, anchor: jd.anchor, attribution: jd.attribution });
       }
     }
   }
+
+  // Is anything but the delta's peers allowed `ports` to (anchor 'src') or from (anchor 'dst') a workload on one
+  // side? False only when no pair of its row or column allows them: checked on the answers kept from the
+  // comparison (asking the matrix only where a kept bound allows them), plus the nodes no joint node stands
+  // for (workloads of that side only, IP ranges no atom covers). True when unsure.
+  const sideOnly = new Map<ReachabilityMatrix, number[]>();
+  const nodesOfSideOnly = (m: ReachabilityMatrix): number[] => {
+    let out = sideOnly.get(m);
+    if (!out) {
+      const covered = new Set(atoms.map((a) => (m === head ? a.head : a.base)));
+      const ends = [
+        ...(m === head ? added : removed).map((w) => m.endpoint(w.id)),
+        ...m.ipRanges.filter((r) => !covered.has(r)).map((r) => m.endpoint(r.id)),
+      ];
+      out = ends.map((e) => (e ? m.nodeOf(e) : -1));
+      sideOnly.set(m, out);
+    }
+    return out;
+  };
+  const mayHavePeers = (m: ReachabilityMatrix, w: Workload, anchorSide: 'dst' | 'src', ports: PortSet): boolean => {
+    const k = jointOf.get(w);
+    const bounds = k === undefined ? undefined : (anchorSide === 'src' ? rowBounds : colBounds).get(k);
+    if (k === undefined || !bounds || (m !== base && m !== head)) return true;
+    const kept = m === head ? bounds.h : bounds.b;
+    const nodeIndex = m === head ? hi : bi;
+    const a = nodeIndex[k]!;
+    const covers = new Map<PortSet, boolean>();
+    const allows = (p: PortSet): boolean => {
+      let c = covers.get(p);
+      if (c === undefined) {
+        c = p.contains(ports);
+        covers.set(p, c);
+      }
+      return c;
+    };
+    const exactly = (node: number): boolean => allows(anchorSide === 'src' ? m.allowedAt(a, node) : m.allowedAt(node, a));
+    for (let x = 0; x < count; x++) {
+      const p = kept[x];
+      if (p === undefined) return true;
+      if (allows(p) && exactly(nodeIndex[x]!)) return true;
+    }
+    for (const node of nodesOfSideOnly(m)) if (node < 0 || exactly(node)) return true;
+    return false;
+  };
 
   // A workload that becomes isolated gets one line saying what still reaches it, not one line per lost peer.
   // Likewise a workload that loses isolation gets one line, with what used to be the only allowed traffic.
@@ -186,8 +275,8 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const closedMerged = mergeAtoms(closedMembers);
   const openedMerged = mergeAtoms(openedMembers);
   const lines: DiffLine[] = [
-    ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head, peers),
-    ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head, peers),
+    ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head, peers, mayHavePeers),
+    ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head, peers, mayHavePeers),
     ...added.map((w) => workloadLine('added', w, head, peers)),
     ...removed.map((w) => workloadLine('removed', w, base, peers)),
     ...isolationLines(

@@ -1,4 +1,6 @@
 import type { ReachabilityMatrix } from '../engine/matrix.js';
+import type { PortSet } from '../engine/portSet.js';
+import type { Workload } from '../manifests/model.js';
 import { serviceWords } from '../engine/services.js';
 import { dedupeAttribution } from './attributionList.js';
 import type { MemberDelta } from './deltaTypes.js';
@@ -22,6 +24,8 @@ export function groupLines(
   base: ReachabilityMatrix,
   head: ReachabilityMatrix,
   memo: PeersMemo = new PeersMemo(),
+  /** False when nothing is allowed `ports` with the anchor on that side (saves a scan of the matrix); true when unsure. */
+  mayHavePeers: (m: ReachabilityMatrix, anchor: Workload, anchorSide: 'dst' | 'src', ports: PortSet) => boolean = () => true,
 ): DiffLine[] {
   const groups = new Map<string, MemberDelta[]>();
   for (const d of deltas) {
@@ -42,7 +46,11 @@ export function groupLines(
     const nowSide = direction === 'opened' ? head : base;
     const thenSide = direction === 'opened' ? base : head;
     const delta = describeGroup(others, direction === 'opened' ? head.cluster : base.cluster);
-    const stillOrBefore = anchor.workload ? peersAllowing(thenSide, anchor.workload, anchorSide, ports, memo) : undefined;
+    // Only its members are read (an empty group reads as no group).
+    const stillOrBefore =
+      anchor.workload && mayHavePeers(thenSide, anchor.workload, anchorSide, ports)
+        ? peersAllowing(thenSide, anchor.workload, anchorSide, ports, memo)
+        : undefined;
     const anchorName = anchor.workload
       ? displayName(anchor.workload, (direction === 'opened' ? head : base).cluster)
       : describeIps(anchor.ips!);
