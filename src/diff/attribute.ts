@@ -37,7 +37,8 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
   const adminOf = (m: ReachabilityMatrix) => new Map([...m.compiled.admin, ...(m.compiled.baseline ? [m.compiled.baseline] : [])].map((p) => [adminKey(p), p]));
   const adminBase = adminOf(base);
   const adminHead = adminOf(head);
-  const unchangedHead = head.compiled.policies.filter((p) => !changes.policies.some((c) => c.id === p.policy.id));
+  const changedIds = new Set(changes.policies.map((c) => c.id));
+  const unchangedHead = head.compiled.policies.filter((p) => !changedIds.has(p.policy.id));
 
   const namespacesOf = (pair: SidePair): string[] =>
     [pair.src, pair.dst].flatMap((e) => ('workload' in e ? [e.workload.namespace] : []));

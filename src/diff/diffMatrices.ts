@@ -6,10 +6,12 @@ import type { DeltaEnd, JointNode, MemberDelta } from './deltaTypes.js';
 import { dirtyNodes } from './dirtyNodes.js';
 import { groupLines } from './groupLines.js';
 import { ipAtoms } from './ipAtoms.js';
-import { isolationFlips, isolationLines } from './isolationLines.js';
+import { isolationFlips, isolationLines, type IsolationFlips, type WorkloadPair } from './isolationLines.js';
 import { mergeAtoms } from './mergeAtoms.js';
 import { objectChanges } from './objectChanges.js';
 import { byPair, toPairDelta } from './pairDelta.js';
+import { PeersMemo } from './peersMemo.js';
+import { pairById, partnerInA } from './sharedRecords.js';
 import { summarizeCluster } from './sideSummary.js';
 import type { Attribution, DiffLine, ReachabilityDiff, Risk } from './types.js';
 import { connectionsOf, workloadLine } from './workloadLine.js';
@@ -17,7 +19,10 @@ import { connectionsOf, workloadLine } from './workloadLine.js';
 export interface DiffOptions {
   readonly baseRef?: string;
   readonly headRef?: string;
-  /** Compare every pair, not only those a change can touch (for tests that check the shortcut). */
+  /**
+   * Compare every pair, not only those a change can touch, and ask the matrices for every anchor's peers
+   * (for tests that check these shortcuts).
+   */
   readonly exhaustive?: boolean;
 }
 
@@ -25,12 +30,18 @@ export interface DiffOptions {
 interface JointDelta {
   readonly s: JointNode;
   readonly d: JointNode;
+  /** Their positions in the list of joint nodes. */
+  readonly i: number;
+  readonly j: number;
   readonly opened: PortSet;
   readonly closed: PortSet;
   /** Which side's policies changed the pair: group ingress changes by destination, egress by source. */
   readonly anchor: 'dst' | 'src';
   readonly attribution: readonly Attribution[];
 }
+
+/** At most this many pair answers are kept for the "is anything else allowed" question (see Bounds). */
+const BOUND_CELLS = 1 << 22;
 
 const RISK_RANK: Record<Risk, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const DIRECTION_RANK: Record<DiffLine['direction'], number> = { opened: 0, added: 1, closed: 2, isolation: 3, removed: 4 };
@@ -44,27 +55,29 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const changes = objectChanges(base.cluster, head.cluster);
   const attributor = createAttributor(base, head, changes);
 
-  const baseById = new Map(base.workloads.map((w) => [w.id, w]));
-  const headById = new Map(head.workloads.map((w) => [w.id, w]));
-  const added = head.workloads.filter((w) => !baseById.has(w.id));
-  const removed = base.workloads.filter((w) => !headById.has(w.id));
+  // Workloads by id (ids are unique on each side), matching the records both sides share first.
+  const paired = pairById(base.workloads, head.workloads);
+  const added = paired.onlyB.filter((w) => !paired.onlyAById.has(w.id));
+  const removed = paired.onlyA.filter((w) => !paired.onlyBById.has(w.id));
 
-  // Joint nodes.
+  // Joint nodes, keyed by (base class, head class); class indexes stay far below 2^26.
   const nodes: JointNode[] = [];
-  const jointByKey = new Map<string, { base: Workload; head: Workload }[]>();
-  for (const h of head.workloads) {
-    const b = baseById.get(h.id);
-    if (!b) continue;
-    const key = `${base.classOf(b)}:${head.classOf(h)}`;
+  const jointByKey = new Map<number, (WorkloadPair & { readonly at: number })[]>();
+  head.workloads.forEach((h, j) => {
+    const b = partnerInA(paired, base.workloads, head.workloads, j);
+    if (!b) return;
+    const key = base.classOf(b) * 67108864 + head.classOf(h);
+    const pair = { base: b, head: h, at: j };
     const list = jointByKey.get(key);
-    if (list) list.push({ base: b, head: h });
-    else jointByKey.set(key, [{ base: b, head: h }]);
-  }
+    if (list) list.push(pair);
+    else jointByKey.set(key, [pair]);
+  });
   for (const members of jointByKey.values()) {
     const rep = members[0]!;
     nodes.push({ kind: 'workloads', members, b: base.endpoint(rep.base.id)!, h: head.endpoint(rep.head.id)! });
   }
-  for (const atom of ipAtoms(base.ipRanges, head.ipRanges)) {
+  const atoms = ipAtoms(base.ipRanges, head.ipRanges);
+  for (const atom of atoms) {
     nodes.push({ kind: 'ips', set: atom.set, b: base.endpoint(atom.base.id)!, h: head.endpoint(atom.head.id)! });
   }
 
@@ -77,17 +90,65 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // opts.exhaustive, compares every pair.
   const dirty = dirtyNodes(nodes, base, head, changes, opts.exhaustive === true);
   const jointDeltas: JointDelta[] = [];
-  // Node indexes of each joint node on both sides, so the loop below does no endpoint lookups.
-  const bi = new Map(nodes.map((x) => [x, base.nodeOf(x.b)]));
-  const hi = new Map(nodes.map((x) => [x, head.nodeOf(x.h)]));
-  const compare = (s: JointNode, d: JointNode): void => {
-    if (s.kind === 'ips' && d.kind === 'ips') return;
-    const sb = bi.get(s)!;
-    const db = bi.get(d)!;
-    const sh = hi.get(s)!;
-    const dh = hi.get(d)!;
+  // Per joint node, by position: its node index on both sides (no endpoint or map lookups in the loops
+  // below), whether it is an address atom, and how dirty it is as a source and as a destination (0 clean,
+  // 1 only through its own egress / ingress policies, 2 for every reason; see dirtyNodes).
+  const count = nodes.length;
+  const bi = new Int32Array(count);
+  const hi = new Int32Array(count);
+  const isIps = new Uint8Array(count);
+  const srcState = new Uint8Array(count);
+  const dstState = new Uint8Array(count);
+  const dirtyDst: number[] = [];
+  nodes.forEach((x, i) => {
+    bi[i] = base.nodeOf(x.b);
+    hi[i] = head.nodeOf(x.h);
+    isIps[i] = x.kind === 'ips' ? 1 : 0;
+    const both = dirty.both.has(x);
+    srcState[i] = both ? 2 : dirty.src.has(x) ? 1 : 0;
+    dstState[i] = both ? 2 : dirty.dst.has(x) ? 1 : 0;
+    if (dstState[i] !== 0) dirtyDst.push(i);
+  });
+  // What each side allows (or an upper bound of it: one direction's ports) on every pair of a dirty row or
+  // column, kept from the comparison below when there are few: a grouped line asks whether anything else is
+  // allowed those ports to or from its anchor ("still allowed: ..."), and when nothing is, that is known
+  // without a scan of every node of the matrix (matrix.peersOf).
+  interface Bounds {
+    readonly b: PortSet[];
+    readonly h: PortSet[];
+  }
+  const rowBounds = new Map<number, Bounds>();
+  const colBounds = new Map<number, Bounds>();
+  const dirtyLines = srcState.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0) + dirtyDst.length;
+  if (opts.exhaustive !== true && dirtyLines * count <= BOUND_CELLS) {
+    for (let i = 0; i < count; i++) {
+      if (srcState[i] !== 0) rowBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
+      if (dstState[i] !== 0) colBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
+    }
+  }
+  const bound = (i: number, j: number, b: PortSet, h: PortSet): void => {
+    const row = rowBounds.get(i);
+    if (row) {
+      row.b[j] = b;
+      row.h[j] = h;
+    }
+    const col = colBounds.get(j);
+    if (col) {
+      col.b[i] = b;
+      col.h[i] = h;
+    }
+  };
+  const compare = (i: number, j: number): void => {
+    if (isIps[i] === 1 && isIps[j] === 1) return;
+    const s = nodes[i]!;
+    const d = nodes[j]!;
+    const sb = bi[i]!;
+    const db = bi[j]!;
+    const sh = hi[i]!;
+    const dh = hi[j]!;
     const bp = base.allowedAt(sb, db);
     const hp = head.allowedAt(sh, dh);
+    bound(i, j, bp, hp);
     if (bp === hp || bp.equals(hp)) return;
     let anchor: 'dst' | 'src' = 'dst';
     if (s.kind === 'ips') anchor = 'dst';
@@ -101,23 +162,54 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       { matrix: base, src: end(s, 'base'), dst: end(d, 'base') },
       { matrix: head, src: end(s, 'head'), dst: end(d, 'head') },
     );
-    jointDeltas.push({ s, d, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
+    jointDeltas.push({ s, d, i, j, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
   };
-  for (const s of nodes) {
-    if (dirty.src.has(s)) for (const d of nodes) compare(s, d);
-    else for (const d of dirty.dst) compare(s, d);
+  // A pair where only one end's own policies changed (the source's egress, or the destination's ingress) and
+  // the other end is clean differs only if that direction does: compare it first (one row lookup per side
+  // instead of two), and the allowed ports only when it differs.
+  const sameEgress = (i: number, j: number): boolean => {
+    const b = base.egressAt(bi[i]!, bi[j]!);
+    const h = head.egressAt(hi[i]!, hi[j]!);
+    bound(i, j, b, h);
+    return b === h || b.equals(h);
+  };
+  const sameIngress = (i: number, j: number): boolean => {
+    const b = base.ingressAt(bi[i]!, bi[j]!);
+    const h = head.ingressAt(hi[i]!, hi[j]!);
+    bound(i, j, b, h);
+    return b === h || b.equals(h);
+  };
+  for (let i = 0; i < count; i++) {
+    const ss = srcState[i]!;
+    if (ss !== 0) {
+      for (let j = 0; j < count; j++) {
+        if (ss === 2 || dstState[j] !== 0 || !sameEgress(i, j)) compare(i, j);
+      }
+    } else {
+      for (const j of dirtyDst) {
+        if (dstState[j] === 2 || !sameIngress(i, j)) compare(i, j);
+      }
+    }
   }
 
-  // Expand to members.
+  // Expand to members (each joint node's ends built once).
   const openedMembers: MemberDelta[] = [];
   const closedMembers: MemberDelta[] = [];
-  const expand = (n: JointNode): DeltaEnd[] =>
-    n.kind === 'ips'
-      ? [{ id: n.set.toString(), ips: n.set }]
-      : n.members.map((m) => ({ id: m.head.id, workload: m.head }));
+  const expanded = new Map<JointNode, DeltaEnd[]>();
+  // The joint node of each head workload that is the end of a delta.
+  const jointOf = new Map<Workload, number>();
+  const expand = (n: JointNode, at: number): DeltaEnd[] => {
+    let ends = expanded.get(n);
+    if (!ends) {
+      ends = n.kind === 'ips' ? [{ id: n.set.toString(), ips: n.set }] : n.members.map((m) => ({ id: m.head.id, workload: m.head }));
+      expanded.set(n, ends);
+      if (n.kind === 'workloads') for (const m of n.members) jointOf.set(m.head, at);
+    }
+    return ends;
+  };
   for (const jd of jointDeltas) {
-    for (const src of expand(jd.s)) {
-      for (const dst of expand(jd.d)) {
+    for (const src of expand(jd.s, jd.i)) {
+      for (const dst of expand(jd.d, jd.j)) {
         if (src.id === dst.id && src.workload?.kind === 'Pod') continue; // loopback
         if (!jd.opened.isEmpty()) openedMembers.push({ src, dst, ports: jd.opened, anchor: jd.anchor, attribution: jd.attribution });
         if (!jd.closed.isEmpty()) closedMembers.push({ src, dst, ports: jd.closed, anchor: jd.anchor, attribution: jd.attribution });
@@ -125,24 +217,75 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     }
   }
 
+  // Is anything but the delta's peers allowed `ports` to (anchor 'src') or from (anchor 'dst') a workload on one
+  // side? False only when no pair of its row or column allows them: checked on the answers kept from the
+  // comparison (asking the matrix only where a kept bound allows them), plus the nodes no joint node stands
+  // for (workloads of that side only, IP ranges no atom covers). True when unsure.
+  const sideOnly = new Map<ReachabilityMatrix, number[]>();
+  const nodesOfSideOnly = (m: ReachabilityMatrix): number[] => {
+    let out = sideOnly.get(m);
+    if (!out) {
+      const covered = new Set(atoms.map((a) => (m === head ? a.head : a.base)));
+      const ends = [
+        ...(m === head ? added : removed).map((w) => m.endpoint(w.id)),
+        ...m.ipRanges.filter((r) => !covered.has(r)).map((r) => m.endpoint(r.id)),
+      ];
+      out = ends.map((e) => (e ? m.nodeOf(e) : -1));
+      sideOnly.set(m, out);
+    }
+    return out;
+  };
+  const mayHavePeers = (m: ReachabilityMatrix, w: Workload, anchorSide: 'dst' | 'src', ports: PortSet): boolean => {
+    const k = jointOf.get(w);
+    const bounds = k === undefined ? undefined : (anchorSide === 'src' ? rowBounds : colBounds).get(k);
+    if (k === undefined || !bounds || (m !== base && m !== head)) return true;
+    const kept = m === head ? bounds.h : bounds.b;
+    const nodeIndex = m === head ? hi : bi;
+    const a = nodeIndex[k]!;
+    const covers = new Map<PortSet, boolean>();
+    const allows = (p: PortSet): boolean => {
+      let c = covers.get(p);
+      if (c === undefined) {
+        c = p.contains(ports);
+        covers.set(p, c);
+      }
+      return c;
+    };
+    const exactly = (node: number): boolean => allows(anchorSide === 'src' ? m.allowedAt(a, node) : m.allowedAt(node, a));
+    for (let x = 0; x < count; x++) {
+      const p = kept[x];
+      if (p === undefined) return true;
+      if (allows(p) && exactly(nodeIndex[x]!)) return true;
+    }
+    for (const node of nodesOfSideOnly(m)) if (node < 0 || exactly(node)) return true;
+    return false;
+  };
+
   // A workload that becomes isolated gets one line saying what still reaches it, not one line per lost peer.
   // Likewise a workload that loses isolation gets one line, with what used to be the only allowed traffic.
-  const newlyIsolated = isolationFlips(base, head, 'gained');
-  const lostIsolation = isolationFlips(base, head, 'lost');
-  const absorbedBy = (flips: ReturnType<typeof isolationFlips>) => (d: MemberDelta) =>
+  const flips = isolationFlips(base, head, [...jointByKey.values()]);
+  const newlyIsolated = flips.gained;
+  const lostIsolation = flips.lost;
+  // In head order, as the lines were made before.
+  const flipped = flips.flipped.sort((x, y) => x.at - y.at);
+  const absorbedBy = (flips: IsolationFlips) => (d: MemberDelta) =>
     d.anchor === 'dst' ? flips.ingress.has(d.dst.id) : flips.egress.has(d.src.id);
+  // peersOf answers shared by the grouped, workload and isolation lines.
+  const peers = new PeersMemo();
   const closedMerged = mergeAtoms(closedMembers);
   const openedMerged = mergeAtoms(openedMembers);
   const lines: DiffLine[] = [
-    ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head),
-    ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head),
-    ...added.map((w) => workloadLine('added', w, head)),
-    ...removed.map((w) => workloadLine('removed', w, base)),
+    ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head, peers, mayHavePeers),
+    ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head, peers, mayHavePeers),
+    ...added.map((w) => workloadLine('added', w, head, peers)),
+    ...removed.map((w) => workloadLine('removed', w, base, peers)),
     ...isolationLines(
       base,
       head,
+      flipped,
       changes.policies.map((c) => c.id),
       [...closedMerged.filter(absorbedBy(newlyIsolated)), ...openedMerged.filter(absorbedBy(lostIsolation))],
+      peers,
     ),
   ].sort(
     (a, b) =>
@@ -153,11 +296,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
 
   const opened = [
     ...openedMerged.map(toPairDelta),
-    ...added.flatMap((w) => connectionsOf(head, w).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
+    ...added.flatMap((w) => connectionsOf(head, w, peers).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
   ].sort(byPair);
   const closed = [
     ...closedMerged.map(toPairDelta),
-    ...removed.flatMap((w) => connectionsOf(base, w).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
+    ...removed.flatMap((w) => connectionsOf(base, w, peers).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
   ].sort(byPair);
 
   return {

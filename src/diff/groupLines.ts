@@ -1,4 +1,6 @@
 import type { ReachabilityMatrix } from '../engine/matrix.js';
+import type { PortSet } from '../engine/portSet.js';
+import type { Workload } from '../manifests/model.js';
 import { serviceWords } from '../engine/services.js';
 import { dedupeAttribution } from './attributionList.js';
 import type { MemberDelta } from './deltaTypes.js';
@@ -7,6 +9,7 @@ import { describeIps } from './describeIps.js';
 import { displayName } from './displayName.js';
 import { byPair, toPairDelta } from './pairDelta.js';
 import { peersAllowing } from './peersAllowing.js';
+import { PeersMemo } from './peersMemo.js';
 import { openedRisk, riskFlags } from './riskFlags.js';
 import type { DiffLine, EndpointGroup } from './types.js';
 
@@ -20,6 +23,9 @@ export function groupLines(
   deltas: readonly MemberDelta[],
   base: ReachabilityMatrix,
   head: ReachabilityMatrix,
+  memo: PeersMemo = new PeersMemo(),
+  /** False when nothing is allowed `ports` with the anchor on that side (saves a scan of the matrix); true when unsure. */
+  mayHavePeers: (m: ReachabilityMatrix, anchor: Workload, anchorSide: 'dst' | 'src', ports: PortSet) => boolean = () => true,
 ): DiffLine[] {
   const groups = new Map<string, MemberDelta[]>();
   for (const d of deltas) {
@@ -40,8 +46,11 @@ export function groupLines(
     const nowSide = direction === 'opened' ? head : base;
     const thenSide = direction === 'opened' ? base : head;
     const delta = describeGroup(others, direction === 'opened' ? head.cluster : base.cluster);
-    const stillOrBefore = anchor.workload ? peersAllowing(thenSide, anchor.workload, anchorSide, ports) : undefined;
-    const nowAll = anchor.workload ? peersAllowing(nowSide, anchor.workload, anchorSide, ports) : undefined;
+    // Only its members are read (an empty group reads as no group).
+    const stillOrBefore =
+      anchor.workload && mayHavePeers(thenSide, anchor.workload, anchorSide, ports)
+        ? peersAllowing(thenSide, anchor.workload, anchorSide, ports, memo)
+        : undefined;
     const anchorName = anchor.workload
       ? displayName(anchor.workload, (direction === 'opened' ? head : base).cluster)
       : describeIps(anchor.ips!);
@@ -52,6 +61,8 @@ export function groupLines(
     let text: string;
     if (direction === 'opened') {
       const hasBefore = stillOrBefore && stillOrBefore.members.length > 0;
+      // Every peer allowed now: only asked for when something was allowed before.
+      const nowAll = hasBefore && anchor.workload ? peersAllowing(nowSide, anchor.workload, anchorSide, ports, memo) : undefined;
       const from = hasBefore && nowAll ? nowAll : delta;
       const verb = anchorSide === 'dst' ? `${from.text} -> ${anchorShown}` : `${anchorName} -> ${from.text}`;
       text = `${verb} on ${portText}: now allowed${hasBefore ? ` (before: only ${stillOrBefore.text})` : ''}`;

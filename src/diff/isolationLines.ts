@@ -5,28 +5,49 @@ import { dedupeAttribution } from './attributionList.js';
 import { endOf, type DeltaEnd, type MemberDelta } from './deltaTypes.js';
 import { describeGroup } from './describeGroup.js';
 import { displayName } from './displayName.js';
+import { PeersMemo } from './peersMemo.js';
 import { byPair, toPairDelta } from './pairDelta.js';
 import { riskFlags } from './riskFlags.js';
 import type { Attribution, DiffLine } from './types.js';
 
-/** Workloads (present on both sides) that gained or lost isolation, per direction. */
-export function isolationFlips(
+export interface IsolationFlips {
+  readonly ingress: Set<string>;
+  readonly egress: Set<string>;
+}
+
+/** A workload present on both sides: its base and head records. */
+export interface WorkloadPair {
+  readonly base: Workload;
+  readonly head: Workload;
+}
+
+/**
+ * Workloads (present on both sides) that gained or lost isolation, per direction, and the pairs that did
+ * either (in the order given). Asked once per group of workloads that share their class on both sides (the
+ * policies that isolate a workload are those of its class).
+ */
+export function isolationFlips<P extends WorkloadPair>(
   base: ReachabilityMatrix,
   head: ReachabilityMatrix,
-  which: 'gained' | 'lost',
-): { ingress: Set<string>; egress: Set<string> } {
-  const out = { ingress: new Set<string>(), egress: new Set<string>() };
-  const baseById = new Map(base.workloads.map((w) => [w.id, w]));
-  for (const h of head.workloads) {
-    const b = baseById.get(h.id);
-    if (!b) continue;
+  groups: readonly (readonly P[])[],
+): { gained: IsolationFlips; lost: IsolationFlips; flipped: P[] } {
+  const gained = { ingress: new Set<string>(), egress: new Set<string>() };
+  const lost = { ingress: new Set<string>(), egress: new Set<string>() };
+  const flipped = new Set<P>();
+  for (const members of groups) {
+    const bi = base.isolation(members[0]!.base);
+    const hi = head.isolation(members[0]!.head);
     for (const dir of ['ingress', 'egress'] as const) {
-      const was = base.isolation(b)[dir].length > 0;
-      const is = head.isolation(h)[dir].length > 0;
-      if (which === 'gained' ? !was && is : was && !is) out[dir].add(h.id);
+      const was = bi[dir].length > 0;
+      const is = hi[dir].length > 0;
+      if (was === is) continue;
+      for (const m of members) {
+        (is ? gained : lost)[dir].add(m.head.id);
+        flipped.add(m);
+      }
     }
   }
-  return out;
+  return { gained, lost, flipped: [...flipped] };
 }
 
 /**
@@ -36,14 +57,14 @@ export function isolationFlips(
 export function isolationLines(
   base: ReachabilityMatrix,
   head: ReachabilityMatrix,
+  /** The workloads present on both sides to consider, in head order. */
+  pairs: readonly WorkloadPair[],
   changedPolicies: readonly string[],
   absorbed: readonly MemberDelta[],
+  memo: PeersMemo = new PeersMemo(),
 ): DiffLine[] {
   const lines: DiffLine[] = [];
-  const baseById = new Map(base.workloads.map((w) => [w.id, w]));
-  for (const h of head.workloads) {
-    const b = baseById.get(h.id);
-    if (!b) continue;
+  for (const { base: b, head: h } of pairs) {
     const bi = base.isolation(b);
     const hi = head.isolation(h);
     for (const dir of ['ingress', 'egress'] as const) {
@@ -56,11 +77,11 @@ export function isolationLines(
         dir === 'ingress' ? d.dst.id === h.id && d.anchor === 'dst' : d.src.id === h.id && d.anchor === 'src',
       );
       const text = is
-        ? `${name} is now isolated for ${dir} (by ${policies.map((p) => p.id).join(', ')}): ${remainingAllowed(head, h, dir)}`
+        ? `${name} is now isolated for ${dir} (by ${policies.map((p) => p.id).join(', ')}): ${remainingAllowed(head, h, dir, memo)}`
         : hi.admin[dir].length > 0
           ? // Admin policies still decide part of its traffic: say what remains rather than "anything".
-            `${name} is no longer isolated for ${dir} by NetworkPolicies (admin policies ${hi.admin[dir].map((p) => p.name).join(', ')} still apply): ${remainingAllowed(head, h, dir)} (before: ${remainingAllowed(base, b, dir)})`
-          : `${name} is no longer isolated for ${dir}: ${dir === 'ingress' ? 'any source may reach it on any port' : 'it may reach anything on any port'} (before: ${remainingAllowed(base, b, dir)})`;
+            `${name} is no longer isolated for ${dir} by NetworkPolicies (admin policies ${hi.admin[dir].map((p) => p.name).join(', ')} still apply): ${remainingAllowed(head, h, dir, memo)} (before: ${remainingAllowed(base, b, dir, memo)})`
+          : `${name} is no longer isolated for ${dir}: ${dir === 'ingress' ? 'any source may reach it on any port' : 'it may reach anything on any port'} (before: ${remainingAllowed(base, b, dir, memo)})`;
       const flags = is
         ? []
         : [
@@ -96,10 +117,10 @@ export function isolationLines(
 }
 
 /** "only 443/TCP from 0.0.0.0/0 except 10.0.0.0/8 remains allowed", grouped by port set. */
-function remainingAllowed(m: ReachabilityMatrix, w: Workload, dir: 'ingress' | 'egress'): string {
+function remainingAllowed(m: ReachabilityMatrix, w: Workload, dir: 'ingress' | 'egress', memo: PeersMemo): string {
   const self = m.endpoint(w.id)!;
   const byPorts = new Map<string, { ports: PortSet; ends: DeltaEnd[] }>();
-  for (const { endpoints, ports } of m.peersOf(w, dir === 'ingress' ? 'from' : 'to')) {
+  for (const { endpoints, ports } of memo.peersOf(m, w, dir === 'ingress' ? 'from' : 'to')) {
     const ends = endpoints.filter((e) => !(e === self && w.kind === 'Pod')).map(endOf);
     if (ends.length === 0) continue;
     const g = byPorts.get(ports.key());

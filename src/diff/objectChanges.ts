@@ -1,4 +1,5 @@
 import type { AdminNetworkPolicy, Cluster, Labels, NetworkPolicy, Workload } from '../manifests/model.js';
+import { pairById } from './sharedRecords.js';
 
 export interface PolicyChange {
   readonly id: string;
@@ -41,16 +42,18 @@ export interface ObjectChanges {
 
 /** What the change did to the objects that decide reachability: policies, workload labels, namespace labels. */
 export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
-  const basePolicies = new Map(base.policies.map((p) => [p.id, p]));
-  const headPolicies = new Map(head.policies.map((p) => [p.id, p]));
+  // The loader shares the records of unchanged documents between the two sides (ids are unique on each
+  // side): a record matched with itself is unchanged, and only the others are keyed by id.
+  const p = pairById(base.policies, head.policies);
   const policies: PolicyChange[] = [];
-  for (const [id, h] of headPolicies) {
-    const b = basePolicies.get(id);
+  for (const [id, h] of p.onlyBById) {
+    const b = p.onlyAById.get(id);
+    if (b === h) continue;
     if (!b) policies.push({ id, namespace: h.namespace, change: 'added', head: h });
     else if (b.specKey !== h.specKey) policies.push({ id, namespace: h.namespace, change: 'edited', base: b, head: h });
   }
-  for (const [id, b] of basePolicies) {
-    if (!headPolicies.has(id)) policies.push({ id, namespace: b.namespace, change: 'removed', base: b });
+  for (const [id, b] of p.onlyAById) {
+    if (!p.onlyBById.has(id)) policies.push({ id, namespace: b.namespace, change: 'removed', base: b });
   }
   const policiesByNamespace = new Map<string, PolicyChange[]>();
   for (const c of policies) {
@@ -59,11 +62,11 @@ export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
     else policiesByNamespace.set(c.namespace, [c]);
   }
 
-  const baseWorkloads = new Map(base.workloads.map((w) => [w.id, w]));
+  const w = pairById(base.workloads, head.workloads);
   const workloads = new Map<string, WorkloadChange>();
-  for (const h of head.workloads) {
-    const b = baseWorkloads.get(h.id);
-    if (!b) continue;
+  for (const h of w.onlyB) {
+    const b = w.onlyAById.get(h.id);
+    if (!b || b === h) continue;
     const labels = labelDelta(b.labels, h.labels);
     if (labels) workloads.set(h.id, { id: h.id, base: b, head: h, change: 'labels changed', detail: labels });
     else if (portsKey(b) !== portsKey(h) || b.hostNetwork !== h.hostNetwork)
@@ -94,6 +97,7 @@ export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
 
 /** "app=web -> app=frontend, +tier=api, -debug=true", or undefined when equal. */
 export function labelDelta(before: Labels, after: Labels): string | undefined {
+  if (sameLabels(before, after)) return undefined;
   const parts: string[] = [];
   for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const b = before[k];
@@ -104,6 +108,15 @@ export function labelDelta(before: Labels, after: Labels): string | undefined {
     else parts.push(`${k}=${b} -> ${k}=${a}`);
   }
   return parts.length > 0 ? parts.sort().join(', ') : undefined;
+}
+
+/** The same keys with the same values (no set of keys built: most labels are unchanged). */
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k] || !Object.hasOwn(b, k)) return false;
+  return true;
 }
 
 function portsKey(w: Workload): string {

@@ -4,26 +4,31 @@ import type { Workload } from '../manifests/model.js';
 import { endOf } from './deltaTypes.js';
 import { describeGroup } from './describeGroup.js';
 import { displayName } from './displayName.js';
+import { PeersMemo } from './peersMemo.js';
 import { byPair, toPairDelta } from './pairDelta.js';
 import { riskFlags } from './riskFlags.js';
 import type { DiffLine } from './types.js';
 
 /** Every connection into or out of one workload (for the lines of added and removed workloads). */
-export function connectionsOf(m: ReachabilityMatrix, w: Workload): { src: Endpoint; dst: Endpoint; ports: PortSet }[] {
+export function connectionsOf(
+  m: ReachabilityMatrix,
+  w: Workload,
+  memo: PeersMemo = new PeersMemo(),
+): { src: Endpoint; dst: Endpoint; ports: PortSet }[] {
   const self = m.endpoint(w.id)!;
   const out: { src: Endpoint; dst: Endpoint; ports: PortSet }[] = [];
-  for (const { endpoints, ports } of m.peersOf(w, 'from')) {
+  for (const { endpoints, ports } of memo.peersOf(m, w, 'from')) {
     for (const e of endpoints) if (!(e === self && w.kind === 'Pod')) out.push({ src: e, dst: self, ports });
   }
-  for (const { endpoints, ports } of m.peersOf(w, 'to')) {
+  for (const { endpoints, ports } of memo.peersOf(m, w, 'to')) {
     for (const e of endpoints) if (e !== self) out.push({ src: self, dst: e, ports });
   }
   return out;
 }
 
 /** One line for a workload the change adds or removes, instead of one line per peer. */
-export function workloadLine(direction: 'added' | 'removed', w: Workload, m: ReachabilityMatrix): DiffLine {
-  const conns = connectionsOf(m, w);
+export function workloadLine(direction: 'added' | 'removed', w: Workload, m: ReachabilityMatrix, memo: PeersMemo = new PeersMemo()): DiffLine {
+  const conns = connectionsOf(m, w, memo);
   const inbound = conns.filter((c) => c.dst.id === w.id);
   const inPorts = inbound.reduce((s, c) => s.union(c.ports), PortSet.empty);
   const sources = inbound.map((c) => endOf(c.src));

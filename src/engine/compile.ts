@@ -111,14 +111,19 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
     }
     return labels;
   };
-  // Base and head of a diff share most policy objects (the loader memoises them): compile each once, as long
-  // as every namespace has the same labels (peers' namespaceSelectors read them).
-  const fingerprint = namespaceFingerprint(cluster);
+  // Base and head of a diff share most policy objects (the loader memoises them): compile each once. A policy
+  // with a namespaceSelector peer reads namespace labels, so its compiled form is reused only under the same
+  // namespace labels (the same fingerprint); one without reads none and is reused whatever the namespaces.
+  const fingerprint = fingerprintId(cluster);
   const policies = cluster.policies.map((p) => {
-    const hit = compiledPolicies.get(p);
-    if (hit && hit.fingerprint === fingerprint) return hit.compiled;
+    const hits = compiledPolicies.get(p);
+    if (hits !== undefined) {
+      for (const h of hits) if (h.fingerprint === fingerprint || h.fingerprint === ANY_NAMESPACES) return h.compiled;
+    }
     const compiled = compilePolicy(p, nsLabels);
-    compiledPolicies.set(p, { fingerprint, compiled });
+    const entry = { fingerprint: readsNamespaceLabels(p) ? fingerprint : ANY_NAMESPACES, compiled };
+    // Two entries: base and head of a diff whose namespace labels differ each keep theirs.
+    compiledPolicies.set(p, hits === undefined ? [entry] : [entry, hits[0]!]);
     return compiled;
   });
   const admin = (cluster.adminPolicies ?? []).map((p) => compileAdminPolicy(p, nsLabels));
@@ -128,10 +133,46 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
   return { cluster, policies, admin, ...(baseline ? { baseline } : {}), namespaceLabels: nsLabels, policy };
 }
 
-const compiledPolicies = new WeakMap<NetworkPolicy, { fingerprint: string; compiled: CompiledPolicy }>();
+/** Compiled policies by policy record, each with the fingerprint id it was compiled under (newest first). */
+const compiledPolicies = new WeakMap<NetworkPolicy, readonly { readonly fingerprint: number; readonly compiled: CompiledPolicy }[]>();
+/** The fingerprint id of a policy whose compiled form reads no namespace labels. */
+const ANY_NAMESPACES = 0;
 
-/** Every namespace with its labels, as one string: equal strings mean namespace selectors decide alike. */
+function readsNamespaceLabels(p: NetworkPolicy): boolean {
+  const rules = [...p.ingress, ...p.egress];
+  return rules.some((r) => r.peers !== 'all' && r.peers.some((peer) => peer.type === 'pods' && peer.namespaceSelector !== undefined));
+}
+
+// A fingerprint holds every namespace with its labels: about 1 MB at 10,000 namespaces. Comparing two such
+// strings costs a scan of both, so each cluster's is computed once, and equal fingerprints get one small id
+// (compared once per compile, not once per policy).
+const fingerprints = new WeakMap<Cluster, { readonly text: string; id?: number }>();
+/** The fingerprints seen last, with their ids; a fingerprint not among them gets a new id. */
+const recentIds: { readonly text: string; readonly id: number }[] = [];
+const RECENT_IDS = 8;
+let nextFingerprintId = ANY_NAMESPACES + 1;
+
+function fingerprintId(cluster: Cluster): number {
+  namespaceFingerprint(cluster);
+  const memo = fingerprints.get(cluster)!;
+  if (memo.id !== undefined) return memo.id;
+  let found = recentIds.find((r) => r.text === memo.text);
+  if (found === undefined) {
+    found = { text: memo.text, id: nextFingerprintId++ };
+    recentIds.unshift(found);
+    recentIds.length = Math.min(recentIds.length, RECENT_IDS);
+  }
+  memo.id = found.id;
+  return found.id;
+}
+
+/**
+ * Every namespace with its labels, as one string: equal strings mean namespace selectors decide alike.
+ * Computed once per cluster (a Cluster is not modified once built).
+ */
 export function namespaceFingerprint(cluster: Cluster): string {
+  const hit = fingerprints.get(cluster);
+  if (hit !== undefined) return hit.text;
   const parts: string[] = [];
   for (const [name, ns] of cluster.namespaces) {
     const labels = Object.keys(ns.labels)
@@ -140,7 +181,9 @@ export function namespaceFingerprint(cluster: Cluster): string {
       .join('\u0001');
     parts.push(`${name}\u0002${labels}`);
   }
-  return parts.sort().join('\u0003');
+  const text = parts.sort().join('\u0003');
+  fingerprints.set(cluster, { text });
+  return text;
 }
 
 function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels): CompiledPolicy {

@@ -31,7 +31,6 @@ import { canonicalJson } from './canonicalJson.js';
 import { readAdminSpec, type AdminSpec } from './adminPolicySpec.js';
 import { parseCidr } from './cidr.js';
 import { compileSelector } from '../engine/labelSelector.js';
-import { ReadMemo } from './readMemo.js';
 
 const ADMIN_API = 'policy.networking.k8s.io/v1alpha1';
 /** The ingress-nginx Helm chart's controller pods and namespace. */
@@ -55,6 +54,40 @@ interface K8sObject {
   readonly namespace: string;
   readonly explicitNamespace: boolean;
   readonly source: SourceRef;
+  /** The duplicate-detection key: kind, namespace (none for cluster-scoped kinds) and name. */
+  readonly key: string;
+  readonly clusterScoped: boolean;
+  /**
+   * Kept between builds (see FileModel): what reading the object gave, which depends on its raw value and
+   * kind alone (the typed value and the problems, with paths relative to the object), and the model record
+   * built from it (which also depends on its source and namespace, fixed for this object too).
+   */
+  read?: PolicyRead | AdminRead | ServiceRead | IngressRead | WorkloadRead;
+  built?: NetworkPolicy | Workload | SkippedObject;
+}
+
+interface PolicyRead {
+  readonly spec?: PolicySpec;
+  readonly problems: readonly Problem[];
+  readonly specKey: string;
+}
+interface AdminRead {
+  readonly spec?: AdminSpec;
+  readonly problems: readonly Problem[];
+  readonly specKey: string;
+}
+interface ServiceRead {
+  readonly spec?: ServiceSpec;
+  readonly problems: readonly Problem[];
+}
+interface IngressRead {
+  readonly backends: ReturnType<typeof readIngressBackends>;
+  readonly problems: readonly Problem[];
+}
+interface WorkloadRead {
+  readonly template?: PodTemplate;
+  readonly owner?: Owner;
+  readonly problems: readonly Problem[];
 }
 
 interface Owner {
@@ -71,32 +104,39 @@ interface WorkloadCandidate {
 /** Labels that differ from pod to pod of one controller by design; ignored when comparing pods. */
 const PER_POD_LABELS = new Set(['statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
 
-// What reading an object gives apart from where it is: the typed value and the problems, whose paths are
-// relative to the object. It depends on the raw value alone (and the tag: kind or tier), so it is kept
-// per raw object: the parse cache hands the same objects back for unchanged files, and a rebuild (the head
-// of a diff, the next pull request) then reads only what changed. Everything that depends on where the
-// object is (SourceRef, diagnostic lines, the default namespace) is still worked out on every build.
-const policyReads = new ReadMemo<{ spec?: PolicySpec; problems: readonly Problem[]; specKey: string }>();
-const adminReads = new ReadMemo<{ spec?: AdminSpec; problems: readonly Problem[]; specKey: string }>();
-const serviceReads = new ReadMemo<{ spec?: ServiceSpec; problems: readonly Problem[] }>();
-const ingressReads = new ReadMemo<{ backends: ReturnType<typeof readIngressBackends>; problems: readonly Problem[] }>();
-const workloadReads = new ReadMemo<{ template?: PodTemplate; owner?: Owner; problems: readonly Problem[] }>();
-/** The objects of a file (lists flattened) by its parsed documents, tagged with the file's path. */
-const fileObjects = new ReadMemo<readonly ListItem[]>();
-/** A well-formed object's identity (kind, name, namespace, duplicate key) by its item, tagged with the default namespace. */
-const identities = new ReadMemo<Identity | undefined>();
-/**
- * Model objects by the object they come from (its identity includes its source): clusters built from the
- * same documents share them, which is what makes a rebuild nearly free. They are read-only like the rest.
- */
-const builtPolicies = new ReadMemo<NetworkPolicy>();
-const builtWorkloads = new ReadMemo<Workload>();
+// What reading a file gives, kept per parsed file: the parse cache hands the same documents back for an
+// unchanged file, so a rebuild (the head of a diff, the next pull request) reads only what changed, and
+// clusters built from the same documents share their model records (read-only, like the documents). One
+// record per file rather than one memo entry per object: a few hundred thousand weakly held entries made
+// every full garbage collection slow. Everything that depends on the build (duplicates, namespaces in use,
+// ownership, diagnostic lines) is still worked out on every build.
+interface FileModel {
+  /** The objects depend on the path (their sources) and the default namespace (their identities). */
+  readonly path: string;
+  readonly defaultNamespace: string;
+  /** The objects of the file (lists flattened). */
+  readonly items: readonly ListItem[];
+  /** items[i] as a named Kubernetes object, or undefined when it is not one (the build says why). */
+  readonly objects: readonly (K8sObject | undefined)[];
+}
 
-interface Identity {
-  readonly o: K8sObject;
-  /** The duplicate-detection key: kind, namespace (none for cluster-scoped kinds) and name. */
-  readonly key: string;
-  readonly clusterScoped: boolean;
+/** File models by the parsed documents they come from, newest first (the same text may be at a few paths). */
+const fileModels = new WeakMap<readonly RawDocument[], FileModel[]>();
+const MODELS_PER_DOCUMENTS = 4;
+
+function fileModel(documents: readonly RawDocument[], path: string, defaultNamespace: string, texts: ReadonlyMap<string, string>): FileModel {
+  const models = fileModels.get(documents);
+  if (models !== undefined) {
+    for (const m of models) if (m.path === path && m.defaultNamespace === defaultNamespace) return m;
+  }
+  const items = objectsOf(path, documents, texts);
+  const model: FileModel = { path, defaultNamespace, items, objects: items.map((item) => identify(item, defaultNamespace)) };
+  if (models === undefined) fileModels.set(documents, [model]);
+  else {
+    models.unshift(model);
+    if (models.length > MODELS_PER_DOCUMENTS) models.pop();
+  }
+  return model;
 }
 
 /** The objects of the documents of one file, with their sources. */
@@ -110,8 +150,8 @@ function objectsOf(path: string, documents: readonly RawDocument[], texts: Reado
   return out;
 }
 
-/** The identity of an item, or undefined when it is not a named Kubernetes object (the caller says why). */
-function identify(item: ListItem, defaultNamespace: string): Identity | undefined {
+/** The item as a named Kubernetes object, or undefined when it is not one (the caller says why). */
+function identify(item: ListItem, defaultNamespace: string): K8sObject | undefined {
   const { value, source } = item;
   if (!isObject(value)) return undefined;
   const kind = typeof value.kind === 'string' ? value.kind : item.kind;
@@ -124,11 +164,7 @@ function identify(item: ListItem, defaultNamespace: string): Identity | undefine
   const namespace = explicitNamespace ? (metadata.namespace as string) : defaultNamespace;
   // Cluster-scoped kinds have no namespace: their key and their shown name are the name alone.
   const clusterScoped = kind === 'Namespace' || ADMIN_KINDS.has(kind);
-  return {
-    o: { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source },
-    key: `${kind}/${clusterScoped ? '' : namespace}/${name}`,
-    clusterScoped,
-  };
+  return { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source, key: `${kind}/${clusterScoped ? '' : namespace}/${name}`, clusterScoped };
 }
 
 export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Cluster {
@@ -151,14 +187,7 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     diagnostics.push({ file: source.file, line: path.length > 0 ? lineOf(texts, source, path) : source.line, severity, message });
   };
   const skip = (o: { kind: string; apiVersion?: string; namespace?: string; name?: string; source: SourceRef }, reason: string): void => {
-    skipped.push({
-      kind: o.kind,
-      ...(o.apiVersion !== undefined ? { apiVersion: o.apiVersion } : {}),
-      ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
-      ...(o.name !== undefined ? { name: o.name } : {}),
-      reason,
-      source: o.source,
-    });
+    skipped.push(skippedRecord(o, reason));
   };
   /** Reports the problems of one object; returns the skip reason when there are errors. */
   const reportProblems = (o: K8sObject, problems: readonly Problem[]): string | undefined => {
@@ -182,40 +211,42 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
 
   // 1. Files -> documents -> objects (lists flattened). The same documents (a parse cache hit) at the same
   // path give the same objects and sources.
-  const objects: ListItem[] = [];
+  const models: FileModel[] = [];
   for (const file of files) {
     const parsed = parseFile(file);
     documentCount += parsed.documentCount;
     if (parsed.diagnostics.length > 0) diagnostics.push(...parsed.diagnostics);
-    const items = fileObjects.get(parsed.documents, file.path, () => objectsOf(file.path, parsed.documents, texts));
-    for (const item of items) objects.push(item);
+    models.push(fileModel(parsed.documents, file.path, defaultNamespace, texts));
   }
 
   // 2. Objects -> namespaces, policies, workload candidates, skipped.
-  for (const item of objects) {
-    const id = identities.get(item, defaultNamespace, () => identify(item, defaultNamespace));
-    if (id !== undefined) {
-      classify(id);
-      continue;
+  for (const { items, objects } of models) {
+    for (let i = 0; i < items.length; i++) {
+      const o = objects[i];
+      if (o !== undefined) classify(o);
+      else notAnObject(items[i]!);
     }
-    // Not a named Kubernetes object: say why.
+  }
+
+  /** Says why an item is not a named Kubernetes object. */
+  function notAnObject(item: ListItem): void {
     const { value, source } = item;
     if (!isObject(value)) {
       skip({ kind: '(not an object)', source }, 'not a Kubernetes object');
-      continue;
+      return;
     }
     const kind = typeof value.kind === 'string' ? value.kind : item.kind;
     const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : item.apiVersion;
     if (!kind || !apiVersion) {
       skip({ kind: kind ?? '(none)', source }, 'not a Kubernetes object (no apiVersion or kind)');
-      continue;
+      return;
     }
     report(source, 'error', `${kind} without metadata.name; not analysed`, ['metadata']);
     skip({ kind, apiVersion, source }, 'missing metadata.name');
   }
 
-  function classify({ o, key, clusterScoped }: Identity): void {
-    const { kind, apiVersion, name, namespace, explicitNamespace, source } = o;
+  function classify(o: K8sObject): void {
+    const { kind, apiVersion, name, namespace, explicitNamespace, source, key, clusterScoped } = o;
     const first = seen.get(key);
     if (first) {
       const shownName = clusterScoped ? name : `${namespace}/${name}`;
@@ -231,7 +262,7 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       readAdminPolicy(o);
     } else if (kind === 'NetworkPolicy') {
       usedNamespaces.add(namespace);
-      readPolicy(o);
+      addPolicy(o);
     } else if (kind === 'Service' && apiVersion === 'v1') {
       usedNamespaces.add(namespace);
       readService(o);
@@ -243,7 +274,8 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       readWorkload(o);
     } else {
       if (explicitNamespace) usedNamespaces.add(namespace);
-      skip({ kind, apiVersion, namespace: explicitNamespace ? namespace : undefined, name, source }, 'not modelled');
+      // The same record for every build from these documents (most objects of a large repository are these).
+      skipped.push((o.built ??= skippedRecord({ kind, apiVersion, namespace: explicitNamespace ? namespace : undefined, name, source }, 'not modelled')) as SkippedObject);
     }
   }
 
@@ -266,7 +298,7 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     declared.set(o.name, { name: o.name, labels, declared: true, source: o.source });
   }
 
-  function readPolicy(o: K8sObject): void {
+  function addPolicy(o: K8sObject): void {
     const id = `${o.namespace}/${o.name}`;
     const skipped = (reason: string): void =>
       skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason);
@@ -276,24 +308,19 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       report(o.source, 'error', `NetworkPolicy ${id}: unknown apiVersion "${o.apiVersion}"; not analysed`, ['apiVersion']);
       return skipped(`unknown apiVersion ${o.apiVersion}`);
     }
-    const raw = o.obj.spec;
-    const read = policyReads.get(raw, '', () => {
-      const problems = new ProblemList();
-      const spec = readPolicySpec(raw, problems);
-      return { ...(spec ? { spec } : {}), problems: problems.items, specKey: spec ? canonicalJson(raw ?? {}) : '' };
-    });
+    const read = (o.read ??= readPolicy(o.obj.spec)) as PolicyRead;
     const reason = reportProblems(o, read.problems);
     if (reason || !read.spec) return skipped(reason ?? 'invalid');
     const spec = read.spec;
     policies.push(
-      builtPolicies.get(o, '', () => ({
+      (o.built ??= {
         id,
         namespace: o.namespace,
         name: o.name,
         ...spec,
         source: o.source,
         specKey: read.specKey,
-      })),
+      }) as NetworkPolicy,
     );
   }
 
@@ -310,8 +337,7 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     const problems = new ProblemList();
     // BaselineAdminNetworkPolicy is a singleton: the CRD only admits the name `default`.
     if (tier === 'baseline' && o.name !== 'default') problems.error(['metadata', 'name'], `Only one baseline admin network policy with metadata.name="default" can be created in the cluster`);
-    const raw = o.obj.spec;
-    const read = adminReads.get(raw, tier, () => readAdmin(raw, tier));
+    const read = (o.read ??= readAdmin(o.obj.spec, tier)) as AdminRead;
     problems.items.push(...read.problems);
     const reason = reportProblems(o, problems.items);
     if (reason || !read.spec) return skipped(reason ?? 'invalid');
@@ -343,22 +369,22 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
   }
 
   function readService(o: K8sObject): void {
-    const { spec, problems } = serviceReads.get(o.obj, '', () => {
+    const { spec, problems } = (o.read ??= ((): ServiceRead => {
       const problems = new ProblemList();
       const spec = readServiceSpec(o.obj, problems);
       return { ...(spec ? { spec } : {}), problems: problems.items };
-    });
+    })()) as ServiceRead;
     const reason = reportProblems(o, problems);
     if (reason || !spec) return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason ?? 'invalid');
     services.push({ id: `${o.namespace}/${o.name}`, namespace: o.namespace, name: o.name, ...spec, source: o.source });
   }
 
   function readIngress(o: K8sObject): void {
-    const { backends, problems } = ingressReads.get(o.obj, o.kind, () => {
+    const { backends, problems } = (o.read ??= ((): IngressRead => {
       const problems = new ProblemList();
       const backends = o.kind === 'Ingress' ? readIngressBackends(o.obj, problems) : readRouteBackends(o.obj, problems);
       return { backends, problems: problems.items };
-    });
+    })()) as IngressRead;
     const reason = reportProblems(o, problems);
     if (reason) return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason);
     for (const b of backends) {
@@ -379,12 +405,12 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
       report(o.source, 'warning', `${o.kind} ${o.namespace}/${o.name}: apiVersion "${o.apiVersion}" is not ${expected}; not analysed`, ['apiVersion']);
       return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, `unknown apiVersion ${o.apiVersion}`);
     }
-    const { template, owner, problems } = workloadReads.get(o.obj, o.kind, () => {
+    const { template, owner, problems } = (o.read ??= ((): WorkloadRead => {
       const problems = new ProblemList();
       const template = readPodTemplate(o.obj, o.kind, problems);
       const owner = controllerOf(o.obj);
       return { ...(template ? { template } : {}), ...(owner ? { owner } : {}), problems: problems.items };
-    });
+    })()) as WorkloadRead;
     const reason = reportProblems(o, problems);
     if (reason || !template) {
       return skip({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason ?? 'invalid');
@@ -406,7 +432,7 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     }
     if (!ownerId || !owner || o.kind !== 'Pod') {
       workloads.push(
-        builtWorkloads.get(o, '', () => ({
+        (o.built ??= {
           id: `${o.namespace}/${o.name}[${o.kind}]`,
           namespace: o.namespace,
           name: o.name,
@@ -415,7 +441,7 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
           ports: template.ports,
           hostNetwork: template.hostNetwork,
           source: o.source,
-        })),
+        }) as Workload,
       );
       continue;
     }
@@ -528,6 +554,24 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     fileCount: files.length,
     documentCount,
     texts,
+  };
+}
+
+/** The spec of a NetworkPolicy, its problems, and its canonical text (equal for equal specs). */
+function readPolicy(raw: unknown): PolicyRead {
+  const problems = new ProblemList();
+  const spec = readPolicySpec(raw, problems);
+  return { ...(spec ? { spec } : {}), problems: problems.items, specKey: spec ? canonicalJson(raw ?? {}) : '' };
+}
+
+function skippedRecord(o: { kind: string; apiVersion?: string; namespace?: string; name?: string; source: SourceRef }, reason: string): SkippedObject {
+  return {
+    kind: o.kind,
+    ...(o.apiVersion !== undefined ? { apiVersion: o.apiVersion } : {}),
+    ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+    ...(o.name !== undefined ? { name: o.name } : {}),
+    reason,
+    source: o.source,
   };
 }
 

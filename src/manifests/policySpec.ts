@@ -51,8 +51,9 @@ export function readPolicySpec(raw: unknown, problems: ProblemList): PolicySpec 
     podSelector,
     affectsIngress,
     affectsEgress,
-    ingress: ingress.filter((r): r is PolicyRule => r !== undefined),
-    egress: egress.filter((r): r is PolicyRule => r !== undefined),
+    // Copied to their length: a list grown item by item keeps room for 17 (the model keeps these lists).
+    ingress: ingress.filter((r): r is PolicyRule => r !== undefined).slice(),
+    egress: egress.filter((r): r is PolicyRule => r !== undefined).slice(),
   };
 }
 
@@ -136,7 +137,7 @@ function readIpBlock(raw: unknown, path: DocPath, problems: ProblemList): Policy
     }
     except.push(ex.text);
   });
-  return { type: 'ipBlock', cidr: cidr.text, except };
+  return { type: 'ipBlock', cidr: cidr.text, except: except.slice() };
 }
 
 function readPort(raw: unknown, path: DocPath, problems: ProblemList): PolicyPort | undefined {

@@ -1,54 +1,66 @@
 // metav1.LabelSelector, validated as ValidateLabelSelector (apimachinery meta/v1/validation) does.
 import type { DocPath, LabelRequirement, LabelSelector, SelectorOperator } from './model.js';
 import { qualifiedNameProblems, labelValueProblems } from './k8sNames.js';
-import type { ProblemList } from './problems.js';
+import { isObject, type ProblemList } from './problems.js';
 import { readLabels } from './labels.js';
 
 const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 /** Reads a label selector; undefined when it has errors (recorded in `problems`). */
 export function readSelector(raw: unknown, path: DocPath, problems: ProblemList): LabelSelector | undefined {
+  // Selectors are read by the hundred thousand and nearly all are valid: paths are only built for a problem.
   const before = problems.items.length;
   const obj = problems.object(raw, path);
   if (!obj) return undefined;
   problems.knownFields(obj, ['matchLabels', 'matchExpressions'], path);
-  const matchLabels = readLabels(obj.matchLabels, [...path, 'matchLabels'], problems) ?? {};
+  const labelsRaw = obj.matchLabels;
+  const matchLabels = labelsRaw === undefined || labelsRaw === null ? {} : (readLabels(labelsRaw, [...path, 'matchLabels'], problems) ?? {});
   const matchExpressions: LabelRequirement[] = [];
-  const exprs = problems.list(obj.matchExpressions, [...path, 'matchExpressions']) ?? [];
+  const exprsRaw = obj.matchExpressions;
+  const exprs = exprsRaw === undefined || exprsRaw === null ? [] : (problems.list(exprsRaw, [...path, 'matchExpressions']) ?? []);
   exprs.forEach((rawExpr, i) => {
-    const p = [...path, 'matchExpressions', i];
-    const expr = problems.object(rawExpr, p);
+    const p = (): DocPath => [...path, 'matchExpressions', i];
+    const expr = isObject(rawExpr) ? rawExpr : problems.object(rawExpr, p());
     if (!expr) return;
-    problems.knownFields(expr, ['key', 'operator', 'values'], p);
-    const key = problems.string(expr.key ?? '', [...p, 'key']);
-    const operator = problems.string(expr.operator ?? '', [...p, 'operator']);
-    const values = (problems.list(expr.values, [...p, 'values']) ?? []).map((v, j) =>
-      problems.string(v, [...p, 'values', j]),
-    );
+    if (Object.keys(expr).some((k) => !EXPRESSION_FIELDS.includes(k))) problems.knownFields(expr, EXPRESSION_FIELDS, p());
+    const keyRaw = expr.key ?? '';
+    const key = typeof keyRaw === 'string' ? keyRaw : problems.string(keyRaw, [...p(), 'key']);
+    const operatorRaw = expr.operator ?? '';
+    const operator = typeof operatorRaw === 'string' ? operatorRaw : problems.string(operatorRaw, [...p(), 'operator']);
+    const valuesRaw = expr.values;
+    const values: (string | undefined)[] =
+      valuesRaw === undefined || valuesRaw === null
+        ? []
+        : Array.isArray(valuesRaw) && valuesRaw.every((v) => typeof v === 'string')
+          ? (valuesRaw as string[])
+          : (problems.list(valuesRaw, [...p(), 'values']) ?? []).map((v, j) => problems.string(v, [...p(), 'values', j]));
     if (operator !== undefined) {
       if (!OPERATORS.includes(operator)) {
-        problems.error([...p, 'operator'], `"${operator}" is not a valid selector operator (In, NotIn, Exists, DoesNotExist)`);
+        problems.error([...p(), 'operator'], `"${operator}" is not a valid selector operator (In, NotIn, Exists, DoesNotExist)`);
       } else if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
-        problems.error([...p, 'values'], "must be specified when `operator` is 'In' or 'NotIn'");
+        problems.error([...p(), 'values'], "must be specified when `operator` is 'In' or 'NotIn'");
       } else if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {
-        problems.error([...p, 'values'], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+        problems.error([...p(), 'values'], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
       }
     }
     if (key !== undefined) {
       const keyProblems = qualifiedNameProblems(key);
-      if (keyProblems.length > 0) problems.error([...p, 'key'], `"${key}": ${keyProblems.join('; ')}`);
+      if (keyProblems.length > 0) problems.error([...p(), 'key'], `"${key}": ${keyProblems.join('; ')}`);
     }
     values.forEach((v, j) => {
       if (v === undefined) return;
-      for (const m of labelValueProblems(v)) problems.error([...p, 'values', j], `"${v}": ${m}`);
+      for (const m of labelValueProblems(v)) problems.error([...p(), 'values', j], `"${v}": ${m}`);
     });
     if (key !== undefined && operator !== undefined && OPERATORS.includes(operator)) {
       matchExpressions.push({
         key,
         operator: operator as SelectorOperator,
-        values: values.filter((v): v is string => v !== undefined),
+        // Copied to its length: a list grown item by item keeps room for 17 (the model keeps these lists).
+        values: values.filter((v): v is string => v !== undefined).slice(),
       });
     }
   });
-  return problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions };
+  return problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions: matchExpressions.slice() };
 }
+
+const EXPRESSION_FIELDS: readonly string[] = ['key', 'operator', 'values'];

@@ -134,3 +134,33 @@ describe('parseCidr', () => {
     expect([c.address.toString(), c.address.match(wide.address, wide.prefix)]).toEqual(['10.0.0.0', true]);
   });
 });
+
+describe('what a build keeps per parsed file', () => {
+  const POLICY = BAD_POLICY.replace('except: [192.168.0.0/16]', 'except: [10.1.0.0/16]');
+  const CONFIG = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
+
+  it('follows each path and default namespace of the same text, past the few it keeps per text', () => {
+    const paths = ['a.yaml', 'b.yaml', 'c.yaml', 'd.yaml', 'e.yaml', 'f.yaml'];
+    for (let round = 0; round < 3; round++) {
+      const order = round % 2 === 0 ? paths : [...paths].reverse();
+      const c = buildCluster(order.map((path) => ({ path, text: `${POLICY}---\n${CONFIG}` })), { defaultNamespace: `ns${round}` });
+      // One policy analysed, the same text elsewhere a duplicate; every record names its own file and namespace.
+      expect(c.policies.map((p) => `${p.id}@${p.source.file}`)).toEqual([`ns${round}/p@${order[0]}`]);
+      expect(c.skipped.map((s) => `${s.kind} ${s.namespace ?? ''}@${s.source.file}`)).toEqual([
+        `ConfigMap @${order[0]}`,
+        ...order.slice(1).flatMap((p) => [`NetworkPolicy ns${round}@${p}`, `ConfigMap ns${round}@${p}`]),
+      ]);
+      expect(c.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual([...order.slice(1)].sort().flatMap((p) => [`${p}:1`, `${p}:13`]));
+    }
+  });
+
+  it('reads a changed file again', () => {
+    const a = buildCluster([{ path: 'a.yaml', text: POLICY }]);
+    const b = buildCluster([{ path: 'a.yaml', text: POLICY.replace('10.1.0.0/16', '10.2.0.0/16') }]);
+    const c = buildCluster([{ path: 'a.yaml', text: BAD_POLICY }]);
+    expect(a.policies[0]!.specKey).toContain('10.1.0.0/16');
+    expect(b.policies[0]!.specKey).toContain('10.2.0.0/16');
+    expect([c.policies.length, c.skipped.length, c.diagnostics.length]).toEqual([0, 1, 1]);
+    expect(buildCluster([{ path: 'a.yaml', text: POLICY }]).policies[0]).toBe(a.policies[0]);
+  });
+});

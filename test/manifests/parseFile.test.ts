@@ -130,3 +130,33 @@ describe('parseFile: diagnostics', () => {
     expect(parse('a: &x {k: v}\nb: *x\n').documents).toEqual([{ doc: 0, line: 1, value: { a: { k: 'v' }, b: { k: 'v' } } }]);
   });
 });
+
+describe('parseFile: documents are compacted after parsing (strings of their own, lists trimmed)', () => {
+  it('gives the values js-yaml gives, the odd ones included', async () => {
+    const { default: yaml } = await import('js-yaml');
+    const { MANIFEST_SCHEMA } = await import('../../src/manifests/yamlSchema.js');
+    const text = [
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata: {name: a-rather-long-policy-name, labels: {app.kubernetes.io/name: "quoted value here"}}',
+      'spec:',
+      '  folded: >-',
+      '    a long folded',
+      '    scalar over lines',
+      '  nested: [[1, 2.5, -0.0, .inf, .nan, null, true], [], ["x", "yyyyyyyyyyyyyyyyyy"]]',
+      '  "__proto__": {polluted: a value long enough to be sliced}',
+      '  empty: {}',
+      '',
+    ].join('\n');
+    const value = parse(text, 'x.yaml').documents[0]!.value as Record<string, Record<string, unknown>>;
+    expect(value).toEqual(yaml.load(text, { schema: MANIFEST_SCHEMA }));
+    expect(Object.getPrototypeOf(value.spec)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(value.spec, '__proto__')?.value).toEqual({ polluted: 'a value long enough to be sliced' });
+    expect(Object.is((value.spec!.nested as unknown[][])[0]![2], -0)).toBe(true);
+  });
+
+  it('leaves documents with aliases as parsed (shared subtrees stay shared)', () => {
+    const value = parse('a: &x [one-long-enough-string]\nb: *x\n').documents[0]!.value as { a: unknown; b: unknown };
+    expect(value.b).toBe(value.a);
+  });
+});
