@@ -167,6 +167,20 @@ function identify(item: ListItem, defaultNamespace: string): K8sObject | undefin
   return { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source, key: `${kind}/${clusterScoped ? '' : namespace}/${name}`, clusterScoped };
 }
 
+/**
+ * The last clusters built, by their inputs: the merge base of a pull request is built again on every push
+ * and every command from the same parsed files (parse cache hits keep their documents), and then the cluster
+ * built before is the answer. Base and head alternate, so two are kept. Clusters are read-only.
+ */
+const RECENT_CLUSTERS = 2;
+const recentClusters: { readonly models: readonly FileModel[]; readonly optionsKey: string; readonly cluster: Cluster }[] = [];
+
+function sameModels(a: readonly FileModel[], b: readonly FileModel[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Cluster {
   const defaultNamespace = opts.defaultNamespace ?? 'default';
   const texts = new Map<string, string>();
@@ -217,6 +231,13 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     documentCount += parsed.documentCount;
     if (parsed.diagnostics.length > 0) diagnostics.push(...parsed.diagnostics);
     models.push(fileModel(parsed.documents, file.path, defaultNamespace, texts));
+  }
+  const optionsKey = JSON.stringify([opts.ingressController ?? null, opts.assumedNamespaces ?? null]);
+  const at = recentClusters.findIndex((r) => r.optionsKey === optionsKey && sameModels(r.models, models));
+  if (at >= 0) {
+    const [again] = recentClusters.splice(at, 1);
+    recentClusters.unshift(again!);
+    return again!.cluster;
   }
 
   // 2. Objects -> namespaces, policies, workload candidates, skipped.
@@ -539,7 +560,7 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
   }
 
   diagnostics.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return {
+  const cluster: Cluster = {
     namespaces,
     workloads,
     policies,
@@ -555,6 +576,9 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     documentCount,
     texts,
   };
+  recentClusters.unshift({ models, optionsKey, cluster });
+  recentClusters.length = Math.min(recentClusters.length, RECENT_CLUSTERS);
+  return cluster;
 }
 
 /** The spec of a NetworkPolicy, its problems, and its canonical text (equal for equal specs). */
