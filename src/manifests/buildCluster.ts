@@ -340,7 +340,9 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
         name: o.name,
         ...spec,
         source: o.source,
-        specKey: read.specKey,
+        get specKey(): string {
+          return read.specKey;
+        },
       }) as NetworkPolicy,
     );
   }
@@ -585,7 +587,15 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
 function readPolicy(raw: unknown): PolicyRead {
   const problems = new ProblemList();
   const spec = readPolicySpec(raw, problems);
-  return { ...(spec ? { spec } : {}), problems: problems.items, specKey: spec ? canonicalJson(raw ?? {}) : '' };
+  // The key is read only for a policy whose record differs between the sides of a diff: computed then.
+  let key: string | undefined;
+  return {
+    ...(spec ? { spec } : {}),
+    problems: problems.items,
+    get specKey(): string {
+      return (key ??= spec ? canonicalJson(raw ?? {}) : '');
+    },
+  };
 }
 
 function skippedRecord(o: { kind: string; apiVersion?: string; namespace?: string; name?: string; source: SourceRef }, reason: string): SkippedObject {
