@@ -232,6 +232,15 @@ function recordId(o: object): number {
 
 /** Equal keys: the same workload and policy records in the same order, and the same namespace labels. */
 function matrixKey(cluster: Cluster): string {
+  // A cluster is not modified once built, and the loader hands back the same cluster for the same files.
+  let key = matrixKeys.get(cluster);
+  if (key === undefined) matrixKeys.set(cluster, (key = computeMatrixKey(cluster)));
+  return key;
+}
+
+const matrixKeys = new WeakMap<Cluster, string>();
+
+function computeMatrixKey(cluster: Cluster): string {
   const ids = (xs: readonly object[] | undefined) => (xs ?? []).map(recordId).join(',');
   return [
     ids(cluster.workloads),
