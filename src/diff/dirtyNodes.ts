@@ -1,6 +1,6 @@
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import type { JointNode } from './deltaTypes.js';
-import type { ObjectChanges } from './objectChanges.js';
+import { compiledPolicy, type ObjectChanges } from './objectChanges.js';
 
 /**
  * The joint nodes whose rows (as a source) or columns (as a destination) a change can touch: workloads a
@@ -36,7 +36,7 @@ export function dirtyNodes(
       continue;
     }
     for (const c of changes.policiesByNamespace.get(h.namespace) ?? []) {
-      for (const [cp, w] of [[c.base && base.compiled.policy(c.id), b], [c.head && head.compiled.policy(c.id), h]] as const) {
+      for (const [cp, w] of [[compiledPolicy(base, c, 'base'), b], [compiledPolicy(head, c, 'head'), h]] as const) {
         if (!cp || !cp.selects(w)) continue;
         if (cp.policy.affectsEgress) src.add(n);
         if (cp.policy.affectsIngress) dst.add(n);
