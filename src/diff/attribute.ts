@@ -54,6 +54,8 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
     return unchangedHead.get(namespace) ?? [];
   };
 
+  const attributions = new Map<PolicyChange, Map<string, Attribution>>();
+
   const namespacesOf = (pair: SidePair): string[] =>
     [pair.src, pair.dst].flatMap((e) => ('workload' in e ? [e.workload.namespace] : []));
 
@@ -75,9 +77,18 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
           // its head position when the policy still has that rule (an edited rule), else at base.
           const useHead = ph && (after?.rule || !before?.rule || before.rule.index < (direction === 'ingress' ? ph.ingress : ph.egress).length);
           const version = after?.rule ? after : (before?.rule ? before : (after ?? before!));
-          const policy = (useHead ? ph : pb)!.policy;
-          const cluster = useHead ? head.cluster : base.cluster;
-          out.push(policyAttribution(c, policy, cluster, version, direction));
+          // The same cause for many pairs: its line is looked up in the file once.
+          const key = `${useHead ? 'h' : 'b'}|${direction}|${version === after ? 'a' : 'b'}|${version.rule?.index ?? -1}`;
+          let byVersion = attributions.get(c);
+          if (!byVersion) attributions.set(c, (byVersion = new Map()));
+          let a = byVersion.get(key);
+          if (!a) {
+            const policy = (useHead ? ph : pb)!.policy;
+            const cluster = useHead ? head.cluster : base.cluster;
+            a = policyAttribution(c, policy, cluster, version, direction);
+            byVersion.set(key, a);
+          }
+          out.push(a);
           break;
         }
       }

@@ -27,8 +27,12 @@ export function dirtyNodes(
   const src = new Set<JointNode>();
   const dst = new Set<JointNode>();
   const both = new Set<JointNode>();
+  // Namespaces where something changed: the workloads of the others are clean (one lookup each).
+  const touched = new Set([...changes.policiesByNamespace.keys(), ...changes.namespaces.keys()]);
+  for (const c of changes.workloads.values()) touched.add(c.head.namespace);
   for (const n of workloadNodes) {
     const { base: b, head: h } = n.members[0]!;
+    if (!touched.has(h.namespace)) continue;
     if (changes.workloads.has(h.id) || changes.namespaces.has(h.namespace)) {
       src.add(n);
       dst.add(n);
