@@ -3,7 +3,7 @@ import type { IpSet } from '../engine/ipSet.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import { lineOf } from '../manifests/locate.js';
 import type { Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
-import type { AdminPolicyChange, ObjectChanges, PolicyChange } from './objectChanges.js';
+import { compiledPolicy, type AdminPolicyChange, type ObjectChanges, type PolicyChange } from './objectChanges.js';
 import type { Attribution } from './types.js';
 
 /** One side of a pair: a workload of that side's cluster, or a set of addresses. */
@@ -37,8 +37,24 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
   const adminOf = (m: ReachabilityMatrix) => new Map([...m.compiled.admin, ...(m.compiled.baseline ? [m.compiled.baseline] : [])].map((p) => [adminKey(p), p]));
   const adminBase = adminOf(base);
   const adminHead = adminOf(head);
-  const changedIds = new Set(changes.policies.map((c) => c.id));
-  const unchangedHead = head.compiled.policies.filter((p) => !changedIds.has(p.policy.id));
+  // Unchanged head policies by namespace, built on first use: a policy only selects workloads of its own
+  // namespace, so only those of the pair's namespaces can contribute to it.
+  let unchangedHead: Map<string, CompiledPolicy[]> | undefined;
+  const unchangedIn = (namespace: string): readonly CompiledPolicy[] => {
+    if (!unchangedHead) {
+      const changedIds = new Set(changes.policies.map((c) => c.id));
+      unchangedHead = new Map();
+      for (const p of head.compiled.policies) {
+        if (changedIds.has(p.policy.id)) continue;
+        const list = unchangedHead.get(p.policy.namespace);
+        if (list) list.push(p);
+        else unchangedHead.set(p.policy.namespace, [p]);
+      }
+    }
+    return unchangedHead.get(namespace) ?? [];
+  };
+
+  const attributions = new Map<PolicyChange, Map<string, Attribution>>();
 
   const namespacesOf = (pair: SidePair): string[] =>
     [pair.src, pair.dst].flatMap((e) => ('workload' in e ? [e.workload.namespace] : []));
@@ -51,8 +67,8 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
         for (const c of changes.policiesByNamespace.get(ns) ?? []) candidates.add(c);
       }
       for (const c of candidates) {
-        const pb = c.base ? base.compiled.policy(c.id) : undefined;
-        const ph = c.head ? head.compiled.policy(c.id) : undefined;
+        const pb = compiledPolicy(base, c, 'base');
+        const ph = compiledPolicy(head, c, 'head');
         for (const direction of ['ingress', 'egress'] as const) {
           const before = pb ? contribution(pb, direction, b) : undefined;
           const after = ph ? contribution(ph, direction, h) : undefined;
@@ -61,9 +77,18 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
           // its head position when the policy still has that rule (an edited rule), else at base.
           const useHead = ph && (after?.rule || !before?.rule || before.rule.index < (direction === 'ingress' ? ph.ingress : ph.egress).length);
           const version = after?.rule ? after : (before?.rule ? before : (after ?? before!));
-          const policy = (useHead ? ph : pb)!.policy;
-          const cluster = useHead ? head.cluster : base.cluster;
-          out.push(policyAttribution(c, policy, cluster, version, direction));
+          // The same cause for many pairs: its line is looked up in the file once.
+          const key = `${useHead ? 'h' : 'b'}|${direction}|${version === after ? 'a' : 'b'}|${version.rule?.index ?? -1}`;
+          let byVersion = attributions.get(c);
+          if (!byVersion) attributions.set(c, (byVersion = new Map()));
+          let a = byVersion.get(key);
+          if (!a) {
+            const policy = (useHead ? ph : pb)!.policy;
+            const cluster = useHead ? head.cluster : base.cluster;
+            a = policyAttribution(c, policy, cluster, version, direction);
+            byVersion.set(key, a);
+          }
+          out.push(a);
           break;
         }
       }
@@ -85,9 +110,11 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
       if (labelCauses.length > 0) {
         const labelsMatter =
           out.length === 0 ||
-          unchangedHead.some((p) =>
-            (['ingress', 'egress'] as const).some(
-              (d) => (contribution(p, d, { ...h, src: b.src, dst: b.dst })?.key ?? '') !== (contribution(p, d, h)?.key ?? ''),
+          [...new Set([...namespacesOf(b), ...namespacesOf(h)])].some((ns) =>
+            unchangedIn(ns).some((p) =>
+              (['ingress', 'egress'] as const).some(
+                (d) => (contribution(p, d, { ...h, src: b.src, dst: b.dst })?.key ?? '') !== (contribution(p, d, h)?.key ?? ''),
+              ),
             ),
           );
         if (labelsMatter) out.push(...labelCauses);

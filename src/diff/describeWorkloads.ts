@@ -3,6 +3,26 @@ import { displayName } from './displayName.js';
 
 const MAX_LISTED = 3;
 
+/** Per cluster, what every description compares against: built once, not per described group. */
+interface Universe {
+  /** The workloads that are pods to NetworkPolicy (not hostNetwork), and them by namespace. */
+  readonly pods: readonly Workload[];
+  readonly byNs: ReadonlyMap<string, Workload[]>;
+  /** Namespaces with at least one workload. */
+  readonly withWorkloads: ReadonlySet<string>;
+}
+const universes = new WeakMap<Cluster, Universe>();
+
+function universeOf(cluster: Cluster): Universe {
+  let u = universes.get(cluster);
+  if (!u) {
+    const pods = cluster.workloads.filter((w) => !w.hostNetwork);
+    u = { pods, byNs: groupByNamespace(pods), withWorkloads: new Set(cluster.workloads.map((w) => w.namespace)) };
+    universes.set(cluster, u);
+  }
+  return u;
+}
+
 /**
  * A set of workloads the way people think of it, choosing the shortest true description among: one name,
  * "any pod in any namespace", "any pod in namespace web", "any pod in namespaces team=a",
@@ -21,10 +41,9 @@ export function describeWorkloads(members: readonly Workload[], cluster: Cluster
 }
 
 function describePods(members: readonly Workload[], cluster: Cluster): string {
-  const universe = cluster.workloads.filter((w) => !w.hostNetwork);
-  const set = new Set(members.map((w) => w.id));
   if (members.length === 1) return displayName(members[0]!, cluster);
-  const byNs = groupByNamespace(universe);
+  const { pods: universe, byNs } = universeOf(cluster);
+  const set = new Set(members.map((w) => w.id));
   const candidates: string[] = [];
 
   // Whole namespaces covered, plus the rest listed.
@@ -61,7 +80,7 @@ function describeNamespaces(namespaces: readonly string[], cluster: Cluster): st
         ? `any pod in namespaces ${sorted.join(', ')}`
         : `any pod in ${sorted.length} namespaces (${sorted.slice(0, MAX_LISTED).join(', ')}, …)`;
   // A namespace label that picks exactly these namespaces (among those that have workloads).
-  const withWorkloads = new Set(cluster.workloads.map((w) => w.namespace));
+  const { withWorkloads } = universeOf(cluster);
   const nsLabels = (ns: string) => cluster.namespaces.get(ns)?.labels ?? {};
   const first = nsLabels(sorted[0]!);
   for (const [k, v] of Object.entries(first)) {

@@ -263,7 +263,13 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
 
   // A workload that becomes isolated gets one line saying what still reaches it, not one line per lost peer.
   // Likewise a workload that loses isolation gets one line, with what used to be the only allowed traffic.
-  const flips = isolationFlips(base, head, [...jointByKey.values()]);
+  // Only dirty workloads can change isolation: the policies selecting a clean one are the same on both sides.
+  // (Workload joint nodes come first, in the order of jointByKey.)
+  const flips = isolationFlips(
+    base,
+    head,
+    [...jointByKey.values()].filter((_, k) => srcState[k] !== 0 || dstState[k] !== 0),
+  );
   const newlyIsolated = flips.gained;
   const lostIsolation = flips.lost;
   // In head order, as the lines were made before.

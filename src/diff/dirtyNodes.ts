@@ -1,6 +1,6 @@
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import type { JointNode } from './deltaTypes.js';
-import type { ObjectChanges } from './objectChanges.js';
+import { compiledPolicy, type ObjectChanges } from './objectChanges.js';
 
 /**
  * The joint nodes whose rows (as a source) or columns (as a destination) a change can touch: workloads a
@@ -27,8 +27,12 @@ export function dirtyNodes(
   const src = new Set<JointNode>();
   const dst = new Set<JointNode>();
   const both = new Set<JointNode>();
+  // Namespaces where something changed: the workloads of the others are clean (one lookup each).
+  const touched = new Set([...changes.policiesByNamespace.keys(), ...changes.namespaces.keys()]);
+  for (const c of changes.workloads.values()) touched.add(c.head.namespace);
   for (const n of workloadNodes) {
     const { base: b, head: h } = n.members[0]!;
+    if (!touched.has(h.namespace)) continue;
     if (changes.workloads.has(h.id) || changes.namespaces.has(h.namespace)) {
       src.add(n);
       dst.add(n);
@@ -36,7 +40,7 @@ export function dirtyNodes(
       continue;
     }
     for (const c of changes.policiesByNamespace.get(h.namespace) ?? []) {
-      for (const [cp, w] of [[c.base && base.compiled.policy(c.id), b], [c.head && head.compiled.policy(c.id), h]] as const) {
+      for (const [cp, w] of [[compiledPolicy(base, c, 'base'), b], [compiledPolicy(head, c, 'head'), h]] as const) {
         if (!cp || !cp.selects(w)) continue;
         if (cp.policy.affectsEgress) src.add(n);
         if (cp.policy.affectsIngress) dst.add(n);

@@ -1,4 +1,6 @@
 import type { AdminNetworkPolicy, Cluster, Labels, NetworkPolicy, Workload } from '../manifests/model.js';
+import type { CompiledPolicy } from '../engine/compile.js';
+import type { ReachabilityMatrix } from '../engine/matrix.js';
 import { pairById } from './sharedRecords.js';
 
 export interface PolicyChange {
@@ -7,6 +9,9 @@ export interface PolicyChange {
   readonly change: 'added' | 'removed' | 'edited';
   readonly base?: NetworkPolicy;
   readonly head?: NetworkPolicy;
+  /** Where `base` and `head` are in their cluster's policies (a hint: see compiledPolicy). */
+  readonly baseIndex?: number;
+  readonly headIndex?: number;
 }
 
 /** An AdminNetworkPolicy or the BaselineAdminNetworkPolicy added, removed or edited (priority included). */
@@ -45,15 +50,19 @@ export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
   // The loader shares the records of unchanged documents between the two sides (ids are unique on each
   // side): a record matched with itself is unchanged, and only the others are keyed by id.
   const p = pairById(base.policies, head.policies);
+  const baseIndex = new Map(p.onlyA.map((r, k) => [r, p.onlyAIndex[k]!]));
+  const headIndex = new Map(p.onlyB.map((r, k) => [r, p.onlyBIndex[k]!]));
   const policies: PolicyChange[] = [];
   for (const [id, h] of p.onlyBById) {
     const b = p.onlyAById.get(id);
     if (b === h) continue;
-    if (!b) policies.push({ id, namespace: h.namespace, change: 'added', head: h });
-    else if (b.specKey !== h.specKey) policies.push({ id, namespace: h.namespace, change: 'edited', base: b, head: h });
+    if (!b) policies.push({ id, namespace: h.namespace, change: 'added', head: h, headIndex: headIndex.get(h)! });
+    else if (b.specKey !== h.specKey) {
+      policies.push({ id, namespace: h.namespace, change: 'edited', base: b, head: h, baseIndex: baseIndex.get(b)!, headIndex: headIndex.get(h)! });
+    }
   }
   for (const [id, b] of p.onlyAById) {
-    if (!p.onlyBById.has(id)) policies.push({ id, namespace: b.namespace, change: 'removed', base: b });
+    if (!p.onlyBById.has(id)) policies.push({ id, namespace: b.namespace, change: 'removed', base: b, baseIndex: baseIndex.get(b)! });
   }
   const policiesByNamespace = new Map<string, PolicyChange[]>();
   for (const c of policies) {
@@ -93,6 +102,19 @@ export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
   }
   for (const [k, b] of baseAdmin) if (!headAdmin.has(k)) adminPolicies.push({ kind: kindOf(b), id: b.name, change: 'removed', base: b });
   return { policies, policiesByNamespace, adminPolicies, workloads, namespaces };
+}
+
+/**
+ * The compiled form of a changed policy on one side: looked for at the record's position in the compiled list
+ * (accepted only if it is that record), else by id. At 75,000 policies, the first lookup by id builds a map of
+ * them all.
+ */
+export function compiledPolicy(m: ReachabilityMatrix, c: PolicyChange, side: 'base' | 'head'): CompiledPolicy | undefined {
+  const record = side === 'base' ? c.base : c.head;
+  if (!record) return undefined;
+  const index = side === 'base' ? c.baseIndex : c.headIndex;
+  const at = index === undefined ? undefined : m.compiled.policies[index];
+  return at && at.policy === record ? at : m.compiled.policy(c.id);
 }
 
 /** "app=web -> app=frontend, +tier=api, -debug=true", or undefined when equal. */

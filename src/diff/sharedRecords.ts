@@ -8,10 +8,12 @@
 export interface Alignment<T> {
   /** For each record of `b`, the index in `a` of the same object when they were matched, else -1. */
   readonly matchInA: Int32Array;
-  /** The records of `a` not matched, in order. */
+  /** The records of `a` not matched, in order, and their indexes in `a`. */
   readonly onlyA: readonly T[];
-  /** The records of `b` not matched, in order. */
+  readonly onlyAIndex: readonly number[];
+  /** The records of `b` not matched, in order, and their indexes in `b`. */
   readonly onlyB: readonly T[];
+  readonly onlyBIndex: readonly number[];
 }
 
 /**
@@ -26,6 +28,16 @@ export function alignRecords<T extends object>(a: readonly T[], b: readonly T[])
   const matchInA = new Int32Array(b.length).fill(-1);
   const onlyA: T[] = [];
   const onlyB: T[] = [];
+  const onlyAIndex: number[] = [];
+  const onlyBIndex: number[] = [];
+  const unmatchedA = (k: number) => {
+    onlyA.push(a[k]!);
+    onlyAIndex.push(k);
+  };
+  const unmatchedB = (k: number) => {
+    onlyB.push(b[k]!);
+    onlyBIndex.push(k);
+  };
   // Work spent resynchronising, bounded so that unrelated or shuffled lists cost O(length).
   let budget = 8 * (a.length + b.length) + 1024;
   let i = 0;
@@ -44,7 +56,9 @@ export function alignRecords<T extends object>(a: readonly T[], b: readonly T[])
       const wa = Math.min(w, a.length - i);
       const wb = Math.min(w, b.length - j);
       budget -= wa + wb;
-      if (budget < 0) return { matchInA: new Int32Array(b.length).fill(-1), onlyA: [...a], onlyB: [...b] };
+      if (budget < 0) {
+        return { matchInA: new Int32Array(b.length).fill(-1), onlyA: [...a], onlyAIndex: a.map((_, k) => k), onlyB: [...b], onlyBIndex: b.map((_, k) => k) };
+      }
       const inB = new Map<T, number>();
       for (let k = wb - 1; k >= 0; k--) inB.set(b[j + k]!, k);
       for (let k = 0; k < wa && (x < 0 || k < x + y); k++) {
@@ -57,14 +71,14 @@ export function alignRecords<T extends object>(a: readonly T[], b: readonly T[])
       if (x >= 0 || (wa === a.length - i && wb === b.length - j)) break;
     }
     if (x < 0) break; // nothing further in common
-    for (let k = 0; k < x; k++) onlyA.push(a[i + k]!);
-    for (let k = 0; k < y; k++) onlyB.push(b[j + k]!);
+    for (let k = 0; k < x; k++) unmatchedA(i + k);
+    for (let k = 0; k < y; k++) unmatchedB(j + k);
     i += x;
     j += y;
   }
-  for (; i < a.length; i++) onlyA.push(a[i]!);
-  for (; j < b.length; j++) onlyB.push(b[j]!);
-  return { matchInA, onlyA, onlyB };
+  for (; i < a.length; i++) unmatchedA(i);
+  for (; j < b.length; j++) unmatchedB(j);
+  return { matchInA, onlyA, onlyAIndex, onlyB, onlyBIndex };
 }
 
 /** Two lists of records with unique ids, paired by id through their alignment. */

@@ -53,6 +53,8 @@ describe('pairById', () => {
         });
         expect(p.onlyB.filter((h) => !p.onlyAById.has(h.id))).toEqual(head.filter((h) => !baseById.has(h.id)));
         expect(p.onlyA.filter((b) => !p.onlyBById.has(b.id))).toEqual(base.filter((b) => !headById.has(b.id)));
+        p.onlyA.forEach((r, k) => expect(base[p.onlyAIndex[k]!]).toBe(r));
+        p.onlyB.forEach((r, k) => expect(head[p.onlyBIndex[k]!]).toBe(r));
         // Every record is matched or listed, once.
         expect(p.onlyB.length + [...p.matchInA].filter((k) => k >= 0).length).toBe(head.length);
         expect(new Set(p.onlyA).size).toBe(p.onlyA.length);
