@@ -272,7 +272,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   const classOfWorkload = new Map<Workload, number>();
   const classesByNamespace = new Map<string, number[]>();
   for (const w of cluster.workloads) {
-    const key = classKey(w);
+    const key = classKeyOf(w);
     let c = classByKey.get(key);
     if (c === undefined) {
       c = classes.length;
@@ -325,7 +325,9 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     let hit = nsSelectorCache.get(key);
     if (!hit) {
       const m: LabelMatcher = compileSelector(sel);
-      hit = namespaceIndex().candidates(sel).flatMap((list) => list.filter((ns) => m(compiled.namespaceLabels(ns))));
+      // A matrix that borrows most rows matches few peers: a scan is cheaper than indexing every namespace.
+      const lists = prior && nsSelectorCache.size < FEW_PEERS ? [[...classesByNamespace.keys()]] : namespaceIndex().candidates(sel);
+      hit = lists.flatMap((list) => list.filter((ns) => m(compiled.namespaceLabels(ns))));
       nsSelectorCache.set(key, hit);
     }
     return hit;
@@ -361,9 +363,11 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       const namespaces = peer.peer.namespaceSelector ? namespacesMatching(peer.peer.namespaceSelector) : [policyNamespace];
       // Candidates from the label index (the classes carrying the podSelector's most selective
       // requirement), unless the matching namespaces hold fewer classes than that.
-      const candidates = classIndex().candidates(peer.peer.podSelector);
+      // Likewise the label index over all classes is built only once enough peers are matched to pay for it.
+      const few = prior !== undefined && peerNodes.size < FEW_PEERS;
+      const candidates = few ? [] : classIndex().candidates(peer.peer.podSelector);
       const found: number[] = [];
-      if (LabelIndex.size(candidates) < namespaces.reduce((n, ns) => n + (classesByNamespace.get(ns)?.length ?? 0), 0)) {
+      if (!few && LabelIndex.size(candidates) < namespaces.reduce((n, ns) => n + (classesByNamespace.get(ns)?.length ?? 0), 0)) {
         const allowedNs = new Set(namespaces);
         for (const list of candidates) {
           for (const c of list) {
@@ -803,6 +807,17 @@ function labelsKey(labels: Labels): string {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Peers matched before a matrix that borrows rows builds label indexes (see nodesOfPeer). */
+const FEW_PEERS = 256;
+
+/** Workload records are shared by base and head: each one's class key is computed once. */
+const classKeys = new WeakMap<Workload, string>();
+function classKeyOf(w: Workload): string {
+  let key = classKeys.get(w);
+  if (key === undefined) classKeys.set(w, (key = classKey(w)));
+  return key;
 }
 
 function classKey(w: Workload): string {
