@@ -326,7 +326,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     if (!hit) {
       const m: LabelMatcher = compileSelector(sel);
       // A matrix that borrows most rows matches few peers: a scan is cheaper than indexing every namespace.
-      const lists = prior && nsSelectorCache.size < FEW_PEERS ? [[...classesByNamespace.keys()]] : namespaceIndex().candidates(sel);
+      const lists = prior && nsSelectorCache.size < FEW_SELECTORS ? [[...classesByNamespace.keys()]] : namespaceIndex().candidates(sel);
       hit = lists.flatMap((list) => list.filter((ns) => m(compiled.namespaceLabels(ns))));
       nsSelectorCache.set(key, hit);
     }
@@ -809,8 +809,12 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Peers matched before a matrix that borrows rows builds label indexes (see nodesOfPeer). */
+/**
+ * Peers (namespace selectors) matched by scanning before a matrix that borrows rows builds its label index of
+ * classes (namespaces): a scan costs one check per class (namespace), an index one pass over all labels.
+ */
 const FEW_PEERS = 256;
+const FEW_SELECTORS = 16;
 
 /** Workload records are shared by base and head: each one's class key is computed once. */
 const classKeys = new WeakMap<Workload, string>();
