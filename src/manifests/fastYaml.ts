@@ -96,6 +96,31 @@ export function fastLoad(docText: string): unknown | undefined {
   }
 }
 
+/**
+ * Where each field and list item of one document starts, for diagnostics' lines: the offset of a field's key
+ * and of a list item's content, by path (keys and indexes joined with U+0001; control characters never reach
+ * here). Undefined when the text is outside the subset (then `yaml` finds the lines).
+ */
+export function fastPositions(docText: string): Map<string, number> | undefined {
+  positions = new Map();
+  pathStack.length = 0;
+  try {
+    return fastLoad(docText) === undefined ? undefined : positions;
+  } finally {
+    positions = undefined;
+    pathStack.length = 0;
+  }
+}
+
+/** Set while fastPositions runs. */
+let positions: Map<string, number> | undefined;
+const pathStack: (string | number)[] = [];
+
+function enter(key: string | number, offset: number): void {
+  pathStack.push(key);
+  positions!.set(pathStack.join('\u0001'), offset);
+}
+
 function loadRoot(): unknown {
   atFirstLine = true;
   skipToContent(0);
@@ -199,7 +224,9 @@ function parseSequence(p: number, depth: number): unknown[] {
     const q = skipSpaces(p + 1);
     const c = src.charCodeAt(q);
     if (c === LF || c === HASH) fail(); // the item on the next lines, or null
+    if (positions) enter(result.length, q);
     result.push(parseNode(q, col, depth + 1, true));
+    if (positions) pathStack.pop();
     if (atEnd || ind < col) return result;
     if (ind > col) fail();
     p = lineStart + ind;
@@ -214,8 +241,10 @@ function parseMapping(p: number, firstKey: string, depth: number): Record<string
   const col = p - lineStart;
   const result: Record<string, unknown> = {};
   let key: string | undefined = firstKey;
+  let keyAt = p;
   for (;;) {
     let value: unknown;
+    if (positions) enter(key, keyAt);
     const q = skipSpaces(afterColon);
     const c = src.charCodeAt(q);
     if (c === LF || c === HASH) {
@@ -230,9 +259,11 @@ function parseMapping(p: number, firstKey: string, depth: number): Record<string
       value = parseInline(q, col, depth + 1, true);
     }
     setKey(result, key, value);
+    if (positions) pathStack.pop();
     if (atEnd || ind < col) return result;
     if (ind > col) fail();
-    key = tryKey(lineStart + ind);
+    keyAt = lineStart + ind;
+    key = tryKey(keyAt);
     if (key === undefined) fail();
   }
 }
