@@ -8,6 +8,22 @@ import type { Workload } from '../manifests/model.js';
  */
 export function ruleDestinations(matrix: ReachabilityMatrix, cp: CompiledPolicy, rule: CompiledRule): Workload[] {
   return rule.direction === 'ingress'
-    ? matrix.workloads.filter((w) => cp.selects(w))
+    ? workloadsIn(matrix, cp.policy.namespace).filter((w) => cp.selects(w))
     : matrix.workloadsMatching(rule).filter((w) => !w.hostNetwork);
+}
+
+/** A policy selects only in its own namespace: the workloads by namespace, once per matrix (not a scan per rule). */
+const byNamespace = new WeakMap<ReachabilityMatrix, Map<string, Workload[]>>();
+function workloadsIn(matrix: ReachabilityMatrix, namespace: string): readonly Workload[] {
+  let index = byNamespace.get(matrix);
+  if (!index) {
+    index = new Map();
+    for (const w of matrix.workloads) {
+      const list = index.get(w.namespace);
+      if (list) list.push(w);
+      else index.set(w.namespace, [w]);
+    }
+    byNamespace.set(matrix, index);
+  }
+  return index.get(namespace) ?? [];
 }
