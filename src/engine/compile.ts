@@ -115,12 +115,15 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
   // with a namespaceSelector peer reads namespace labels, so its compiled form is reused only under the same
   // namespace labels (the same fingerprint); one without reads none and is reused whatever the namespaces.
   const fingerprint = fingerprintId(cluster);
+  // Real clusters repeat the same peers in every namespace (DNS egress, the ingress controller, the metadata
+  // endpoint): equal peers are compiled once per compile, not once per policy.
+  const samePeers = new Map<string, CompiledPeer>();
   const policies = cluster.policies.map((p) => {
     const hits = compiledPolicies.get(p);
     if (hits !== undefined) {
       for (const h of hits) if (h.fingerprint === fingerprint || h.fingerprint === ANY_NAMESPACES) return h.compiled;
     }
-    const compiled = compilePolicy(p, nsLabels);
+    const compiled = compilePolicy(p, nsLabels, samePeers);
     const entry = { fingerprint: readsNamespaceLabels(p) ? fingerprint : ANY_NAMESPACES, compiled };
     // Two entries: base and head of a diff whose namespace labels differ each keep theirs.
     compiledPolicies.set(p, hits === undefined ? [entry] : [entry, hits[0]!]);
@@ -186,13 +189,13 @@ export function namespaceFingerprint(cluster: Cluster): string {
   return text;
 }
 
-function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels): CompiledPolicy {
+function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels, samePeers: Map<string, CompiledPeer>): CompiledPolicy {
   const podMatch = compileSelector(policy.podSelector);
   return {
     policy,
     selects: (w) => !w.hostNetwork && w.namespace === policy.namespace && podMatch(w.labels),
-    ingress: policy.ingress.map((r) => compileRule(policy, 'ingress', r, nsLabels)),
-    egress: policy.egress.map((r) => compileRule(policy, 'egress', r, nsLabels)),
+    ingress: policy.ingress.map((r) => compileRule(policy, 'ingress', r, nsLabels, samePeers)),
+    egress: policy.egress.map((r) => compileRule(policy, 'egress', r, nsLabels, samePeers)),
   };
 }
 
@@ -201,9 +204,10 @@ function compileRule(
   direction: Direction,
   rule: PolicyRule,
   nsLabels: (ns: string) => Labels,
+  samePeers: Map<string, CompiledPeer>,
 ): CompiledRule {
   const matchesAllPeers = rule.peers === 'all';
-  const peers = rule.peers === 'all' ? [] : rule.peers.map((p) => compilePeer(policy, p, nsLabels));
+  const peers = rule.peers === 'all' ? [] : rule.peers.map((p) => sharedPeer(policy, p, nsLabels, samePeers));
   const ipSet = matchesAllPeers ? IpSet.all : peers.reduce((s, p) => s.union(p.ipSet), IpSet.empty);
   // Node traffic of hostNetwork pods comes from node IPs, which manifests don't tell: it matches an ipBlock
   // only when the block covers a whole address family (0.0.0.0/0 or ::/0), where the answer is certain.
@@ -224,6 +228,21 @@ function compileRule(
   };
 }
 
+/**
+ * A compiled peer shared by equal peers: the same selectors (and namespace, without a namespaceSelector), or
+ * the same ipBlock text (not merely the same addresses: warnings quote the peer's own cidr and except).
+ */
+function sharedPeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: string) => Labels, samePeers: Map<string, CompiledPeer>): CompiledPeer {
+  const key = peer.type === 'ipBlock' ? `cidr|${peer.cidr}|${peer.except.join(',')}` : podPeerKey(policy, peer);
+  let compiled = samePeers.get(key);
+  if (compiled === undefined) samePeers.set(key, (compiled = compilePeer(policy, peer, nsLabels)));
+  return compiled;
+}
+
+function podPeerKey(policy: NetworkPolicy, peer: Extract<PolicyPeer, { type: 'pods' }>): string {
+  return `pods|${peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `in:${policy.namespace}`}|${peer.podSelector ? JSON.stringify(peer.podSelector) : '*'}`;
+}
+
 function compilePeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: string) => Labels): CompiledPeer {
   if (peer.type === 'ipBlock') {
     const ipSet = IpSet.fromIpBlock(peer.cidr, peer.except);
@@ -236,7 +255,7 @@ function compilePeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: str
   return {
     peer,
     // Peers with equal keys match the same pods: the matrix computes each key's matches once.
-    key: `pods|${peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `in:${policy.namespace}`}|${peer.podSelector ? JSON.stringify(peer.podSelector) : '*'}`,
+    key: podPeerKey(policy, peer),
     ipSet: IpSet.empty,
     matchesPod: (w) => {
       if (w.hostNetwork) return false;
