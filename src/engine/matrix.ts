@@ -452,6 +452,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     ipRanges.forEach((r, i) => (priorColumn[nw + i] = prior.rangeNodeAt(r.set.intervals[0]![0])));
   }
 
+  const namedPortGroups = new Map<NodeGroup, Map<string, { readonly ports: number; readonly segments: readonly NodeGroup[] }[]>>();
   // Rows of their own: every isolated class that does not borrow.
   compiled.policies.forEach((cp, i) => {
     const selected = selectedBy[i]!;
@@ -482,19 +483,30 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
           for (const c of own) grantSegments(classes[c]!.egressRow!, segments, ports);
           continue;
         }
-        // Named ports resolve on each destination: group the peers by what they resolve to, so each group
-        // is granted like any peer list (large ones shared).
-        const nodesByPorts = new Map<number, number[]>();
+        // Named ports resolve on each destination: group each peer's nodes by what the ports resolve to, so
+        // each group is granted like any peer list (large ones shared). Peers' lists are shared by every rule
+        // with that peer, and many rules list the same ports ("to the API on port http"): grouped once per
+        // (list, ports) in a build.
+        const portsKey = JSON.stringify(rule.rule.ports);
+        const byPorts: { ports: number; segments: readonly NodeGroup[] }[] = [];
         for (const nodes of segments) {
-          for (const d of nodes) {
-            const ports = table.id(rule.portsFor(nodeWorkload(d)));
-            if (ports === PortSetTable.EMPTY) continue;
-            const list = nodesByPorts.get(ports);
-            if (list) list.push(d);
-            else nodesByPorts.set(ports, [d]);
+          let byList = namedPortGroups.get(nodes);
+          if (!byList) namedPortGroups.set(nodes, (byList = new Map()));
+          let groups = byList.get(portsKey);
+          if (!groups) {
+            const nodesByPorts = new Map<number, number[]>();
+            for (const d of nodes) {
+              const ports = table.id(rule.portsFor(nodeWorkload(d)));
+              if (ports === PortSetTable.EMPTY) continue;
+              const list = nodesByPorts.get(ports);
+              if (list) list.push(d);
+              else nodesByPorts.set(ports, [d]);
+            }
+            groups = [...nodesByPorts].map(([ports, list]) => ({ ports, segments: [Int32Array.from(list)] }));
+            byList.set(portsKey, groups);
           }
+          byPorts.push(...groups);
         }
-        const byPorts = [...nodesByPorts].map(([ports, nodes]) => ({ ports, segments: [Int32Array.from(nodes).sort()] }));
         for (const c of own) for (const { ports, segments } of byPorts) grantSegments(classes[c]!.egressRow!, segments, ports);
       }
     }
