@@ -511,6 +511,8 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       }
     }
   });
+  // The rows hold what they need; the matrix's closures would otherwise keep the groupings alive.
+  namedPortGroups.clear();
 
   // One cell of a borrowed row whose column the prior cannot answer, from the row's rules (memoised). A
   // column is asked of every row, and rules repeat the same peers across policies: whether a rule's peers
