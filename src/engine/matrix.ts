@@ -142,8 +142,8 @@ interface MatrixInternals {
   readonly hasAdmin: boolean;
   /** The node of the IP range holding an address. */
   rangeNodeAt(address: bigint): number;
-  /** The policy records of the cluster (built on first use). */
-  policySet(): ReadonlySet<NetworkPolicy>;
+  /** The policies of the cluster by id (built on first use). */
+  policiesById(): ReadonlyMap<string, NetworkPolicy>;
 }
 
 const internalsOf = new WeakMap<ReachabilityMatrix, MatrixInternals>();
@@ -197,7 +197,9 @@ let nextRecordId = 1;
 
 /**
  * The cached matrix to borrow rows from: one built from scratch, sharing at least half of the cluster's
- * policy records. Admin tiers are decided across all policies at once, so clusters with any are built whole.
+ * policies (the same record, or the same id and spec: two checkouts compared by `netpol diff --base DIR
+ * --head DIR` share no records). Admin tiers are decided across all policies at once, so clusters with any
+ * are built whole.
  */
 function priorFor(cluster: Cluster): MatrixInternals | undefined {
   if (hasAdmin(cluster) || cluster.policies.length === 0) return undefined;
@@ -206,9 +208,9 @@ function priorFor(cluster: Cluster): MatrixInternals | undefined {
   for (const { matrix } of matrixCache) {
     const prior = internalsOf.get(matrix)!;
     if (prior.borrows || prior.hasAdmin) continue;
-    const records = prior.policySet();
+    const byId = prior.policiesById();
     let shared = 0;
-    for (const p of cluster.policies) if (records.has(p)) shared++;
+    for (const p of cluster.policies) if (samePolicy(p, byId.get(p.id))) shared++;
     if (shared >= bestShared) {
       best = prior;
       bestShared = shared + 1;
@@ -446,8 +448,8 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       if (!relabelled.has(classes[c]!.representative.namespace)) priorColumn[c] = p;
       const k = classes[c]!;
       const pk = prior.classes[p]!;
-      if (k.ingressBy.length > 0 && sameRecords(k.ingressBy, pk.ingressBy)) k.ingressFrom = p;
-      if (k.egressBy.length > 0 && sameRecords(k.egressBy, pk.egressBy)) k.egressFrom = p;
+      if (k.ingressBy.length > 0 && samePolicies(k.ingressBy, pk.ingressBy)) k.ingressFrom = p;
+      if (k.egressBy.length > 0 && samePolicies(k.egressBy, pk.egressBy)) k.egressFrom = p;
     });
     ipRanges.forEach((r, i) => (priorColumn[nw + i] = prior.rangeNodeAt(r.set.intervals[0]![0])));
   }
@@ -714,7 +716,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     node < nw ? (classEndpoints[node] ??= classes[node]!.members.map((w) => byId.get(w.id)!)) : [rangeEndpoints[node - nw]!];
 
   let rangeStartsAll: { start: bigint; node: number }[] | undefined;
-  let policyRecords: Set<NetworkPolicy> | undefined;
+  let policyRecords: Map<string, NetworkPolicy> | undefined;
   const internals: MatrixInternals = {
     table,
     cluster,
@@ -740,7 +742,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       }
       return rangeStartsAll[lo]!.node;
     },
-    policySet: () => (policyRecords ??= new Set(cluster.policies)),
+    policiesById: () => (policyRecords ??= new Map(cluster.policies.map((p) => [p.id, p]))),
   };
   const matrix: ReachabilityMatrix = {
     compiled,
@@ -801,9 +803,14 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   return matrix;
 }
 
-function sameRecords(a: readonly object[], b: readonly object[]): boolean {
+/** The same policy: the same record (the loader shares unchanged ones), or the same id and spec. */
+function samePolicy(a: NetworkPolicy, b: NetworkPolicy | undefined): boolean {
+  return a === b || (b !== undefined && a.id === b.id && a.specKey === b.specKey);
+}
+
+function samePolicies(a: readonly NetworkPolicy[], b: readonly NetworkPolicy[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (!samePolicy(a[i]!, b[i])) return false;
   return true;
 }
 

@@ -67,6 +67,20 @@ describe('a matrix that borrows rows from the other side of a diff answers like 
     expect(borrowed).toBeGreaterThan(50);
   });
 
+  it('two checkouts that share no records (netpol diff --base DIR --head DIR) borrow by id and spec', () => {
+    let borrowed = 0;
+    fc.assert(
+      fc.property(clusterChangeArb, ({ base, head }) => {
+        computeMatrix(base);
+        const incremental = computeMatrix(head);
+        borrowed += borrowedRows(incremental);
+        expectSameAnswers(incremental, computeMatrix(head, { reuse: false }));
+      }),
+      { numRuns: 300 },
+    );
+    expect(borrowed).toBeGreaterThan(50);
+  });
+
   it('a policy edit in a loaded repository: only the edited policy\'s workloads get rows of their own', () => {
     const world = docs(
       namespaceYaml('shop'),
