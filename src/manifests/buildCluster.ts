@@ -131,6 +131,15 @@ function fileModel(documents: readonly RawDocument[], path: string, defaultNames
   }
   const items = objectsOf(path, documents, texts);
   const model: FileModel = { path, defaultNamespace, items, objects: items.map((item) => identify(item, defaultNamespace)) };
+  // The same text at another path (two checkouts compared side by side): what reading an object gave
+  // depends on its raw value and kind alone, so it is shared; the records (which carry the path) are not.
+  const sibling = models?.find((m) => m.objects.length === model.objects.length);
+  if (sibling) {
+    model.objects.forEach((o, i) => {
+      const s = sibling.objects[i];
+      if (o && s && s.obj === o.obj && s.kind === o.kind && s.read) o.read = s.read;
+    });
+  }
   if (models === undefined) fileModels.set(documents, [model]);
   else {
     models.unshift(model);

@@ -29,3 +29,18 @@ describe('buildCluster keeps the last clusters by their parsed files', () => {
     expect(other.assumedNamespaces).toBeDefined();
   });
 });
+
+describe('the same text at another path (two checkouts side by side)', () => {
+  it('shares what reading each object gave, not the records, which carry their own path', () => {
+    const a = buildCluster([{ path: 'a/w.yaml', text: world }, { path: 'a/p.yaml', text: deny }]);
+    const b = buildCluster([{ path: 'b/w.yaml', text: world }, { path: 'b/p.yaml', text: deny }]);
+    const [pa, pb] = [a.policies[0]!, b.policies[0]!];
+    expect(pb).not.toBe(pa);
+    expect(pb.source.file).toBe('b/p.yaml');
+    expect(pb.podSelector).toBe(pa.podSelector);
+    expect(pb.specKey).toBe(pa.specKey);
+    const c = buildCluster([{ path: 'c/w.yaml', text: world }, { path: 'c/p.yaml', text: deny.replace('app: db', 'app: web') }]);
+    expect(c.policies[0]!.podSelector).not.toBe(pa.podSelector);
+    expect(c.policies[0]!.podSelector.matchLabels).toEqual({ app: 'web' });
+  });
+});
