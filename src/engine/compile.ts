@@ -13,7 +13,7 @@ import {
   type Workload,
 } from '../manifests/model.js';
 import { IpSet } from './ipSet.js';
-import { compileSelector, type LabelMatcher } from './labelSelector.js';
+import { compileSelector, labelsKey, type LabelMatcher } from './labelSelector.js';
 import { PortSet } from './portSet.js';
 
 export type Direction = 'ingress' | 'egress';
@@ -178,11 +178,7 @@ export function namespaceFingerprint(cluster: Cluster): string {
   if (hit !== undefined) return hit.text;
   const parts: string[] = [];
   for (const [name, ns] of cluster.namespaces) {
-    const labels = Object.keys(ns.labels)
-      .sort()
-      .map((k) => `${k}=${ns.labels[k]}`)
-      .join('\u0001');
-    parts.push(`${name}\u0002${labels}`);
+    parts.push(`${name}\u0002${labelsKey(ns.labels)}`);
   }
   const text = parts.sort().join('\u0003');
   fingerprints.set(cluster, { text });
@@ -235,7 +231,7 @@ function compileRule(
 function sharedPeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: string) => Labels, samePeers: Map<string, CompiledPeer>): CompiledPeer {
   const key = peer.type === 'ipBlock' ? `cidr|${peer.cidr}|${peer.except.join(',')}` : podPeerKey(policy, peer);
   let compiled = samePeers.get(key);
-  if (compiled === undefined) samePeers.set(key, (compiled = compilePeer(policy, peer, nsLabels)));
+  if (compiled === undefined) samePeers.set(key, (compiled = compilePeer(policy, peer, nsLabels, key)));
   return compiled;
 }
 
@@ -243,7 +239,8 @@ function podPeerKey(policy: NetworkPolicy, peer: Extract<PolicyPeer, { type: 'po
   return `pods|${peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `in:${policy.namespace}`}|${peer.podSelector ? JSON.stringify(peer.podSelector) : '*'}`;
 }
 
-function compilePeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: string) => Labels): CompiledPeer {
+/** `podKey`: podPeerKey of a pods peer, already computed by the caller. */
+function compilePeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: string) => Labels, podKey: string): CompiledPeer {
   if (peer.type === 'ipBlock') {
     const ipSet = IpSet.fromIpBlock(peer.cidr, peer.except);
     return { peer, key: `ip|${ipSet.key()}`, matchesPod: () => false, ipSet };
@@ -255,7 +252,7 @@ function compilePeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: str
   return {
     peer,
     // Peers with equal keys match the same pods: the matrix computes each key's matches once.
-    key: podPeerKey(policy, peer),
+    key: podKey,
     ipSet: IpSet.empty,
     matchesPod: (w) => {
       if (w.hostNetwork) return false;

@@ -40,3 +40,11 @@ export function compileSelector(selector: LabelSelector): LabelMatcher {
 export function isEmptySelector(selector: LabelSelector): boolean {
   return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
 }
+
+/** Labels as one canonical string (keys sorted): equal strings for equal label sets. */
+export function labelsKey(labels: Labels): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join('\u0001');
+}

@@ -1,8 +1,8 @@
-import { AUTO_NAMESPACE_LABEL, type AdminNetworkPolicy, type Cluster, type Labels, type NetworkPolicy, type Workload } from '../manifests/model.js';
+import { AUTO_NAMESPACE_LABEL, type AdminNetworkPolicy, type Cluster, type NetworkPolicy, type Workload } from '../manifests/model.js';
 import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type CompiledCluster, type CompiledPolicy, type CompiledRule, type Direction } from './compile.js';
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { LabelIndex } from './labelIndex.js';
-import { compileSelector, type LabelMatcher } from './labelSelector.js';
+import { compileSelector, labelsKey, type LabelMatcher } from './labelSelector.js';
 import { PortSet } from './portSet.js';
 import { PortSetTable } from './portSetTable.js';
 import { GROUP_THRESHOLD, SparseRow, type NodeGroup } from './sparseRow.js';
@@ -434,7 +434,6 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   }
 
   // Rows borrowed from the prior, and the node map its rows are read through (-1: evaluate the cell here).
-  const priorRow = new Int32Array(nw).fill(-1);
   const priorColumn = new Int32Array(n).fill(-1);
   if (prior) {
     const relabelled = new Set<string>();
@@ -444,7 +443,6 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     classByKey.forEach((c, key) => {
       const p = prior.classByKey.get(key);
       if (p === undefined) return;
-      priorRow[c] = p;
       if (!relabelled.has(classes[c]!.representative.namespace)) priorColumn[c] = p;
       const k = classes[c]!;
       const pk = prior.classes[p]!;
@@ -819,13 +817,6 @@ function isSorted(xs: Int32Array): boolean {
   return true;
 }
 
-function labelsKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${labels[k]}`)
-    .join('\u0001');
-}
-
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -846,10 +837,7 @@ function classKeyOf(w: Workload): string {
 }
 
 function classKey(w: Workload): string {
-  const labels = Object.keys(w.labels)
-    .sort()
-    .map((k) => `${k}=${w.labels[k]}`)
-    .join('\u0001');
+  const labels = labelsKey(w.labels);
   const ports = w.ports
     .filter((p) => p.name)
     .map((p) => `${p.name}/${p.protocol}/${p.port}`)
