@@ -1,4 +1,5 @@
 import type { Cluster, Workload } from '../manifests/model.js';
+import { workloadsByNamespace } from '../manifests/workloadsByNamespace.js';
 import { displayName } from './displayName.js';
 
 const MAX_LISTED = 3;
@@ -17,7 +18,7 @@ function universeOf(cluster: Cluster): Universe {
   let u = universes.get(cluster);
   if (!u) {
     const pods = cluster.workloads.filter((w) => !w.hostNetwork);
-    u = { pods, byNs: groupByNamespace(pods), withWorkloads: new Set(cluster.workloads.map((w) => w.namespace)) };
+    u = { pods, byNs: workloadsByNamespace(pods), withWorkloads: new Set(cluster.workloads.map((w) => w.namespace)) };
     universes.set(cluster, u);
   }
   return u;
@@ -100,15 +101,6 @@ function commonLabels(members: readonly Workload[]): [string, string][] {
   return Object.entries(first).filter(([k, v]) => members.every((w) => w.labels[k] === v));
 }
 
-function groupByNamespace(ws: readonly Workload[]): Map<string, Workload[]> {
-  const m = new Map<string, Workload[]>();
-  for (const w of ws) {
-    const list = m.get(w.namespace);
-    if (list) list.push(w);
-    else m.set(w.namespace, [w]);
-  }
-  return m;
-}
 
 function listNames(ws: readonly Workload[], cluster: Cluster): string {
   const names = ws.map((w) => displayName(w, cluster)).sort();

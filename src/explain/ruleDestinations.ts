@@ -1,6 +1,7 @@
 import type { CompiledPolicy, CompiledRule } from '../engine/compile.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import type { Workload } from '../manifests/model.js';
+import { workloadsByNamespace } from '../manifests/workloadsByNamespace.js';
 
 /**
  * The workloads a rule's named ports resolve against: for ingress the pods the policy selects, for egress the
@@ -16,14 +17,6 @@ export function ruleDestinations(matrix: ReachabilityMatrix, cp: CompiledPolicy,
 const byNamespace = new WeakMap<ReachabilityMatrix, Map<string, Workload[]>>();
 function workloadsIn(matrix: ReachabilityMatrix, namespace: string): readonly Workload[] {
   let index = byNamespace.get(matrix);
-  if (!index) {
-    index = new Map();
-    for (const w of matrix.workloads) {
-      const list = index.get(w.namespace);
-      if (list) list.push(w);
-      else index.set(w.namespace, [w]);
-    }
-    byNamespace.set(matrix, index);
-  }
+  if (!index) byNamespace.set(matrix, (index = workloadsByNamespace(matrix.workloads)));
   return index.get(namespace) ?? [];
 }
