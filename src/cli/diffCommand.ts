@@ -11,7 +11,7 @@ import { diffText } from '../render/diffText.js';
 import { flag, has, UsageError, type ParsedArgs } from './args.js';
 import type { CliIo, Console } from './console.js';
 import { relative } from 'node:path';
-import { gitClusterSets, loadClusterSets, type OverlayCluster } from './loadCluster.js';
+import { gitClusterSets, loadClusterSets, sideRenderFlags, soleDirectory, type OverlayCluster } from './loadCluster.js';
 import { cliSettings } from './settings.js';
 import { evaluateFailOn } from '../diff/failOn.js';
 
@@ -37,8 +37,8 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     const pathspec = [...args.positionals, ...args.afterDashDash];
     const [bf, hf] = await Promise.all([readGitTree(range.base, io.cwd, pathspec), readGitTree(range.head, io.cwd, pathspec)]);
     [baseSets, headSets] = await Promise.all([
-      gitClusterSets(range.base, io.cwd, pathspec, bf, settings),
-      gitClusterSets(range.head, io.cwd, pathspec, hf, settings),
+      gitClusterSets(range.base, io.cwd, pathspec, bf, settings, 'the base'),
+      gitClusterSets(range.head, io.cwd, pathspec, hf, settings, 'the head'),
     ]);
     baseRef = `${range.baseRef} (merge base ${range.base.slice(0, 12)})`;
     headRef = `${range.headRef} (${range.head.slice(0, 12)})`;
@@ -47,13 +47,24 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     const hp = args.flags.get('head');
     if (!bp || !hp) throw new UsageError('diff needs --base <paths...> and --head <paths...>, or --git <base>..<head>');
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
-    // Overlays are named relative to their side's path, so base/overlays/prod pairs with head/overlays/prod.
-    const relativeTo = (paths: readonly string[]) => (sets: OverlayCluster[]) =>
-      sets.map((x) => (x.overlay !== undefined && paths.length === 1 ? { ...x, overlay: relative(paths[0]!, x.overlay) || '.' } : x));
-    [baseSets, headSets] = await Promise.all([
-      loadClusterSets(bp, { settings, readStdin: io.readStdin }).then(relativeTo(bp)),
-      loadClusterSets(hp, { settings, readStdin: io.readStdin }).then(relativeTo(hp)),
-    ]);
+    // A side given as one directory has its files named relative to it, as --git names them relative to the
+    // repository root: base/x.yaml and head/x.yaml are both x.yaml, so an unchanged file gives the same records
+    // at both sides (built, compiled and matched once), and overlays pair up by name.
+    const [bd, hd] = await Promise.all([soleDirectory(bp), soleDirectory(hp)]);
+    const cwd = process.cwd();
+    const side = (paths: readonly string[], dir: string | undefined, otherDir: string | undefined, which: string) => {
+      const render = dir !== undefined && otherDir !== undefined ? sideRenderFlags(settings.render, dir, otherDir, cwd) : settings.render;
+      return loadClusterSets(paths, {
+        settings: render === settings.render ? settings : { ...settings, render },
+        readStdin: io.readStdin,
+        ...(dir !== undefined ? { dir } : {}),
+        side: `the ${which} (${paths.join(' ')})`,
+      }).then((sets) =>
+        // A side not named relative to one directory (a file): its overlays are named relative to its path.
+        dir === undefined && paths.length === 1 ? sets.map((x) => (x.overlay !== undefined ? { ...x, overlay: relative(paths[0]!, x.overlay) || '.' } : x)) : sets,
+      );
+    };
+    [baseSets, headSets] = await Promise.all([side(bp, bd, hd, 'base'), side(hp, hd, bd, 'head')]);
     baseRef = bp.join(' ');
     headRef = hp.join(' ');
   }

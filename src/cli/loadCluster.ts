@@ -1,9 +1,11 @@
+import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { buildCluster } from '../manifests/buildCluster.js';
 import type { Cluster, ManifestFile, SkippedObject } from '../manifests/model.js';
 import { readManifestFiles } from '../manifests/readFiles.js';
 import { checkCliObjects, limitFiles } from './limits.js';
 import { readGitRenderInputs, readRenderInputs, renderManifests, skippedObjects, type BinaryFile, type RenderConfig } from '../manifests/render/index.js';
+import { absPath, isWithin } from '../manifests/render/paths.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import type { CliSettings } from './settings.js';
 import type { LoadOptions } from '../manifests/model.js';
@@ -45,18 +47,82 @@ export async function loadCluster(
   return merged(await loadClusterSets(paths, { ...opts, settings: { ...opts.settings, perOverlay: false } }));
 }
 
+/** How `netpol diff` loads one side. */
+export interface SideOptions {
+  /**
+   * The side's one directory (`--base DIR`): its files are named relative to it, as `--git` names them relative
+   * to the repository root, so the same file at both sides has the same name and gives the same records.
+   */
+  readonly dir?: string;
+  /** How the --max-objects message names the side (`the head (DIR)`); default `the input`. */
+  readonly side?: string;
+}
+
 /** As loadCluster, but one cluster per overlay when the configuration says `kustomize.mode: per-overlay`. */
 export async function loadClusterSets(
   paths: readonly string[],
-  opts: { settings: CliSettings & { perOverlay?: boolean }; readStdin?: () => Promise<string> },
+  opts: { settings: CliSettings & { perOverlay?: boolean }; readStdin?: () => Promise<string> } & SideOptions,
 ): Promise<OverlayCluster[]> {
-  const { files, diagnostics } = await readManifestFiles([...paths], opts.readStdin ? { readStdin: opts.readStdin } : {});
-  if (!opts.settings.render.render) return [{ cluster: clusterOf(files, opts.settings.load, diagnostics) }];
-  const extra = await readRenderInputs(paths, files);
-  return renderedClusterSets([...files, ...extra.files], opts.settings, {
-    binaryFiles: extra.binaryFiles,
-    diagnostics: [...diagnostics, ...extra.diagnostics],
+  const read = await readManifestFiles([...paths], opts.readStdin ? { readStdin: opts.readStdin } : {});
+  const cwd = process.cwd();
+  const name = opts.dir === undefined ? undefined : relativeName(opts.dir, cwd);
+  const files = name ? read.files.map((f) => ({ path: name(f.path), text: f.text })) : read.files;
+  const diagnostics = name ? read.diagnostics.map((d) => ({ ...d, file: name(d.file) })) : read.diagnostics;
+  const side = opts.side !== undefined ? { side: opts.side } : {};
+  if (!opts.settings.render.render) return [{ cluster: clusterOf(files, opts.settings.load, diagnostics, [], opts.side) }];
+  // Render inputs are found on disk from the paths as given, then named as the manifests are.
+  const extra = await readRenderInputs(paths, read.files);
+  return renderedClusterSets(
+    name ? [...files, ...extra.files.map((f) => ({ path: name(f.path), text: f.text }))] : [...files, ...extra.files],
+    opts.settings,
+    {
+      binaryFiles: name ? extra.binaryFiles.map((b) => ({ path: name(b.path), bytes: b.bytes })) : extra.binaryFiles,
+      diagnostics: [...diagnostics, ...(name ? extra.diagnostics.map((d) => ({ ...d, file: name(d.file) })) : extra.diagnostics)],
+      // Rendering resolves the side's paths against its directory; --overlay and --helm-values stay relative to cwd.
+      ...(opts.dir !== undefined ? { baseDir: absPath(cwd, opts.dir), cwd } : {}),
+      ...side,
+    },
+  );
+}
+
+/** `paths` when it is one directory (not `-`, not a file, not several paths): what `netpol diff` names a side's files relative to. */
+export async function soleDirectory(paths: readonly string[]): Promise<string | undefined> {
+  if (paths.length !== 1 || paths[0] === '-') return undefined;
+  try {
+    return (await stat(paths[0]!)).isDirectory() ? paths[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A path as given (relative to `cwd`) -> relative to `dir`: `base/ns/a.yaml` -> `ns/a.yaml`; a file outside
+ * it (a kustomization's base) -> `../common/a.yaml`; `dir` itself stays as given (a diagnostic about it).
+ */
+function relativeName(dir: string, cwd: string): (p: string) => string {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  const dirAbs = absPath(cwd, dir);
+  return (p) => {
+    // The walk joins the directory as given with one slash: the common case is a prefix.
+    if (p.startsWith(prefix) && p.length > prefix.length && !p.startsWith('./', prefix.length) && !p.startsWith('../', prefix.length)) return p.slice(prefix.length);
+    const rel = posix.relative(dirAbs, absPath(cwd, p));
+    return rel === '' ? p : rel;
+  };
+}
+
+/**
+ * --helm-values of one side of `netpol diff --base DIR --head DIR`: a chart inside the other side's directory
+ * (and not this one's) is that side's alone, so it is not looked for (and warned about) here.
+ */
+export function sideRenderFlags(flags: RenderFlags, dir: string, otherDir: string, cwd: string): RenderFlags {
+  if (!flags.helmValues) return flags;
+  const [mine, other] = [absPath(cwd, dir), absPath(cwd, otherDir)];
+  const kept = [...flags.helmValues].filter(([chart]) => {
+    const abs = absPath(cwd, chart);
+    return isWithin(abs, mine) || !isWithin(abs, other);
   });
+  const { helmValues: _, ...rest } = flags;
+  return kept.length > 0 ? { ...rest, helmValues: new Map(kept) } : rest;
 }
 
 function merged(sets: readonly OverlayCluster[]): Cluster {
@@ -67,33 +133,45 @@ function merged(sets: readonly OverlayCluster[]): Cluster {
 export async function renderedClusterSets(
   files: ManifestFile[],
   settings: CliSettings & { perOverlay?: boolean },
-  more: { binaryFiles?: readonly BinaryFile[]; diagnostics?: Cluster['diagnostics']; baseDir?: string } = {},
+  more: {
+    binaryFiles?: readonly BinaryFile[];
+    diagnostics?: Cluster['diagnostics'];
+    baseDir?: string;
+    /** What --overlay and --helm-values are relative to, when not `baseDir` (default). */
+    cwd?: string;
+    /** How the --max-objects message names the side. */
+    side?: string;
+  } = {},
 ): Promise<OverlayCluster[]> {
-  if (!settings.render.render) return [{ cluster: clusterOf(files, settings.load, more.diagnostics) }];
+  if (!settings.render.render) return [{ cluster: clusterOf(files, settings.load, more.diagnostics, [], more.side) }];
   const baseDir = more.baseDir ?? process.cwd();
+  const cwd = more.cwd ?? baseDir;
   const rendered = await renderManifests(files, {
-    config: renderConfig(settings, baseDir),
+    config: renderConfig(settings, baseDir, cwd),
     baseDir,
+    ...(cwd !== baseDir ? { cwd } : {}),
     ...(more.binaryFiles ? { binaryFiles: more.binaryFiles } : {}),
   });
   const notes = [...(more.diagnostics ?? []), ...rendered.diagnostics];
   const skipped = skippedObjects(rendered.skipped);
   const perOverlay = (settings.perOverlay ?? true) && settings.config.kustomize?.mode === 'per-overlay' && rendered.sets.some((x) => x.overlay !== undefined);
-  if (!perOverlay) return [{ cluster: clusterOf(rendered.files, settings.load, notes, skipped) }];
+  if (!perOverlay) return [{ cluster: clusterOf(rendered.files, settings.load, notes, skipped, more.side) }];
   return rendered.sets.map((set) => ({
     ...(set.overlay !== undefined ? { overlay: set.overlay } : {}),
-    cluster: clusterOf(set.files, settings.load, notes, skipped),
+    cluster: clusterOf(set.files, settings.load, notes, skipped, more.side),
   }));
 }
 
 /** The config file's kustomize/helm keys, with --overlay and --helm-values taking precedence. */
-function renderConfig(settings: CliSettings, baseDir: string): RenderConfig {
+function renderConfig(settings: CliSettings, baseDir: string, cwd: string): RenderConfig {
   const { config, render: flags } = settings;
   const charts: Record<string, { values?: readonly string[]; releaseName?: string; namespace?: string }> = { ...(config.helm?.charts ?? {}) };
   for (const [chart, values] of flags.helmValues ?? []) {
-    const chartAbs = posix.resolve(baseDir, chart);
+    const chartAbs = absPath(cwd, chart);
     // Config values are relative to the chart; on the command line they are relative to the working directory.
-    charts[chart] = { ...charts[chart], values: values.map((v) => posix.relative(chartAbs, posix.resolve(baseDir, v))) };
+    // The chart is named as the files are (relative to baseDir: a side's directory in `netpol diff`).
+    const key = cwd === baseDir ? chart : posix.relative(baseDir, chartAbs) || '.';
+    charts[key] = { ...charts[key], values: values.map((v) => posix.relative(chartAbs, absPath(cwd, v))) };
   }
   const overlays = flags.overlays ?? config.kustomize?.overlays;
   const mode = config.kustomize?.mode;
@@ -109,6 +187,7 @@ export function clusterOf(
   load: LoadOptions,
   extra: Cluster['diagnostics'] = [],
   skipped: readonly SkippedObject[] = [],
+  side?: string,
 ): Cluster {
   // --max-file-bytes: a file over it is an error diagnostic; --max-objects: a side over it stops the command.
   const limited = limitFiles(files);
@@ -117,7 +196,7 @@ export function clusterOf(
     extra = [...extra, ...limited.diagnostics];
   }
   const cluster = buildCluster(files, load);
-  checkCliObjects(cluster);
+  checkCliObjects(cluster, side);
   if (extra.length === 0 && skipped.length === 0) return cluster;
   return { ...cluster, diagnostics: [...extra, ...cluster.diagnostics], skipped: [...skipped, ...cluster.skipped] };
 }
@@ -129,9 +208,10 @@ export async function gitClusterSets(
   pathspec: readonly string[],
   files: ManifestFile[],
   settings: CliSettings,
+  side?: string,
 ): Promise<OverlayCluster[]> {
-  if (!settings.render.render) return [{ cluster: clusterOf(files, settings.load) }];
+  if (!settings.render.render) return [{ cluster: clusterOf(files, settings.load, [], [], side) }];
   const extra = await readGitRenderInputs(commit, cwd, pathspec, files);
   // Paths from git are relative to the repository root; resolve them (and --helm-values) against cwd.
-  return renderedClusterSets([...files, ...extra.files], settings, { binaryFiles: extra.binaryFiles, baseDir: cwd });
+  return renderedClusterSets([...files, ...extra.files], settings, { binaryFiles: extra.binaryFiles, baseDir: cwd, ...(side !== undefined ? { side } : {}) });
 }

@@ -57,7 +57,13 @@ export async function renderManifests(files: readonly ManifestFile[], opts: Rend
   });
 
   const graph = includeGraph(roots);
-  const selection = selectOverlays(roots, graph, config.kustomize?.overlays, (r) => posix.relative(baseDir, r.dirAbs) || '.');
+  const cwd = opts.cwd ?? baseDir;
+  // A glob names a directory as the files do, relative to baseDir, or (files named relative to another
+  // directory than the working one) as typed before: relative to the working directory, or absolute.
+  const selection = selectOverlays(roots, graph, config.kustomize?.overlays, (r) => [
+    posix.relative(baseDir, r.dirAbs) || '.',
+    ...(cwd !== baseDir ? [posix.relative(cwd, r.dirAbs) || '.', r.dirAbs] : []),
+  ]);
   diagnostics.push(...selection.diagnostics);
   const inputAbs = new Set([...files.map((f) => absPath(baseDir, f.path)), ...binaries.map((b) => absPath(baseDir, b.path))]);
   const remote = refuseRemote(roots, graph, inputAbs);

@@ -16,7 +16,8 @@ export function selectOverlays(
   roots: readonly KustomizationRoot[],
   graph: ReadonlyMap<string, readonly KustomizationRoot[]>,
   globs: readonly string[] | undefined,
-  relativeTo: (root: KustomizationRoot) => string,
+  /** The other names of a root's directory a glob may match (relative to the base directory, to the working directory). */
+  namesOf: (root: KustomizationRoot) => readonly string[],
 ): OverlaySelection {
   const included = new Set<KustomizationRoot>();
   for (const targets of graph.values()) for (const t of targets) included.add(t);
@@ -24,11 +25,11 @@ export function selectOverlays(
   if (globs === undefined) return { selected: leaves, unselected: [], diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   const matchers = globs.map((g) => ({ glob: g, match: picomatch(cleanPath(g), { dot: true }) }));
-  const matches = (r: KustomizationRoot): boolean =>
-    matchers.some((m) => m.match(cleanPath(r.dir)) || m.match(cleanPath(relativeTo(r))));
-  const selected = roots.filter(matches);
+  const names = new Map(roots.map((r) => [r, [r.dir, ...namesOf(r)].map(cleanPath)]));
+  const matchedBy = (m: (typeof matchers)[number], r: KustomizationRoot): boolean => names.get(r)!.some((n) => m.match(n));
+  const selected = roots.filter((r) => matchers.some((m) => matchedBy(m, r)));
   for (const m of matchers) {
-    if (!roots.some((r) => m.match(cleanPath(r.dir)) || m.match(cleanPath(relativeTo(r))))) {
+    if (!roots.some((r) => matchedBy(m, r))) {
       diagnostics.push({ file: m.glob, line: 1, severity: 'warning', message: `kustomize.overlays: "${m.glob}" matches no kustomization directory` });
     }
   }

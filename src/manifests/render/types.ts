@@ -46,6 +46,12 @@ export interface RenderOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Directory relative paths are resolved against (the CLI's cwd; the repository root for the app). */
   readonly baseDir?: string;
+  /**
+   * The CLI's working directory when the files are named relative to another `baseDir` (each side of
+   * `netpol diff --base DIR --head DIR`): overlay globs also match directories named relative to it, as
+   * they did when the files were named so. Default `baseDir`.
+   */
+  readonly cwd?: string;
   /** Binary inputs (vendored chart dependencies `charts/*.tgz`) written next to the text files. */
   readonly binaryFiles?: readonly BinaryFile[];
 }

@@ -39,11 +39,11 @@ describe('leaves', () => {
 
   it('are the kustomizations nothing includes (components never are)', () => {
     expect(diagnostics).toEqual([]);
-    expect(selectOverlays(roots, graph, undefined, (r) => r.dir).selected.map((r) => r.dir)).toEqual(['lonely', 'overlays/a', 'overlays/b/sub']);
+    expect(selectOverlays(roots, graph, undefined, (r) => [r.dir]).selected.map((r) => r.dir)).toEqual(['lonely', 'overlays/a', 'overlays/b/sub']);
   });
 
   it('globs replace the leaves; a glob that matches nothing is a warning', () => {
-    const s = selectOverlays(roots, graph, ['overlays/*', 'nowhere/**'], (r) => r.dir);
+    const s = selectOverlays(roots, graph, ['overlays/*', 'nowhere/**'], (r) => [r.dir]);
     expect(s.selected.map((r) => r.dir)).toEqual(['overlays/a', 'overlays/b']);
     expect(s.unselected.map((r) => r.dir)).toEqual(['lonely', 'overlays/b/sub']);
     expect(s.diagnostics).toEqual([{ file: 'nowhere/**', line: 1, severity: 'warning', message: 'kustomize.overlays: "nowhere/**" matches no kustomization directory' }]);
