@@ -66,16 +66,7 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
 
 /** The parsed document of `text` that holds `line`: the last one starting at or before it. */
 function locate(text: string, line: number): Located {
-  let docs = splits.get(text);
-  if (!docs) {
-    docs = splitDocuments(text);
-    remember(splits, text, docs);
-  }
-  let found: DocumentText | undefined;
-  for (const d of docs) {
-    if (d.line <= line) found = d;
-    else break;
-  }
+  const found = documentAt(text, line);
   const { LineCounter, parseDocument } = yamlModule();
   if (!found) return { doc: undefined, lineCounter: new LineCounter(), offset: 0 };
   const key = `${found.textLine}\u0000${found.text}`;
@@ -93,6 +84,108 @@ function locate(text: string, line: number): Located {
   const located = { doc, lineCounter, offset: found.textLine - 1 };
   remember(memo, key, located);
   return located;
+}
+
+/**
+ * The document of `text` that holds `line` (the last one starting at or before it), as splitDocuments gives
+ * it, lines absolute. Only the lines between the document markers around `line` are split: splitting every
+ * file a diagnostic points into (a few hundred files of policies, once each) was most of the time of the
+ * named-port warnings; a file's line starts and markers are found once, by a scan for newlines. Text the
+ * short way cannot take exactly (a BOM, CR line ends, directives) is split whole, once.
+ */
+export function documentAt(text: string, line: number): Omit<DocumentText, 'index'> | undefined {
+  const region = regionAt(text, line);
+  if (region) {
+    // No marker inside the region: it is one document, whose first content line must hold the line.
+    const content = firstContentLine(text, region);
+    if (content !== undefined && content <= line) return { line: content, textLine: region.line, text: text.slice(region.from, region.to) };
+  }
+  let docs = splits.get(text);
+  if (!docs) {
+    docs = splitDocuments(text);
+    remember(splits, text, docs);
+  }
+  let found: DocumentText | undefined;
+  for (const d of docs) {
+    if (d.line <= line) found = d;
+    else break;
+  }
+  return found;
+}
+
+const CONTENT_AFTER_MARKER = /^---[ \t]+[^#\s]/;
+const BLANK_OR_COMMENT = /^[ \t]*(?:#.*)?$/;
+
+/** The document's line as splitDocuments says it: the first line with content (a `---` line with content after it counts). */
+function firstContentLine(text: string, region: { from: number; to: number; line: number }): number | undefined {
+  for (let at = region.from, n = region.line; at < region.to; n++) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 || nl > region.to ? region.to : nl;
+    const l = text.slice(at, end);
+    if (n === region.line && isMarker(text, at) ? CONTENT_AFTER_MARKER.test(l) : !BLANK_OR_COMMENT.test(l)) return n;
+    if (nl < 0) break;
+    at = nl + 1;
+  }
+  return undefined;
+}
+
+/** Where a file's lines start, and its marker lines (1-based; `...` negated); undefined for unusual text. */
+interface LineIndex {
+  readonly starts: readonly number[];
+  readonly markers: readonly number[];
+}
+const lineIndexes = new Map<string, LineIndex | undefined>();
+
+function lineIndex(text: string): LineIndex | undefined {
+  if (lineIndexes.has(text)) return lineIndexes.get(text);
+  let index: LineIndex | undefined;
+  // A BOM or CR line ends (normalised by the split), or a directive (`%YAML`, `%TAG`: part of the document after it).
+  if (text.charCodeAt(0) !== 0xfeff && !text.includes('\r')) {
+    const starts: number[] = [];
+    const markers: number[] = [];
+    for (let at = 0; at >= 0; ) {
+      starts.push(at);
+      const c = text.charCodeAt(at);
+      if (c === 0x25) break;
+      if ((c === 0x2d || c === 0x2e) && isMarker(text, at)) markers.push(c === 0x2d ? starts.length : -starts.length);
+      const nl = text.indexOf('\n', at);
+      at = nl < 0 ? -1 : nl + 1;
+    }
+    if (text.charCodeAt(starts[starts.length - 1]!) !== 0x25) index = { starts, markers };
+  }
+  remember(lineIndexes, text, index);
+  return index;
+}
+
+/** `---` or `...` (followed by a blank or the line's end) at `at`, the start of a line. */
+function isMarker(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if ((c !== 0x2d && c !== 0x2e) || text.charCodeAt(at + 1) !== c || text.charCodeAt(at + 2) !== c) return false;
+  const next = text.charCodeAt(at + 3);
+  return Number.isNaN(next) || next === 0x20 || next === 0x09 || next === 0x0a;
+}
+
+/**
+ * The lines around `line` up to the markers that bound its document: from the nearest `---` at or before it
+ * (or just after a `...`, or the file's start) to just before the next marker. Character offsets, and the
+ * 1-based line `from` is at; undefined when the whole split must say.
+ */
+function regionAt(text: string, line: number): { from: number; to: number; line: number } | undefined {
+  const index = line >= 1 ? lineIndex(text) : undefined;
+  if (!index || line > index.starts.length) return undefined;
+  let fromLine = 1;
+  let to = text.length;
+  for (const m of index.markers) {
+    const n = Math.abs(m);
+    if (n > line) {
+      to = index.starts[n - 1]!;
+      break;
+    }
+    if (m > 0) fromLine = n;
+    else if (n === line) return undefined; // the line is a `...`
+    else fromLine = n + 1;
+  }
+  return { from: index.starts[fromLine - 1]!, to, line: fromLine };
 }
 
 /** Offsets to 1-based lines. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lineOf } from '../../src/manifests/locate.js';
+import { documentAt, lineOf } from '../../src/manifests/locate.js';
+import { splitDocuments } from '../../src/manifests/splitDocuments.js';
 import type { SourceRef } from '../../src/manifests/model.js';
 
 const text = [
@@ -48,5 +49,48 @@ describe('lineOf', () => {
     expect(lineOf(crlf, { file: 'c.yaml', line: 1, doc: 0, path: [] }, ['b', 'c'])).toBe(3);
     const json = new Map([['j.json', '{\n  "spec": {\n    "podSelector": {}\n  }\n}']]);
     expect(lineOf(json, { file: 'j.json', line: 1, doc: 0, path: [] }, ['spec', 'podSelector'])).toBe(3);
+  });
+});
+
+describe('documentAt: the document around a line, split from its markers only', () => {
+  /** What splitting the whole file says: the last document starting at or before the line. */
+  const whole = (t: string, line: number) => splitDocuments(t).filter((d) => d.line <= line).at(-1);
+  /** A document's non-blank lines, numbered as in the file (blanked leading comments carry no content). */
+  const content = (d: { textLine: number; text: string } | undefined) =>
+    d && d.text.split('\n').flatMap((l, i) => (l === '' ? [] : [`${d.textLine + i}:${l}`]));
+  const same = (t: string): void => {
+    const n = t.split('\n').length;
+    for (let line = 0; line <= n + 1; line++) {
+      const want = whole(t, line);
+      const got = documentAt(t, line);
+      expect(got?.line, `line ${line} of ${JSON.stringify(t)}`).toBe(want?.line);
+      expect(content(got), `line ${line} of ${JSON.stringify(t)}`).toEqual(content(want));
+    }
+  };
+
+  it('agrees with splitting the whole file', () => {
+    for (const t of [
+      text,
+      '# head\n\n---\n# c\na: 1\n...\nb: 2\n--- {c: 3}\n---\n---\n',
+      '---x: 1\n----\n--- \n  d: 4\n... # end\n\n',
+      'a: |\n  ---\n  ...\nb: 1',
+      '%YAML 1.2\n---\na: 1\n',
+      'a: 1\r\n---\r\nb: 2\r\n',
+      '\ufeffa: 1\n---\nb: 2\n',
+      '',
+      '# only a comment\n',
+    ]) {
+      same(t);
+    }
+  });
+
+  it('agrees with splitting the whole file on random streams', () => {
+    const pool = ['---', '--- ', '--- {a: 1}', '...', '... # x', '# c', '', 'a: 1', 'b:', '  c: 2', '- x', 'items:', '  - y', '----', '---a', '  ---', '%TAG ! x'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % pool.length;
+    for (let k = 0; k < 400; k++) {
+      const lines = Array.from({ length: 1 + (k % 17) }, () => pool[next()]!);
+      same(lines.join('\n') + (k % 3 === 0 ? '\n' : ''));
+    }
   });
 });
