@@ -1,5 +1,5 @@
 // Reads the manifest files named on a command line: files, directories (recursively) and `-` for stdin.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Diagnostic, ManifestFile } from './model.js';
 
 export interface ReadOptions {
@@ -33,26 +33,20 @@ export async function readManifestFiles(
       continue;
     }
     try {
-      if ((await stat(given)).isDirectory()) {
-        const found = await walk(given, fail);
+      if (statSync(given).isDirectory()) {
+        const found = walk(given, fail);
         if (found.length === 0) {
           diagnostics.push({ file: given, line: 1, severity: 'warning', message: 'no .yaml, .yml or .json file in this directory' });
         }
-        // Read with bounded concurrency (one await per file left the disk idle), kept in walk order.
-        const texts = await mapLimit(found, READ_CONCURRENCY, async (p) => {
+        for (const p of found) {
           try {
-            return await readText(p);
+            files.push({ path: p, text: readText(p) });
           } catch (e) {
             fail(p, `cannot read: ${reason(e)}`);
-            return undefined;
           }
-        });
-        found.forEach((p, i) => {
-          const text = texts[i];
-          if (text !== undefined) files.push({ path: p, text });
-        });
+        }
       } else {
-        files.push({ path: given, text: await readText(given) });
+        files.push({ path: given, text: readText(given) });
       }
     } catch (e) {
       fail(given, `cannot read: ${reason(e)}`);
@@ -61,25 +55,14 @@ export async function readManifestFiles(
   return { files, diagnostics };
 }
 
-const READ_CONCURRENCY = 32;
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-async function walk(dir: string, fail: (file: string, message: string) => void): Promise<string[]> {
+// Synchronous on purpose: the CLI has nothing else to do meanwhile, and a sync read of a small file costs far
+// less than the thread pool's open/read/close round trips. Medium bench (3,432 files, 37 MB, both sides):
+// ~100 ms of CPU and ~120-140 ms wall, against ~450 ms of CPU and ~460-540 ms wall with async reads 32 at a
+// time, whose pool threads compete for the same cores as the parse.
+function walk(dir: string, fail: (file: string, message: string) => void): string[] {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     fail(dir, `cannot read: ${reason(e)}`);
     return [];
@@ -91,7 +74,7 @@ async function walk(dir: string, fail: (file: string, message: string) => void):
     const p = dir.endsWith('/') ? dir + entry.name : `${dir}/${entry.name}`;
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      out.push(...(await walk(p, fail)));
+      out.push(...walk(p, fail));
     } else if ((entry.isFile() || entry.isSymbolicLink()) && MANIFEST_FILE.test(entry.name)) {
       out.push(p);
     }
@@ -99,15 +82,17 @@ async function walk(dir: string, fail: (file: string, message: string) => void):
   return out;
 }
 
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
 /** Decodes as UTF-8 without throwing: invalid bytes become U+FFFD, which parseFile reports. */
-async function readText(p: string): Promise<string> {
-  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(await readFile(p));
+function readText(p: string): string {
+  return decoder.decode(readFileSync(p));
 }
 
 async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(Buffer.concat(chunks));
+  return decoder.decode(Buffer.concat(chunks));
 }
 
 function reason(e: unknown): string {

@@ -1,7 +1,8 @@
 // The CLI reads .yaml/.yml/.json files only; rendering also needs the other files of kustomization and
 // chart directories (`Kustomization`, `_helpers.tpl`, generator inputs, vendored `charts/*.tgz`) and the
 // bases an overlay includes from outside the paths given. This reads them from disk.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Diagnostic, ManifestFile } from '../model.js';
 import { findKustomizations, KUSTOMIZATION_NAMES } from './findKustomizations.js';
@@ -27,10 +28,12 @@ export async function readRenderInputs(
     const cached = listed.get(dir);
     if (cached) return cached;
     const out: string[] = [];
-    const walk = async (d: string): Promise<void> => {
+    // Synchronous, as readManifestFiles: listing a repository's directories through the thread pool cost
+    // more than the listing.
+    const walk = (d: string): void => {
       let entries;
       try {
-        entries = await readdir(d, { withFileTypes: true });
+        entries = readdirSync(d, { withFileTypes: true });
       } catch {
         return;
       }
@@ -38,11 +41,11 @@ export async function readRenderInputs(
       for (const e of entries) {
         const p = d.endsWith('/') ? d + e.name : `${d}/${e.name}`;
         if (e.isDirectory()) {
-          if (e.name !== 'node_modules' && !e.name.startsWith('.')) await walk(p);
+          if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(p);
         } else if (e.isFile()) out.push(p);
       }
     };
-    await walk(dir);
+    walk(dir);
     listed.set(dir, out);
     return out;
   };
