@@ -10,7 +10,8 @@ import { splitDocuments, type DocumentText } from './splitDocuments.js';
 
 interface Located {
   readonly doc: Document.Parsed | undefined;
-  readonly lineCounter: LineCounter;
+  /** With `doc` (the `yaml` parse): its line counter. */
+  readonly lineCounter?: LineCounter;
   /** For documents in the fast reader's subset: the 1-based line (in the document text) of each path. */
   readonly lines?: ReadonlyMap<string, number>;
   /** Add to a 1-based line of the document text to get the file's line. */
@@ -41,8 +42,8 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
     }
     return best;
   }
+  if (!doc || !lineCounter) return source.line;
   const { isAlias, isMap, isSeq } = yamlModule();
-  if (!doc) return source.line;
   let node: unknown = doc.contents;
   let best = source.line;
   for (const [i, key] of [...source.path, ...path].entries()) {
@@ -67,18 +68,19 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
 /** The parsed document of `text` that holds `line`: the last one starting at or before it. */
 function locate(text: string, line: number): Located {
   const found = documentAt(text, line);
-  const { LineCounter, parseDocument } = yamlModule();
-  if (!found) return { doc: undefined, lineCounter: new LineCounter(), offset: 0 };
+  if (!found) return { doc: undefined, offset: 0 };
   const key = `${found.textLine}\u0000${found.text}`;
   const hit = memo.get(key);
   if (hit) return hit;
   const positions = useFastPositions ? fastPositions(found.text) : undefined;
   if (positions) {
     const lines = linesOf(found.text, positions);
-    const located = { doc: undefined, lineCounter: new LineCounter(), lines, offset: found.textLine - 1 };
+    const located = { doc: undefined, lines, offset: found.textLine - 1 };
     remember(memo, key, located);
     return located;
   }
+  // Only documents outside the fast reader's subset load `yaml` (~25-90 ms to import).
+  const { LineCounter, parseDocument } = yamlModule();
   const lineCounter = new LineCounter();
   const doc = parseDocument(found.text, { lineCounter, uniqueKeys: false });
   const located = { doc, lineCounter, offset: found.textLine - 1 };

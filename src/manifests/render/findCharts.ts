@@ -1,6 +1,7 @@
 // Finds the Helm charts among the input files: directories with a Chart.yaml that are not subcharts of
 // another chart. Dependencies must already be vendored under charts/ (helm dependency update is never run).
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { LineCounter } from 'yaml';
+import { yamlModule } from '../lazyYaml.js';
 import type { ManifestFile } from '../model.js';
 import { absPath, displayDir, isWithin } from './paths.js';
 
@@ -30,6 +31,7 @@ export function findCharts(
     // A chart inside another chart's directory is a subchart: helm renders it with its parent.
     if (dirs.some((d) => d !== dirAbs && isWithin(dirAbs, d))) continue;
     const dir = displayDir(file.path);
+    const { isMap, LineCounter, parseDocument } = yamlModule();
     const lc = new LineCounter();
     const doc = parseDocument(file.text, { lineCounter: lc });
     let name = dir.slice(dir.lastIndexOf('/') + 1);
@@ -66,6 +68,7 @@ export function findCharts(
 }
 
 function depsOf(node: unknown, lc: LineCounter, file: string): { name: string; line: number; file: string }[] {
+  const { isMap, isScalar, isSeq } = yamlModule();
   if (!isSeq(node)) return [];
   const out: { name: string; line: number; file: string }[] = [];
   for (const item of node.items) {

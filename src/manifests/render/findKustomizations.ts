@@ -1,6 +1,6 @@
 // Finds the kustomization roots among the input files and reads what rendering needs from each: the
 // entries that include other directories (resources, bases, components), with their lines.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { yamlModule } from '../lazyYaml.js';
 import type { Diagnostic, ManifestFile } from '../model.js';
 import { absPath, displayDir } from './paths.js';
 
@@ -37,6 +37,7 @@ export function findKustomizations(
     const base = file.path.slice(file.path.lastIndexOf('/') + 1);
     if (!(KUSTOMIZATION_NAMES as readonly string[]).includes(base)) continue;
     const dir = displayDir(file.path);
+    const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yamlModule();
     const lc = new LineCounter();
     const doc = parseDocument(file.text, { lineCounter: lc, uniqueKeys: false });
     const refs: KustomizationRef[] = [];

@@ -2,7 +2,8 @@
 // `# Source: <input file>` comment when its origin is known (kustomize's origin annotation, which netpol
 // requested and now removes; helm's own `# Source:` comment), and objects of a Helm release without a
 // namespace get the release's namespace, as `helm install --namespace` would give them.
-import { isMap, parse, parseAllDocuments, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlModule } from '../lazyYaml.js';
 import type { Diagnostic } from '../model.js';
 import type { RenderedOrigin } from './types.js';
 
@@ -29,6 +30,7 @@ export function rewriteRendered(output: string, opts: RewriteOptions): { text: s
   const parts: string[] = [];
   const origins: RenderedOrigin[] = [];
   const diagnostics: Diagnostic[] = [];
+  const { isMap, parseAllDocuments } = yamlModule();
   for (const doc of parseAllDocuments(output, { uniqueKeys: false }) as Document[]) {
     if (doc.errors.length > 0) {
       diagnostics.push({ file: opts.file, line: 1, severity: 'error', message: `the renderer wrote invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}` });
@@ -67,7 +69,7 @@ export function rewriteRendered(output: string, opts: RewriteOptions): { text: s
 /** The file an origin annotation names: `path:` for a resource, `configuredIn:` for a generated object. */
 function originPath(annotation: string): string | undefined {
   try {
-    const v = parse(annotation) as Record<string, unknown> | null;
+    const v = yamlModule().parse(annotation) as Record<string, unknown> | null;
     if (v && typeof v.path === 'string') return v.path;
     if (v && typeof v.configuredIn === 'string') return v.configuredIn;
   } catch {
