@@ -43,8 +43,8 @@ export function explainConnection(matrix: ReachabilityMatrix, params: Connection
   const parts: (IpSet | null)[] = ipSide
     ? matrix.ipRanges.map((r) => r.set.intersect(ipSide.set)).filter((s) => !s.isEmpty())
     : [null];
-  const egress = explainDirection(matrix, 'egress', from, to, asked, parts);
-  const ingress = explainDirection(matrix, 'ingress', to, from, asked, parts);
+  const egress = explainDirection(matrix, { direction: 'egress', subject: from, peer: to, asked, parts });
+  const ingress = explainDirection(matrix, { direction: 'ingress', subject: to, peer: from, asked, parts });
   const outside = from.kind === 'ip' && to.kind === 'ip';
   const perPart = parts.map((p) => (outside ? PortSet.empty : egress.allowedFor(p).intersect(ingress.allowedFor(p))));
 

@@ -16,23 +16,37 @@ export interface DirectionResult {
 }
 
 /**
- * One direction of a connection, told from the policies of `subject` (the source for egress, the destination
- * for ingress) towards `peer`. `parts` are the pieces of an IP peer that every rule treats alike (the
- * matrix's ranges cut to the peer), or [null] for a workload peer.
+ * One direction of a connection: the policies of `subject` (the source for egress, the destination for
+ * ingress) towards `peer`. `parts` are the pieces of an IP peer that every rule treats alike (the matrix's
+ * ranges cut to the peer), or [null] for a workload peer.
  */
-export function explainDirection(
-  matrix: ReachabilityMatrix,
-  direction: Direction,
-  subject: ExplainEndpoint,
-  peer: ExplainEndpoint,
-  asked: AskedPorts,
-  parts: readonly (IpSet | null)[],
-): DirectionResult {
-  const np = explainNetworkPolicies(matrix, direction, subject, peer, asked, parts);
+export interface DirectionQuestion {
+  readonly direction: Direction;
+  readonly subject: ExplainEndpoint;
+  readonly peer: ExplainEndpoint;
+  readonly asked: AskedPorts;
+  readonly parts: readonly (IpSet | null)[];
+}
+
+/** One direction of a connection, told from the admin tiers (when any select the subject) and the NetworkPolicies. */
+export function explainDirection(matrix: ReachabilityMatrix, question: DirectionQuestion): DirectionResult {
+  const np = explainNetworkPolicies(matrix, question);
+  const { direction, subject } = question;
   if (subject.kind !== 'workload' || subject.workload.hostNetwork) return np;
   const w = subject.workload;
   if (matrix.isolation(w).admin[direction].length === 0) return np;
-  return withAdminTiers(matrix, direction, w, peer, asked, parts, np);
+  return withAdminTiers(matrix, question, w, np);
+}
+
+/** The pod named ports resolve against: the subject for ingress, the peer for egress (none for an IP peer). */
+function destinationPod(direction: Direction, subject: Workload, peer: ExplainEndpoint): Workload | null {
+  return direction === 'ingress' ? subject : peer.kind === 'workload' ? peer.workload : null;
+}
+
+/** Whether the ports allowed per part cover the asked ports in every part, in none, or in some. */
+function allowsOf(perPart: readonly PortSet[], asked: AskedPorts): DirectionChain['allows'] {
+  if (perPart.every((p) => p.equals(asked.ports) && !p.isEmpty())) return 'all';
+  return perPart.every((p) => p.isEmpty()) ? 'none' : 'some';
 }
 
 /**
@@ -40,19 +54,12 @@ export function explainDirection(
  * first matching ANP rule's Allow or Deny is final; Pass and unmatched ports go to the NetworkPolicies when one
  * isolates the pod, else to the BANP's first matching rule; what nothing decides is allowed.
  */
-function withAdminTiers(
-  matrix: ReachabilityMatrix,
-  direction: Direction,
-  w: Workload,
-  peer: ExplainEndpoint,
-  asked: AskedPorts,
-  parts: readonly (IpSet | null)[],
-  np: DirectionResult,
-): DirectionResult {
+function withAdminTiers(matrix: ReachabilityMatrix, question: DirectionQuestion, w: Workload, np: DirectionResult): DirectionResult {
+  const { direction, peer, asked, parts } = question;
   const compiled = matrix.compiled;
   const anpRules = compiled.admin.filter((p) => p.selects(w)).flatMap((p) => p[direction]);
   const banpRules = compiled.baseline?.selects(w) ? compiled.baseline[direction] : [];
-  const dst: Workload | null = direction === 'ingress' ? w : peer.kind === 'workload' ? peer.workload : null;
+  const dst = destinationPod(direction, w, peer);
   const matcher = (part: IpSet | null) => (r: CompiledAdminRule) =>
     peer.kind === 'workload' ? r.matchesPod(peer.workload) : part !== null && r.matchesIps(part);
   const npIsolated = np.chain.status === 'isolated';
@@ -115,7 +122,7 @@ function withAdminTiers(
   }
 
   const perPart = decided.map((d) => d.allowed);
-  const allows = perPart.every((p) => p.equals(asked.ports) && !p.isEmpty()) ? 'all' : perPart.every((p) => p.isEmpty()) ? 'none' : 'some';
+  const allows = allowsOf(perPart, asked);
   return {
     chain: {
       ...np.chain,
@@ -132,14 +139,8 @@ function withAdminTiers(
 }
 
 /** One direction as the NetworkPolicies alone decide it. */
-function explainNetworkPolicies(
-  matrix: ReachabilityMatrix,
-  direction: Direction,
-  subject: ExplainEndpoint,
-  peer: ExplainEndpoint,
-  asked: AskedPorts,
-  parts: readonly (IpSet | null)[],
-): DirectionResult {
+function explainNetworkPolicies(matrix: ReachabilityMatrix, question: DirectionQuestion): DirectionResult {
+  const { direction, subject, peer, asked, parts } = question;
   const everything = (status: DirectionChain['status']): DirectionResult => ({
     chain: {
       direction,
@@ -160,8 +161,7 @@ function explainNetworkPolicies(
   if (isolating.length === 0) return everything('not-isolated');
 
   const cluster = matrix.cluster;
-  // The destination pod, against which named ports resolve: the selected pod for ingress, the peer for egress.
-  const dst: Workload | null = direction === 'ingress' ? w : peer.kind === 'workload' ? peer.workload : null;
+  const dst = destinationPod(direction, w, peer);
   const dstId = direction === 'ingress' ? subject.id : peer.id;
   const named: NamedPortWords = (name, protocol) => {
     const port = dst ? resolveNamedPort(dst, name, protocol) : undefined;
@@ -216,11 +216,7 @@ function explainNetworkPolicies(
       .filter(({ rule }) => part === null || rule.matchesIps(part))
       .reduce((acc, { step }) => acc.union(step.ports), PortSet.empty);
   const perPart = parts.map(allowedFor);
-  const allows = perPart.every((p) => p.equals(asked.ports) && !p.isEmpty())
-    ? 'all'
-    : perPart.every((p) => p.isEmpty())
-      ? 'none'
-      : 'some';
+  const allows = allowsOf(perPart, asked);
   return {
     chain: {
       direction,
