@@ -72,20 +72,28 @@ async function update(octokit: Octokit, pr: PullRef, id: number, body: string): 
   await octokit.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: id, body });
 }
 
+/** Where the next comment goes: the pull request, the configured `comment` mode, and the app's comments there. */
+export interface CommentThread {
+  readonly pr: PullRef;
+  readonly mode: CommentMode;
+  /** The app's marker comments on the pull request, oldest first (findOwnComments). */
+  readonly existing: readonly IssueComment[];
+}
+
+/** Whether `body` says, after normalisation, what the comment already says. */
+function sameText(comment: IssueComment, body: string): boolean {
+  return normalizeBody(comment.body ?? '') === normalizeBody(body);
+}
+
 /**
- * Write `body` (which starts with the marker) according to `mode`, given the app's existing comments.
+ * Write `body` (which starts with the marker) according to the thread's mode, given the app's existing comments.
  * Identical text (after normalisation) is never written again.
  */
-export async function writeComment(
-  octokit: Octokit,
-  pr: PullRef,
-  mode: CommentMode,
-  existing: readonly IssueComment[],
-  body: string,
-): Promise<CommentOutcome> {
+export async function writeComment(octokit: Octokit, thread: CommentThread, body: string): Promise<CommentOutcome> {
+  const { pr, mode, existing } = thread;
   if (mode === 'off') return 'skipped';
   const latest = existing[existing.length - 1];
-  if (latest && normalizeBody(latest.body ?? '') === normalizeBody(body)) return 'unchanged';
+  if (latest && sameText(latest, body)) return 'unchanged';
   switch (mode) {
     case 'update':
       if (latest) {
@@ -122,16 +130,10 @@ export async function writeComment(
 }
 
 /** Edit the latest existing comment (if any) to `body`; never creates one. */
-export async function editExistingComment(
-  octokit: Octokit,
-  pr: PullRef,
-  mode: CommentMode,
-  existing: readonly IssueComment[],
-  body: string,
-): Promise<CommentOutcome> {
-  const latest = existing[existing.length - 1];
-  if (mode === 'off' || !latest) return 'skipped';
-  if (normalizeBody(latest.body ?? '') === normalizeBody(body)) return 'unchanged';
-  await update(octokit, pr, latest.id, body);
+export async function editExistingComment(octokit: Octokit, thread: CommentThread, body: string): Promise<CommentOutcome> {
+  const latest = thread.existing[thread.existing.length - 1];
+  if (thread.mode === 'off' || !latest) return 'skipped';
+  if (sameText(latest, body)) return 'unchanged';
+  await update(octokit, thread.pr, latest.id, body);
   return 'updated';
 }

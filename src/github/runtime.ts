@@ -463,8 +463,8 @@ export class NetpolRuntime {
       if (config.comment !== 'off') {
         // Listing and writing under this job's hold on the PR: another replica cannot create a second comment.
         await ctl.lease.assertHeld();
-        const existing = await findOwnComments(octokit, pr, this.identity);
-        this.#commented(stats, await editExistingComment(octokit, pr, config.comment, existing, noChangesBody(base, pr.headSha, 'manifest')));
+        const thread = { pr, mode: config.comment, existing: await findOwnComments(octokit, pr, this.identity) };
+        this.#commented(stats, await editExistingComment(octokit, thread, noChangesBody(base, pr.headSha, 'manifest')));
       }
       return {
         conclusion: 'success',
@@ -551,15 +551,15 @@ export class NetpolRuntime {
     if (mode !== 'off') {
       // Listing and writing under this job's hold on the PR: another replica cannot create a second comment.
       await ctl.lease.assertHeld();
-      const existing = await findOwnComments(octokit, pr, this.identity);
+      const thread = { pr, mode, existing: await findOwnComments(octokit, pr, this.identity) };
       writable();
       if (result.limit) {
         // Not analysed: say so in an existing comment (its old report is out of date), never start one.
-        this.#commented(stats, await editExistingComment(octokit, pr, mode, existing, frame(content, base, pr.headSha)));
+        this.#commented(stats, await editExistingComment(octokit, thread, frame(content, base, pr.headSha)));
       } else if (result.hasChanges || config.commentWhen === 'always') {
-        this.#commented(stats, await writeComment(octokit, pr, mode, existing, frame(content, base, pr.headSha, ackLine)));
+        this.#commented(stats, await writeComment(octokit, thread, frame(content, base, pr.headSha, ackLine)));
       } else {
-        this.#commented(stats, await editExistingComment(octokit, pr, mode, existing, noChangesBody(base, pr.headSha, 'reachability')));
+        this.#commented(stats, await editExistingComment(octokit, thread, noChangesBody(base, pr.headSha, 'reachability')));
       }
     }
 
