@@ -12,15 +12,17 @@ export interface RepoSnapshot {
 /** The pull-request analysis (src/analysis.ts `analyzePullRequest`). May be sync or async. */
 export type AnalyzeFn = (params: AnalyzeParams) => AnalysisResult | Promise<AnalysisResult>;
 
+/** One connection asked about, as `/netpol explain <src> <dst>[:port[/proto]]` writes it (the port may be a name). */
+export interface ConnectionQuery {
+  readonly src: string;
+  readonly dst: string;
+  readonly port?: number | string;
+  readonly protocol?: Protocol;
+}
+
 export type ExplainQuery =
   /** `/netpol explain <src> <dst>[:port[/proto]]`: why one connection is allowed or denied at `head`. */
-  | {
-      readonly kind: 'connection';
-      readonly src: string;
-      readonly dst: string;
-      readonly port?: number | string;
-      readonly protocol?: Protocol;
-    }
+  | ({ readonly kind: 'connection' } & ConnectionQuery)
   /** `/netpol explain policy <ns/name>`: what one policy selects and allows at `head`. */
   | { readonly kind: 'policy'; readonly policy: string }
   /** The check run's "Explain" button: why each connection opened or closed between `base` and `head`. */

@@ -1,14 +1,9 @@
 // `/netpol ...` PR comment commands, parsed by a pure function (no GitHub, no domain logic).
 import type { Protocol } from '../manifests/model.js';
+import type { ConnectionQuery } from './deps.js';
 
 export type Command =
-  | {
-      readonly kind: 'explain-connection';
-      readonly src: string;
-      readonly dst: string;
-      readonly port?: number | string;
-      readonly protocol?: Protocol;
-    }
+  | ({ readonly kind: 'explain-connection' } & ConnectionQuery)
   | { readonly kind: 'explain-policy'; readonly policy: string }
   | { readonly kind: 'matrix'; readonly namespace?: string }
   | { readonly kind: 'diff' }
