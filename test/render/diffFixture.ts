@@ -104,3 +104,17 @@ export function diff(overrides: Partial<ReachabilityDiff> = {}): ReachabilityDif
 }
 
 export const noChanges: ReachabilityDiff = diff({ lines: [], opened: [], closed: [], diagnostics: [] });
+
+/** The Mermaid graph of diff(): what diffMermaid draws, and what diffMarkdown embeds in the comment. */
+export const DIFF_MERMAID = `flowchart LR
+  subgraph s1 ["ops"]
+    n3["pods app=mon in ops"]
+  end
+  subgraph s2 ["shop"]
+    n2["shop/web"]
+    n4["shop/db"]
+  end
+  n1(["0.0.0.0/0"])
+  n1 -->|"443/TCP"| n2
+  n3 -->|"5432/TCP"| n4
+  n2 -.->|"5432/TCP"| n4`;

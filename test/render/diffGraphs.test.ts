@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { diffDot } from '../../src/render/diffDot.js';
 import { diffMermaid } from '../../src/render/diffMermaid.js';
-import { diff, line } from './diffFixture.js';
+import { DIFF_MERMAID, diff, line } from './diffFixture.js';
+import { DOT_HEAD, dotCluster } from './dotText.js';
 
 describe('diffMermaid', () => {
   it('draws namespaces as subgraphs, IP ranges apart, opened solid, closed dashed, ports as labels', () => {
-    expect(diffMermaid(diff())).toBe(`flowchart LR
-  subgraph s1 ["ops"]
-    n3["pods app=mon in ops"]
-  end
-  subgraph s2 ["shop"]
-    n2["shop/web"]
-    n4["shop/db"]
-  end
-  n1(["0.0.0.0/0"])
-  n1 -->|"443/TCP"| n2
-  n3 -->|"5432/TCP"| n4
-  n2 -.->|"5432/TCP"| n4`);
+    expect(diffMermaid(diff())).toBe(DIFF_MERMAID);
   });
 
   it('puts groups spanning namespaces outside every subgraph', () => {
@@ -47,19 +37,9 @@ describe('diffDot', () => {
 // head skipped: 2 Service (not a workload or NetworkPolicy)
 // head skipped: 1 Ingress (not modelled)
 // warning: policies/db.yaml:7: named port "pg" resolves on no destination
-digraph netpol {
-  rankdir=LR;
-  node [shape=box, fontname="Helvetica"];
-  edge [fontname="Helvetica"];
-  subgraph "cluster_ops" {
-    label="ops";
-    "g3" [label="pods app=mon in ops"];
-  }
-  subgraph "cluster_shop" {
-    label="shop";
-    "g2" [label="shop/web"];
-    "g4" [label="shop/db"];
-  }
+${DOT_HEAD}
+${dotCluster('ops', ['"g3" [label="pods app=mon in ops"];'])}
+${dotCluster('shop', ['"g2" [label="shop/web"];', '"g4" [label="shop/db"];'])}
   "g1" [label="0.0.0.0/0", shape=ellipse];
   "g1" -> "g2" [label="443/TCP"];
   "g3" -> "g4" [label="5432/TCP"];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffJson } from '../../src/render/diffJson.js';
-import { diff, noChanges } from './diffFixture.js';
+import { diff, fromInternet, noChanges } from './diffFixture.js';
 
 describe('diffJson', () => {
   it('has exactly the documented top-level fields, ids as in matrix JSON, deltas only per pair', () => {
@@ -39,16 +39,7 @@ describe('diffJson', () => {
       text: '0.0.0.0/0 -> shop/web:443/TCP now allowed',
       risk: 'critical',
       direction: 'opened',
-      attribution: [
-        {
-          kind: 'NetworkPolicy',
-          id: 'shop/web-ingress',
-          change: 'added',
-          file: 'policies/web.yaml',
-          line: 12,
-          rule: { direction: 'ingress', index: 0 },
-        },
-      ],
+      attribution: fromInternet.attribution, // as the line carries it: kind, id, change, file, line, rule
       flags: ['from-internet', 'from-outside-cluster'],
       from: { text: '0.0.0.0/0', members: ['0.0.0.0/0'] },
       to: { text: 'shop/web', members: ['shop/web[Deployment]'] },

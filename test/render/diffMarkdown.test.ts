@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DiffLine } from '../../src/diff/types.js';
 import { diffMarkdown } from '../../src/render/diffMarkdown.js';
-import { closedLine, crossNamespace, diff, fromInternet, line, noChanges } from './diffFixture.js';
+import { DIFF_MERMAID, closedLine, crossNamespace, diff, fromInternet, line, noChanges } from './diffFixture.js';
 
 const EXPECTED = `**netpol:** 2 paths opened, 1 closed, 1 from outside the cluster \\(1 from the internet\\)
 
@@ -15,18 +15,7 @@ const EXPECTED = `**netpol:** 2 paths opened, 1 closed, 1 from outside the clust
 - shop/web \\-&gt; shop/db:5432/TCP no longer allowed<br>← Deployment \`shop/web[Deployment]\` (labels changed, \`apps/web.yaml:3\`): labels app=web \\-&gt; app=frontend
 
 \`\`\`mermaid
-flowchart LR
-  subgraph s1 ["ops"]
-    n3["pods app=mon in ops"]
-  end
-  subgraph s2 ["shop"]
-    n2["shop/web"]
-    n4["shop/db"]
-  end
-  n1(["0.0.0.0/0"])
-  n1 -->|"443/TCP"| n2
-  n3 -->|"5432/TCP"| n4
-  n2 -.->|"5432/TCP"| n4
+${DIFF_MERMAID}
 \`\`\`
 
 <details><summary>Per-pair changes: 2 opened, 1 closed</summary>

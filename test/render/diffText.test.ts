@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { diffText } from '../../src/render/diffText.js';
 import { diff, line, noChanges } from './diffFixture.js';
 
+/** The last section of the text, the same for diff() and noChanges (they describe the same two sides). */
+const ANALYSED = `What was analysed
+  base aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: 3 files (5 documents), 2 namespaces, 3 workloads, 2 policies
+    skipped: 2 Service (not a workload or NetworkPolicy)
+  head bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: 3 files (5 documents), 2 namespaces, 3 workloads, 3 policies
+    skipped: 2 Service (not a workload or NetworkPolicy)
+    skipped: 1 Ingress (not modelled)
+`;
+
 const EXPECTED = `netpol: 2 paths opened, 1 closed, 1 from outside the cluster (1 from the internet)
 
 Opened (2)
@@ -22,13 +31,7 @@ Per-pair changes: 2 opened, 1 closed
 Diagnostics (1)
   warning policies/db.yaml:7: named port "pg" resolves on no destination
 
-What was analysed
-  base aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: 3 files (5 documents), 2 namespaces, 3 workloads, 2 policies
-    skipped: 2 Service (not a workload or NetworkPolicy)
-  head bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: 3 files (5 documents), 2 namespaces, 3 workloads, 3 policies
-    skipped: 2 Service (not a workload or NetworkPolicy)
-    skipped: 1 Ingress (not modelled)
-`;
+${ANALYSED}`;
 
 describe('diffText', () => {
   it('renders the same content as the comment, for a terminal', () => {
@@ -39,13 +42,7 @@ describe('diffText', () => {
   it('says "No reachability changes" with what was analysed', () => {
     expect(diffText(noChanges)).toBe(`netpol: No reachability changes
 
-What was analysed
-  base aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: 3 files (5 documents), 2 namespaces, 3 workloads, 2 policies
-    skipped: 2 Service (not a workload or NetworkPolicy)
-  head bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: 3 files (5 documents), 2 namespaces, 3 workloads, 3 policies
-    skipped: 2 Service (not a workload or NetworkPolicy)
-    skipped: 1 Ingress (not modelled)
-`);
+${ANALYSED}`);
   });
 
   it('colours only when asked, and then the same text underneath', () => {

@@ -7,6 +7,7 @@ import { matrixJson } from '../../src/render/matrixJson.js';
 import { matrixMarkdown } from '../../src/render/matrixMarkdown.js';
 import { matrixText } from '../../src/render/matrixText.js';
 import { cluster, ipBlock, policy, pods, sel, tcp, udp, workload } from '../helpers/model.js';
+import { DOT_HEAD, dotCluster } from './dotText.js';
 
 // shop/db accepts 5432/TCP from shop/web and 53/UDP + 8000-8080/TCP from 10.0.0.0/8; shop/web and ops/mon are
 // not isolated. Egress of shop/web is limited to shop/db.
@@ -142,19 +143,9 @@ Skipped: nothing
     expect(matrixDot(computeMatrix(shop()), { namespace: 'shop' })).toContain(`// analysed: 1 file (5 documents), 2 namespaces, 3 workloads, 2 policies
 // skipped: 1 Service (not a workload or NetworkPolicy)
 // warning: db.yaml:9: ipBlock 10.0.0.0/8 covers pod addresses
-digraph netpol {
-  rankdir=LR;
-  node [shape=box, fontname="Helvetica"];
-  edge [fontname="Helvetica"];
-  subgraph "cluster_ops" {
-    label="ops";
-    "ops/agent[DaemonSet]" [label="agent[DaemonSet]"];
-  }
-  subgraph "cluster_shop" {
-    label="shop";
-    "shop/db[StatefulSet]" [label="db[StatefulSet]"];
-    "shop/web[Deployment]" [label="web[Deployment]"];
-  }
+${DOT_HEAD}
+${dotCluster('ops', ['"ops/agent[DaemonSet]" [label="agent[DaemonSet]"];'])}
+${dotCluster('shop', ['"shop/db[StatefulSet]" [label="db[StatefulSet]"];', '"shop/web[Deployment]" [label="web[Deployment]"];'])}
   "${INTERNET}" [label="0.0.0.0/0 except 10.0.0.0/8, ::/0", shape=ellipse];
   "10.0.0.0/8" [label="10.0.0.0/8", shape=ellipse];
 `);
