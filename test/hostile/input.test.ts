@@ -13,27 +13,12 @@ import type { Diagnostic } from '../../src/manifests/model.js';
 import { HELM_MESSAGE, MAX_NODES_WITH_ALIASES } from '../../src/manifests/parseFile.js';
 import { codeSpan, escapeMarkdown } from '../../src/render/escapeMarkdown.js';
 import { runCli } from '../helpers/runCli.js';
+import { DENY, deployment, openToWorld } from '../helpers/shopManifests.js';
 
-const GOOD = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: good, namespace: shop }
-spec:
-  selector: { matchLabels: { app: good } }
-  template:
-    metadata: { labels: { app: good } }
-    spec: { containers: [{ name: c, image: i, ports: [{ containerPort: 80 }] }] }
-`;
+const GOOD = deployment({ name: 'good', port: 80, namespace: 'shop' });
 /** Added by the pull request: proves the good workload is analysed (a connection to it opens). */
-const OPEN_GOOD = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: good-from-world, namespace: shop }
-spec:
-  podSelector: { matchLabels: { app: good } }
-  ingress: [{ from: [{ ipBlock: { cidr: 0.0.0.0/0 } }] }]
-`;
-
-/** On both sides, so that OPEN_GOOD opens a connection (without it, OPEN_GOOD would isolate `good`). */
-const DENY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: deny, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Ingress] }\n';
+const OPEN_GOOD = openToWorld({ app: 'good', namespace: 'shop' });
+// DENY (on both sides) makes OPEN_GOOD open a connection: without it, OPEN_GOOD would isolate `good`.
 
 /** A NetworkPolicy shop/bad with `spec` indented under it (line 7 is the first line of the spec). */
 const policy = (spec: string, apiVersion = 'networking.k8s.io/v1') =>
