@@ -10,6 +10,7 @@ import { COMMENT_MARKER } from '../../src/github/comments.js';
 import { fakeSha, FakeRepo } from './helpers/fakeRepo.js';
 import { FakeGitHub } from './helpers/fakeGitHubServer.js';
 import { freePort } from '../helpers/freePort.js';
+import { deliverSignedWebhook } from '../helpers/signedWebhook.js';
 import { root, startProbotTs, type Started } from '../ops/spawnProbot.js';
 
 const SECRET = 'e2e-webhook-secret';
@@ -97,18 +98,8 @@ describe('end to end: probot run + fake GitHub (GHE_HOST, http)', () => {
 
   it('a signed pull_request.opened webhook: comment posted, check run completed', async () => {
     const payload = readFileSync(join(root, 'test/fixtures/github/pull_request.opened.json'), 'utf8');
-    const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
     const started = Date.now();
-    const res = await fetch(`http://127.0.0.1:${probot!.port}/api/github/webhooks`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'pull_request',
-        'x-github-delivery': 'e2e-delivery-1',
-        'x-hub-signature-256': signature,
-      },
-      body: payload,
-    });
+    const res = await deliverSignedWebhook({ server: `http://127.0.0.1:${probot!.port}`, secret: SECRET, id: 'e2e-delivery-1', payload });
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(5_000); // acknowledged before the analysis ran
 

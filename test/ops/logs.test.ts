@@ -2,7 +2,7 @@
 // proof that no credential leaks: with a known PRIVATE_KEY, WEBHOOK_SECRET and installation token, neither
 // the captured stdout/stderr nor any body posted to GitHub (comments, check runs) contains any of them, the
 // app's JWT, or "BEGIN RSA" -- on success and on a failed analysis (whose error is logged and shown).
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { fakeSha, FakeRepo } from '../github/helpers/fakeRepo.js';
 import { root, startProbotTs, type Started } from './spawnProbot.js';
 import { freePort } from '../helpers/freePort.js';
 import { DENY, NS, OPEN, WEB } from '../helpers/shopManifests.js';
+import { deliverSignedWebhook } from '../helpers/signedWebhook.js';
 
 const SECRET = 'whsec-known-Q7v2-do-not-log';
 const TOKEN = 'ghs_e2e'; // what the fake GitHub hands out as installation token
@@ -35,16 +36,7 @@ let probot: Started | undefined;
 let cwd = '';
 
 async function deliver(payload: string, id: string): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${probot!.port}/api/github/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'pull_request',
-      'x-github-delivery': id,
-      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`,
-    },
-    body: payload,
-  });
+  const res = await deliverSignedWebhook({ server: `http://127.0.0.1:${probot!.port}`, secret: SECRET, id, payload });
   expect(res.status).toBe(200);
 }
 
