@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasKubectl } from '../manifests/render/helpers.js';
 import { runCli } from '../helpers/runCli.js';
 import { deploymentYaml, docs, namespaceYaml, policyYaml } from '../helpers/yamlWorld.js';
 
@@ -242,14 +243,6 @@ describe('terminal behaviour: progress, --quiet, --verbose, colours', () => {
 });
 
 describe('kustomize.mode per-overlay from --config: one diff per overlay', () => {
-  const hasKubectl = (() => {
-    try {
-      execFileSync('kubectl', ['kustomize', '--help'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
   it.runIf(hasKubectl)('each overlay is diffed as its own cluster; JSON carries one entry per overlay', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netpol-overlays-'));
     execFileSync('cp', ['-r', 'fixtures/kustomize/app', join(dir, 'base')]);
