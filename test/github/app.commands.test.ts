@@ -1,30 +1,20 @@
-import { readFileSync } from 'node:fs';
-import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { USAGE } from '../../src/github/parseCommand.js';
 import { ACTIONS } from '../../src/github/checkRun.js';
-import { APP, BASE_TIP, CHECK_ID, GitHubMock, HEAD, MERGE_BASE, R, fakeDomain, helloWorld, startApp } from './helpers/githubMock.js';
+import { APP, BASE_TIP, CHECK_ID, GitHubMock, HEAD, MERGE_BASE, R, fakeDomain, helloWorld, startApp, webhookPayload, freshGitHubMockPerTest } from './helpers/githubMock.js';
 import { fakeSha } from './helpers/fakeRepo.js';
-
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
-}
 
 const COMMENT_ID = 492700400;
 const USER = 'Codertocat';
 
 function commandPayload(body: string): any {
-  const p = fixture('issue_comment.created.pr');
+  const p = webhookPayload('issue_comment.created.pr');
   p.comment.body = body;
   return p;
 }
 
 let gh: GitHubMock;
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-  gh = new GitHubMock();
-});
-afterEach(() => GitHubMock.disposeAll());
+freshGitHubMockPerTest((mock) => (gh = mock));
 
 const reactions = () => gh.calls.filter((c) => c.path.endsWith('/reactions')).map((c) => (c.body as { content: string }).content);
 const replies = () => gh.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/issues/2/comments')).map((c) => (c.body as { body: string }).body);
@@ -87,7 +77,7 @@ describe('issue_comment commands', () => {
     const { probot, app, domain } = await startApp();
     const repo = helloWorld();
     gh.reaction(COMMENT_ID).permission(USER, 'write').pull().createCheck().reaction(COMMENT_ID);
-    gh.noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
+    gh.analysisReads(repo, ['k8s/web.yaml']).firstComment();
     await probot.receive({ id: '1', name: 'issue_comment', payload: commandPayload('/netpol diff') });
     await app.whenIdle();
     gh.done();
@@ -171,7 +161,7 @@ describe('issue_comment commands', () => {
     const bot = commandPayload('/netpol diff');
     bot.sender.type = 'Bot';
     await probot.receive({ id: '1', name: 'issue_comment', payload: bot });
-    const issue = fixture('issue_comment.created.issue');
+    const issue = webhookPayload('issue_comment.created.issue');
     issue.comment.body = '/netpol diff';
     await probot.receive({ id: '2', name: 'issue_comment', payload: issue });
     await probot.receive({ id: '3', name: 'issue_comment', payload: commandPayload('thanks! /netpol diff later') });
@@ -183,7 +173,7 @@ describe('issue_comment commands', () => {
 
 describe('check_run events', () => {
   function actionPayload(identifier: string, sender = USER): any {
-    const p = fixture('check_run.requested_action');
+    const p = webhookPayload('check_run.requested_action');
     p.requested_action.identifier = identifier;
     p.check_run.id = CHECK_ID;
     p.sender.login = sender;
@@ -191,12 +181,16 @@ describe('check_run events', () => {
   }
   const RUN_ID = 4002;
 
-  it('rerequested: a new check run on the PR head (PR number from external_id), analysed again', async () => {
+  // Both start over: the pull request read for its head, a new check run there, the whole analysis again.
+  it.each([
+    ['rerequested: a new check run on the PR head (PR number from external_id), analysed again', () => webhookPayload('check_run.rerequested')],
+    ['requested_action "reanalyze": a new check run and analysis', () => actionPayload('reanalyze')],
+  ])('%s', async (_name, payload) => {
     const { probot, app } = await startApp();
     const repo = helloWorld();
     gh.pull().createCheck(RUN_ID);
-    gh.noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck(RUN_ID);
-    await probot.receive({ id: '1', name: 'check_run', payload: fixture('check_run.rerequested') });
+    gh.analysisReads(repo, ['k8s/web.yaml']).firstComment(RUN_ID);
+    await probot.receive({ id: '1', name: 'check_run', payload: payload() });
     await app.whenIdle();
     gh.done();
     expect(gh.trace.slice(0, 2)).toEqual([`GET ${R}/pulls/2`, `POST ${R}/check-runs`]);
@@ -204,24 +198,14 @@ describe('check_run events', () => {
 
   it('check runs of other apps or names are ignored', async () => {
     const { probot, app } = await startApp(fakeDomain(), { identity: { id: APP.id } });
-    const other = fixture('check_run.rerequested');
+    const other = webhookPayload('check_run.rerequested');
     other.check_run.app.id = 1;
     await probot.receive({ id: '1', name: 'check_run', payload: other });
-    const named = fixture('check_run.rerequested');
+    const named = webhookPayload('check_run.rerequested');
     named.check_run.name = 'lint';
     await probot.receive({ id: '2', name: 'check_run', payload: named });
     await app.whenIdle();
     expect(gh.calls).toEqual([]);
-  });
-
-  it('requested_action "reanalyze": a new check run and analysis', async () => {
-    const { probot, app } = await startApp();
-    const repo = helloWorld();
-    gh.pull().createCheck(RUN_ID);
-    gh.noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck(RUN_ID);
-    await probot.receive({ id: '1', name: 'check_run', payload: actionPayload('reanalyze') });
-    await app.whenIdle();
-    gh.done();
   });
 
   it('requested_action "explain": the explanation of the changes goes to the check run text', async () => {
@@ -242,7 +226,7 @@ describe('check_run events', () => {
     const { probot, app } = await startApp();
     const repo = helloWorld();
     gh.permission(USER, 'write').pull();
-    gh.noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
+    gh.analysisReads(repo, ['k8s/web.yaml']).firstComment();
     await probot.receive({ id: '1', name: 'check_run', payload: actionPayload('acknowledge') });
     await app.whenIdle();
     gh.done();
@@ -259,8 +243,8 @@ describe('check_run events', () => {
     const { blobSha } = await import('./helpers/fakeRepo.js');
     const gh2 = new GitHubMock();
     gh2.createCheck(RUN_ID).noConfig().prFiles(['k8s/web.yaml']).compare(BASE_TIP, NEXT).tree(repo, MERGE_BASE).tree(repo, NEXT).blob(repo, blobSha('x: 1\n'));
-    gh2.pull(NEXT).comments([]).createComment().updateCheck(RUN_ID);
-    const sync = fixture('pull_request.synchronize');
+    gh2.pull(NEXT).firstComment(RUN_ID);
+    const sync = webhookPayload('pull_request.synchronize');
     sync.pull_request.head.sha = NEXT;
     await probot.receive({ id: '2', name: 'pull_request', payload: sync });
     await app.whenIdle();

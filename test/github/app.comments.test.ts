@@ -1,13 +1,7 @@
-import { readFileSync } from 'node:fs';
-import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ANNOTATION_BATCH } from '../../src/github/checkRun.js';
 import { COMMENT_MARKER, hasMarker, isFromApp, normalizeBody } from '../../src/github/comments.js';
-import { APP, CHECK_ID, GitHubMock, HEAD, MERGE_BASE, R, fakeDomain, helloWorld, startApp } from './helpers/githubMock.js';
-
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
-}
+import { APP, CHECK_ID, GitHubMock, HEAD, MERGE_BASE, R, fakeDomain, helloWorld, startApp, webhookPayload, freshGitHubMockPerTest } from './helpers/githubMock.js';
 
 const own = (id: number, body: string) => ({
   id,
@@ -19,11 +13,7 @@ const own = (id: number, body: string) => ({
 const OLD = `${COMMENT_MARKER}\nold report`;
 
 let gh: GitHubMock;
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-  gh = new GitHubMock();
-});
-afterEach(() => GitHubMock.disposeAll());
+freshGitHubMockPerTest((mock) => (gh = mock));
 
 /** Everything up to (and including) listing comments, for a PR with changes. */
 function upToComments(config: string | undefined, comments: unknown[]) {
@@ -37,7 +27,7 @@ function upToComments(config: string | undefined, comments: unknown[]) {
 
 async function run(domain = fakeDomain()) {
   const { probot, app } = await startApp(domain);
-  await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+  await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
   await app.whenIdle();
   gh.done();
 }
@@ -70,7 +60,7 @@ describe('comment modes and limits', () => {
   it('ignores a forged marker comment by a user and finds our comment on page 2', async () => {
     const forged = { id: 1, node_id: 'IC_1', body: OLD, user: { login: 'mallory', type: 'User' }, performed_via_github_app: null };
     const repo = helloWorld();
-    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull();
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml']);
     gh.on('GET', `${R}/issues/2/comments?per_page=100`, [
       200,
       [forged],
@@ -111,7 +101,7 @@ describe('comment modes and limits', () => {
 
   it('off: no comment is read or written, the check is still completed', async () => {
     const repo = helloWorld();
-    gh.createCheck().config('comment: "off"\n').prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().updateCheck();
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml'], 'comment: "off"\n').updateCheck();
     await run();
     expect(gh.trace.some((t) => t.includes('/comments'))).toBe(false);
   });
@@ -119,7 +109,7 @@ describe('comment modes and limits', () => {
   it('commentWhen: always comments also without changes', async () => {
     const repo = helloWorld();
     repo.commit(HEAD, repo.files(MERGE_BASE));
-    gh.createCheck().config('commentWhen: always\n').prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml'], 'commentWhen: always\n').firstComment();
     await run();
     expect(gh.body('POST', '/issues/2/comments').body).toContain('### netpol: no reachability changes');
   });

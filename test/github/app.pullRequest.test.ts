@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/comments.js';
 import { ACTIONS } from '../../src/github/checkRun.js';
 import {
@@ -14,12 +12,10 @@ import {
   fakeDomain,
   helloWorld,
   startApp,
+  webhookPayload,
+  freshGitHubMockPerTest,
 } from './helpers/githubMock.js';
 import { fakeSha } from './helpers/fakeRepo.js';
-
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
-}
 
 const expectedBody = (content: string, base = MERGE_BASE, head = HEAD, extra: string[] = []) =>
   [
@@ -38,30 +34,15 @@ function ownComment(id: number, body: string) {
 }
 
 let gh: GitHubMock;
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-  gh = new GitHubMock();
-});
-afterEach(() => {
-  GitHubMock.disposeAll();
-});
+freshGitHubMockPerTest((mock) => (gh = mock));
 
 describe('pull_request', () => {
   it('first run: check created in_progress, comment created, check completed (exact calls and bodies)', async () => {
     const { probot, app, domain } = await startApp();
     const repo = helloWorld();
-    gh.createCheck()
-      .noConfig()
-      .prFiles(['README.md', 'k8s/web.yaml'])
-      .compare()
-      .tarball(repo, MERGE_BASE)
-      .tarball(repo, HEAD)
-      .pull()
-      .comments([])
-      .createComment()
-      .updateCheck();
+    gh.createCheck().analysisReads(repo, ['README.md', 'k8s/web.yaml']).firstComment();
 
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     // acknowledged at once: only the check run exists when the handler returns
     expect(gh.trace).toEqual([`POST ${R}/check-runs`]);
     await app.whenIdle();
@@ -114,8 +95,8 @@ describe('pull_request', () => {
     const NEXT = fakeSha('next-head');
     repo.commit(NEXT, { ...repo.files(HEAD), 'k8s/db.yaml': 'kind: NetworkPolicy\nmetadata: { name: db }\nspec: {}\n' });
     // first run (cold)
-    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml']).firstComment();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     const firstBody = gh.body('POST', '/issues/2/comments').body as string;
@@ -135,7 +116,7 @@ describe('pull_request', () => {
       .comments([ownComment(555, firstBody)])
       .updateComment(555)
       .updateCheck(4002);
-    const sync = fixture('pull_request.synchronize');
+    const sync = webhookPayload('pull_request.synchronize');
     sync.pull_request.head.sha = NEXT;
     sync.after = NEXT;
     await probot.receive({ id: '2', name: 'pull_request', payload: sync });
@@ -154,8 +135,8 @@ describe('pull_request', () => {
     const repo = helloWorld();
     // GitHub hands the body back with CRLF and trailing spaces
     const existing = expectedBody(CHANGES).replace(/\n/g, '  \r\n');
-    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([ownComment(555, existing)]).updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.synchronize') });
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml']).comments([ownComment(555, existing)]).updateCheck();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.synchronize') });
     await app.whenIdle();
     gh.done();
     expect(gh.trace.filter((t) => t.includes('/issues/comments') || t.startsWith('POST') && t.includes('/issues/'))).toEqual([]);
@@ -164,7 +145,7 @@ describe('pull_request', () => {
   it('no manifest changes: check success "No manifest changes", no comment created, an existing one updated', async () => {
     const { probot, app } = await startApp();
     gh.createCheck().noConfig().prFiles(['README.md', 'src/main.go']).compare().pull().comments([]).updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     expect(gh.trace.some((t) => t.includes('tarball') || t.includes('/issues/2/comments') && t.startsWith('POST'))).toBe(false);
@@ -178,7 +159,7 @@ describe('pull_request', () => {
     // with an existing comment from an earlier push: edited to say so
     const gh2 = new GitHubMock();
     gh2.createCheck().noConfig().prFiles(['README.md']).compare().pull().comments([ownComment(555, expectedBody(CHANGES))]).updateComment(555).updateCheck();
-    await probot.receive({ id: '2', name: 'pull_request', payload: fixture('pull_request.synchronize') });
+    await probot.receive({ id: '2', name: 'pull_request', payload: webhookPayload('pull_request.synchronize') });
     await app.whenIdle();
     gh2.done();
     expect(gh2.body('PATCH', '/issues/comments/555')).toEqual({
@@ -190,8 +171,8 @@ describe('pull_request', () => {
     const { probot, app } = await startApp();
     const repo = helloWorld();
     repo.commit(HEAD, repo.files(MERGE_BASE)); // head == base content
-    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([ownComment(555, expectedBody(CHANGES))]).updateComment(555).updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.synchronize') });
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml']).comments([ownComment(555, expectedBody(CHANGES))]).updateComment(555).updateCheck();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.synchronize') });
     await app.whenIdle();
     gh.done();
     expect(gh.body('PATCH', '/issues/comments/555')).toEqual({ body: expectedBody(`No reachability changes as of ${HEAD}.`) });
@@ -202,8 +183,8 @@ describe('pull_request', () => {
     const { probot, app } = await startApp();
     const repo = helloWorld();
     repo.commit(HEAD, repo.files(MERGE_BASE));
-    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml']).comments([]).updateCheck();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
   });
@@ -211,7 +192,7 @@ describe('pull_request', () => {
   it('config error: the check fails with the exact error, nothing is fetched, nothing crashes', async () => {
     const { probot, app, domain } = await startApp();
     gh.createCheck().config('comment: sometimes\nfailOn:\n  - openedTo: { podSelector: { matchLabel: { a: b } } }\n').updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     expect(domain.analyze.calls).toHaveLength(0);
@@ -225,7 +206,7 @@ describe('pull_request', () => {
   it('config that is not YAML: the check fails with the parser error', async () => {
     const { probot, app } = await startApp();
     gh.createCheck().config('paths: [unclosed\n').updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     const patch = gh.body('PATCH', '/check-runs/');
@@ -236,17 +217,8 @@ describe('pull_request', () => {
   it('config from the default branch is applied (paths, ignore, defaultNamespace)', async () => {
     const { probot, app, domain } = await startApp();
     const repo = helloWorld();
-    gh.createCheck()
-      .config('paths: ["k8s/**"]\nignore: ["k8s/db.yaml"]\ndefaultNamespace: apps\n')
-      .prFiles(['k8s/web.yaml'])
-      .compare()
-      .tarball(repo, MERGE_BASE)
-      .tarball(repo, HEAD)
-      .pull()
-      .comments([])
-      .createComment()
-      .updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml'], 'paths: ["k8s/**"]\nignore: ["k8s/db.yaml"]\ndefaultNamespace: apps\n').firstComment();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     expect(domain.analyze.calls[0]!.head.files.map((f) => f.path)).toEqual(['k8s/web.yaml']);
@@ -258,8 +230,8 @@ describe('pull_request', () => {
   it('fork PR: everything is read from the base repository by sha', async () => {
     const { probot, app } = await startApp();
     const repo = helloWorld();
-    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened.fork') });
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml']).firstComment();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened.fork') });
     await app.whenIdle();
     gh.done();
     expect(gh.trace.every((t) => t.includes(R) || t.includes('Codertocat/.github') || t.startsWith('GET codeload:/Codertocat/Hello-World'))).toBe(true);
@@ -272,17 +244,17 @@ describe('pull_request', () => {
     const NEW_BASE_TIP = fakeSha('develop-tip');
     const NEW_MB = fakeSha('develop-mb');
     repo.commit(NEW_MB, repo.files(MERGE_BASE));
-    const payload = fixture('pull_request.edited.base');
+    const payload = webhookPayload('pull_request.edited.base');
     payload.pull_request.base.sha = NEW_BASE_TIP;
     payload.pull_request.base.ref = 'develop';
-    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare(NEW_BASE_TIP, HEAD, NEW_MB).tarball(repo, NEW_MB).tarball(repo, HEAD).pull(HEAD, 2, NEW_BASE_TIP).comments([]).createComment().updateCheck();
+    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare(NEW_BASE_TIP, HEAD, NEW_MB).tarball(repo, NEW_MB).tarball(repo, HEAD).pull(HEAD, 2, NEW_BASE_TIP).firstComment();
     await probot.receive({ id: '1', name: 'pull_request', payload });
     await app.whenIdle();
     gh.done();
     expect(gh.body('POST', '/issues/2/comments').body).toContain(`<!-- netpol-bot:commits ${NEW_MB}..${HEAD} -->`);
 
     const before = gh.calls.length;
-    await probot.receive({ id: '2', name: 'pull_request', payload: fixture('pull_request.edited.title') });
+    await probot.receive({ id: '2', name: 'pull_request', payload: webhookPayload('pull_request.edited.title') });
     await app.whenIdle();
     expect(gh.calls.length).toBe(before);
   });
@@ -291,7 +263,7 @@ describe('pull_request', () => {
     const { probot, app } = await startApp();
     const repo = helloWorld();
     gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull(fakeSha('newer')).updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     expect(gh.trace.some((t) => t.includes('/comments'))).toBe(false);
@@ -316,11 +288,11 @@ describe('pull_request', () => {
     gh.updateCheck(1); // HEAD: stale (H3 is the head) -> superseded, no comment
     gh.updateCheck(2); // H2: superseded while queued
     gh.noConfig().prFiles(['k8s/web.yaml', 'k8s/db.yaml']).compare(BASE_TIP, H3).tree(repo, MERGE_BASE).tree(repo, H3);
-    gh.blob(repo, blobSha('changed: true\n')).pull(H3).comments([]).createComment().updateCheck(3);
-    const p1 = fixture('pull_request.opened');
-    const p2 = fixture('pull_request.synchronize');
+    gh.blob(repo, blobSha('changed: true\n')).pull(H3).firstComment(3);
+    const p1 = webhookPayload('pull_request.opened');
+    const p2 = webhookPayload('pull_request.synchronize');
     p2.pull_request.head.sha = H2;
-    const p3 = fixture('pull_request.synchronize');
+    const p3 = webhookPayload('pull_request.synchronize');
     p3.pull_request.head.sha = H3;
     await Promise.all([
       probot.receive({ id: '1', name: 'pull_request', payload: p1 }),
@@ -338,7 +310,7 @@ describe('pull_request', () => {
   it('API 5xx on one call: the check is still completed, with the error', async () => {
     const { probot, app } = await startApp();
     gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).on('GET', `${R}/compare/${BASE_TIP}...${HEAD}?per_page=1`, [502, { message: 'Server Error' }]).updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     const patch = gh.body('PATCH', '/check-runs/');
@@ -356,7 +328,7 @@ describe('pull_request', () => {
     });
     const repo = helloWorld();
     gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     expect(gh.body('PATCH', '/check-runs/').output.summary).toContain('analyzePullRequest: not implemented yet');
@@ -364,7 +336,7 @@ describe('pull_request', () => {
 
   it('closed PRs and other actions are ignored', async () => {
     const { probot, app } = await startApp();
-    const closed = fixture('pull_request.opened');
+    const closed = webhookPayload('pull_request.opened');
     closed.pull_request.state = 'closed';
     await probot.receive({ id: '1', name: 'pull_request', payload: closed });
     await app.whenIdle();

@@ -1,76 +1,28 @@
 // End to end through the real domain: the app exactly as src/index.ts wires it (analyzePullRequest,
 // src/explain, src/render), with real manifests, against nock.
-import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/comments.js';
+import { DENY, NS, OPEN, WEB } from '../helpers/shopManifests.js';
 import { FakeRepo } from './helpers/fakeRepo.js';
-import { fixture, realApp } from './helpers/realApp.js';
-import { GitHubMock, HEAD, MERGE_BASE, OWNER, R, REPO } from './helpers/githubMock.js';
-
-
-const NS = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-`;
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      containers:
-        - name: web
-          image: nginx
-          ports: [{ containerPort: 8080 }]
-`;
-const DENY = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: deny-all
-  namespace: shop
-spec:
-  podSelector: {}
-  policyTypes: [Ingress]
-`;
-const ALLOW_WORLD = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: web-from-world
-  namespace: shop
-spec:
-  podSelector: { matchLabels: { app: web } }
-  ingress:
-    - from: [{ ipBlock: { cidr: 0.0.0.0/0 } }]
-      ports: [{ port: 8080 }]
-`;
+import { realApp } from './helpers/realApp.js';
+import { GitHubMock, HEAD, MERGE_BASE, OWNER, R, REPO, webhookPayload, freshGitHubMockPerTest } from './helpers/githubMock.js';
 
 function repo(): FakeRepo {
   const r = new FakeRepo(OWNER, REPO);
   r.commit(MERGE_BASE, { 'k8s/ns.yaml': NS, 'k8s/web.yaml': WEB, 'k8s/deny.yaml': DENY, 'README.md': 'x\n' });
-  r.commit(HEAD, { 'k8s/ns.yaml': NS, 'k8s/web.yaml': WEB, 'k8s/deny.yaml': DENY, 'k8s/allow-world.yaml': ALLOW_WORLD, 'README.md': 'x\n' });
+  r.commit(HEAD, { 'k8s/ns.yaml': NS, 'k8s/web.yaml': WEB, 'k8s/deny.yaml': DENY, 'k8s/allow-world.yaml': OPEN, 'README.md': 'x\n' });
   return r;
 }
 
-
 let gh: GitHubMock;
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-  gh = new GitHubMock();
-});
-afterEach(() => GitHubMock.disposeAll());
+freshGitHubMockPerTest((mock) => (gh = mock));
 
 describe('real analysis (src/index.ts wiring)', () => {
   it('a PR opening a workload to the internet: comment posted, check fails on the default failOn', async () => {
     const { probot, app } = await realApp();
     const r = repo();
-    gh.createCheck().noConfig().prFiles(['k8s/allow-world.yaml']).compare().tarball(r, MERGE_BASE).tarball(r, HEAD).pull().comments([]).createComment().updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    gh.createCheck().analysisReads(r, ['k8s/allow-world.yaml']).firstComment();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     const body: string = gh.body('POST', '/issues/2/comments').body;
@@ -86,7 +38,7 @@ describe('real analysis (src/index.ts wiring)', () => {
   it('/netpol explain and /netpol matrix answer from src/explain and src/render', async () => {
     const { probot, app } = await realApp();
     const r = repo();
-    const payload = fixture('issue_comment.created.pr');
+    const payload = webhookPayload('issue_comment.created.pr');
     payload.comment.body = '/netpol explain 0.0.0.0/0 shop/web:8080';
     gh.reaction(payload.comment.id).permission('Codertocat', 'write').pull().noConfig().compare().tarball(r, MERGE_BASE).tarball(r, HEAD).createComment().reaction(payload.comment.id);
     await probot.receive({ id: '1', name: 'issue_comment', payload });
@@ -97,11 +49,11 @@ describe('real analysis (src/index.ts wiring)', () => {
     expect(reply).toContain('**allowed**');
     // Denied at the merge base: the answer shows that chain too.
     expect(reply).toContain('**At the merge base** (the verdict was different):\n\n**denied**');
-    expect(reply).toContain('`k8s/allow-world.yaml:9`');
+    expect(reply).toContain('`k8s/allow-world.yaml:6`'); // the line of the ingress rule in OPEN
     expect(gh.calls.filter((c) => c.path.endsWith('/reactions')).map((c: any) => c.body.content)).toEqual(['eyes', 'rocket']);
 
     const gh2 = new GitHubMock();
-    const p2 = fixture('issue_comment.created.pr');
+    const p2 = webhookPayload('issue_comment.created.pr');
     p2.comment.body = '/netpol explain shop/nope shop/web';
     gh2.reaction(p2.comment.id).permission('Codertocat', 'write').pull().noConfig().compare().tree(r, MERGE_BASE).tree(r, HEAD).createComment().reaction(p2.comment.id);
     await probot.receive({ id: '2', name: 'issue_comment', payload: p2 });
@@ -110,7 +62,7 @@ describe('real analysis (src/index.ts wiring)', () => {
     expect(gh2.calls.filter((c) => c.path.endsWith('/reactions')).map((c: any) => c.body.content)).toEqual(['eyes', 'confused']);
 
     const gh3 = new GitHubMock();
-    const p3 = fixture('issue_comment.created.pr');
+    const p3 = webhookPayload('issue_comment.created.pr');
     p3.comment.body = '/netpol matrix shop';
     gh3.reaction(p3.comment.id).permission('Codertocat', 'write').pull().noConfig().tree(r, HEAD).createComment().reaction(p3.comment.id);
     await probot.receive({ id: '3', name: 'issue_comment', payload: p3 });
@@ -122,7 +74,7 @@ describe('real analysis (src/index.ts wiring)', () => {
   it('the Explain button explains the riskiest changed connection at head and at the merge base', async () => {
     const { probot, app } = await realApp();
     const r = repo();
-    const payload = fixture('check_run.requested_action');
+    const payload = webhookPayload('check_run.requested_action');
     payload.requested_action.identifier = 'explain';
     payload.check_run.id = 4001;
     gh.on('GET', `${R}/check-runs/4001`, [200, { id: 4001, head_sha: HEAD, output: { title: 't', summary: 's' } }]);

@@ -1,56 +1,17 @@
 // The app renders Kustomize overlays at the edge before the pure analysis: a pull request that changes an
 // overlay is analysed on what the overlay builds, and without the tool the check says what was skipped.
-import { execFileSync } from 'node:child_process';
-import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import netpolApp from '../../src/index.js';
+import { hasKubectl } from '../manifests/render/helpers.js';
+import { denyIngress, deployment, openToWorld } from '../helpers/shopManifests.js';
 import { FakeRepo } from './helpers/fakeRepo.js';
-import { fixture, realApp } from './helpers/realApp.js';
-import { GitHubMock, HEAD, MERGE_BASE, OWNER, REPO } from './helpers/githubMock.js';
+import { realApp } from './helpers/realApp.js';
+import { GitHubMock, HEAD, MERGE_BASE, OWNER, REPO, webhookPayload, freshGitHubMockPerTest } from './helpers/githubMock.js';
 
-const hasKubectl = (() => {
-  try {
-    execFileSync('kubectl', ['kustomize', '--help'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-
-const BASE_WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      containers:
-        - name: web
-          image: nginx
-          ports: [{ containerPort: 8080 }]
-`;
-const DENY = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: deny-all
-spec:
-  podSelector: {}
-  policyTypes: [Ingress]
-`;
-const ALLOW_WORLD = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: web-from-world
-spec:
-  podSelector: { matchLabels: { app: web } }
-  ingress:
-    - from: [{ ipBlock: { cidr: 0.0.0.0/0 } }]
-      ports: [{ port: 8080 }]
-`;
+// The base's objects carry no namespace: the overlay sets it.
+const BASE_WEB = deployment({ name: 'web', port: 8080 });
+const DENY = denyIngress();
+const ALLOW_WORLD = openToWorld({ app: 'web', port: 8080 });
 const BASE_K = 'resources:\n  - web.yaml\n  - deny.yaml\n';
 const PROD_K = (extra: string) => `namespace: prod\nresources:\n  - ../../base\n${extra}`;
 
@@ -68,18 +29,14 @@ function repo(): FakeRepo {
 
 
 let gh: GitHubMock;
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-  gh = new GitHubMock();
-});
-afterEach(() => GitHubMock.disposeAll());
+freshGitHubMockPerTest((mock) => (gh = mock));
 
 describe('the app renders Kustomize overlays before analysing', () => {
   it.runIf(hasKubectl)('an overlay that adds a world-open policy: the rendered prod namespace is analysed and the gate fails', async () => {
     const { probot } = await realApp();
     const r = repo();
-    gh.createCheck().noConfig().prFiles(['k8s/overlays/prod/allow-world.yaml', 'k8s/overlays/prod/kustomization.yaml']).compare().tarball(r, MERGE_BASE).tarball(r, HEAD).pull().comments([]).createComment().updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    gh.createCheck().analysisReads(r, ['k8s/overlays/prod/allow-world.yaml', 'k8s/overlays/prod/kustomization.yaml']).firstComment();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await netpolApp.whenIdle();
     gh.done();
     const body: string = gh.body('POST', '/issues/2/comments').body;
@@ -99,8 +56,8 @@ describe('the app renders Kustomize overlays before analysing', () => {
     try {
       const { probot } = await realApp();
       const r = repo();
-      gh.createCheck().noConfig().prFiles(['k8s/overlays/prod/kustomization.yaml']).compare().tarball(r, MERGE_BASE).tarball(r, HEAD).pull().comments([]).updateCheck();
-      await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+      gh.createCheck().analysisReads(r, ['k8s/overlays/prod/kustomization.yaml']).comments([]).updateCheck();
+      await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
       await netpolApp.whenIdle();
       gh.done();
       const check = gh.body('PATCH', '/check-runs/');
@@ -129,16 +86,9 @@ describe('the app renders Kustomize overlays before analysing', () => {
       'k8s/overlays/prod/kustomization.yaml': overlay('  - allow-world.yaml\n'),
     });
     gh.createCheck()
-      .config('kustomize:\n  mode: per-overlay\n')
-      .prFiles(['k8s/overlays/prod/allow-world.yaml', 'k8s/overlays/prod/kustomization.yaml'])
-      .compare()
-      .tarball(r, MERGE_BASE)
-      .tarball(r, HEAD)
-      .pull()
-      .comments([])
-      .createComment()
-      .updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+      .analysisReads(r, ['k8s/overlays/prod/allow-world.yaml', 'k8s/overlays/prod/kustomization.yaml'], 'kustomize:\n  mode: per-overlay\n')
+      .firstComment();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await netpolApp.whenIdle();
     gh.done();
     const body: string = gh.body('POST', '/issues/2/comments').body;

@@ -3,20 +3,15 @@
 // refuses to complete, and secrets inside error messages. (A truncated tree falling back to the tarball is
 // tested at the fetcher: test/github/fetchManifests.test.ts, "warm: a truncated tree ...".) In every case the check run ends, there is no
 // duplicate comment, and the error is logged with context.
-import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { Probot } from 'probot';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NetpolApp } from '../../src/github/app.js';
 import { COMMENT_MARKER } from '../../src/github/comments.js';
 import type { Octokit } from '../../src/github/octokit.js';
 import { retrySecondaryRateLimits } from '../../src/github/secondaryRateLimit.js';
 import { blobSha, fakeSha } from './helpers/fakeRepo.js';
-import { API, APP, BASE_TIP, CHECK_ID, GitHubMock, HEAD, MERGE_BASE, OWNER, R, REPO, helloWorld, startApp } from './helpers/githubMock.js';
-
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
-}
+import { API, APP, BASE_TIP, CHECK_ID, GitHubMock, HEAD, MERGE_BASE, OWNER, R, REPO, helloWorld, startApp, webhookPayload, freshGitHubMockPerTest } from './helpers/githubMock.js';
 
 interface LogLine {
   level: string;
@@ -33,11 +28,7 @@ function captureLogs(app: NetpolApp): LogLine[] {
 }
 
 let gh: GitHubMock;
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-  gh = new GitHubMock();
-});
-afterEach(() => GitHubMock.disposeAll());
+freshGitHubMockPerTest((mock) => (gh = mock));
 
 const patches = () => gh.calls.filter((c) => c.method === 'PATCH' && c.path.includes('/check-runs/')).map((c) => c.body as any);
 const posted = () => gh.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/comments'));
@@ -111,7 +102,7 @@ describe('faults during one analysis (test client: retries off, so each fault is
     gh.api.get(`${R}/compare/${BASE_TIP}...${HEAD}?per_page=1`).delay(1_500).reply(200, { merge_base_commit: { sha: MERGE_BASE } });
     // What the abandoned job may still ask for after the deadline: allowed, never required.
     gh.tarball(repo, MERGE_BASE).tarball(repo, HEAD);
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     await new Promise((r) => setTimeout(r, 800)); // let the abandoned job run into its cancellation
     const [patch] = patches();
@@ -128,8 +119,8 @@ describe('faults during one analysis (test client: retries off, so each fault is
     const repo = helloWorld();
     gh.createCheck().noConfig().prFiles(['k8s/web.yaml']);
     gh.on('GET', `${R}/compare/${BASE_TIP}...${HEAD}?per_page=1`, [403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '1' }]);
-    gh.compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    gh.compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().firstComment();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     expect(patches()).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure', output: expect.objectContaining({ title: '1 opened' }) })]);
@@ -142,7 +133,7 @@ describe('faults during one analysis (test client: retries off, so each fault is
     const logs = captureLogs(app);
     gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().updateCheck();
     gh.on('GET', `${R}/tarball/${MERGE_BASE}`, [404, { message: 'Not Found' }]);
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     expect(patches()).toHaveLength(1);
@@ -162,7 +153,7 @@ describe('faults during one analysis (test client: retries off, so each fault is
       const repo = helloWorld();
       gh = new GitHubMock();
       gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull(pull.head, 2, BASE_TIP, pull.state).updateCheck();
-      await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+      await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
       await app.whenIdle();
       gh.done();
       expect(patches()).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'neutral', output: expect.objectContaining({ title }) })]);
@@ -177,16 +168,16 @@ describe('faults during one analysis (test client: retries off, so each fault is
     const NEXT = fakeSha('next-big');
     repo.commit(NEXT, { ...repo.files(HEAD), 'k8s/big.yaml': big });
     const config = 'limits:\n  maxFileBytes: 5000000\n';
-    gh.createCheck().config(config).prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml'], config).firstComment();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
 
     gh = new GitHubMock();
-    const payload = fixture('pull_request.synchronize');
+    const payload = webhookPayload('pull_request.synchronize');
     payload.pull_request.head.sha = NEXT;
     gh.createCheck(CHECK_ID + 1).config(config).prFiles(['k8s/big.yaml']).compare(BASE_TIP, NEXT).tree(repo, MERGE_BASE).tree(repo, NEXT);
-    gh.blob(repo, blobSha(big)).pull(NEXT).comments([]).createComment().updateCheck(CHECK_ID + 1);
+    gh.blob(repo, blobSha(big)).pull(NEXT).firstComment(CHECK_ID + 1);
     await probot.receive({ id: '2', name: 'pull_request', payload });
     await app.whenIdle();
     gh.done();
@@ -199,13 +190,13 @@ describe('faults during one analysis (test client: retries off, so each fault is
     const repo = helloWorld();
     repo.commit(HEAD, { ...repo.files(HEAD), 'k8s/huge.yaml': `# ${'x'.repeat(3000)}\n` });
     gh.createCheck().config('limits:\n  maxFileBytes: 2000\n  onExceeded: neutral\n').prFiles(['k8s/web.yaml', 'k8s/huge.yaml']).compare();
-    gh.tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
+    gh.tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().firstComment();
     // the fake domain fails on changes; neutral must not relax a failure, so make it succeed
     (app.runtime.domain as { analyze: unknown }).analyze = Object.assign(
       (p: { head: { files: unknown[] } }) => ({ hasChanges: true, comment: `analysed ${p.head.files.length} files`, check: { conclusion: 'success', title: '1 opened', summary: 's', annotations: [] }, json: {} }),
       { calls: [] },
     );
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     const [patch] = patches();
@@ -220,9 +211,9 @@ describe('faults during one analysis (test client: retries off, so each fault is
     const { probot, app } = await startApp();
     const repo = helloWorld();
     const ours = { id: 77, node_id: 'IC_77', body: `${COMMENT_MARKER}\nold`, user: { login: 'netpol-bot[bot]', type: 'Bot' }, performed_via_github_app: { id: APP.id, slug: APP.slug } };
-    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([ours]);
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml']).comments([ours]);
     gh.on('PATCH', `${R}/issues/comments/77`, [404, { message: 'Not Found' }]).createComment().updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     expect(posted()).toHaveLength(1);
@@ -233,9 +224,9 @@ describe('faults during one analysis (test client: retries off, so each fault is
     const { probot, app } = await startApp();
     const logs = captureLogs(app);
     const repo = helloWorld();
-    gh.createCheck().noConfig().prFiles(['k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment();
+    gh.createCheck().analysisReads(repo, ['k8s/web.yaml']).comments([]).createComment();
     gh.on('PATCH', `${R}/check-runs/${CHECK_ID}`, [422, { message: 'Invalid request.\n\nFor \'properties/annotations\', ... is not valid.' }]).updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     expect(patches()).toHaveLength(2);
@@ -255,7 +246,7 @@ describe('faults during one analysis (test client: retries off, so each fault is
       500,
       { message: `upstream said: Authorization: token ${token} for https://codeload.github.com/o/r/legacy.tar.gz/x?token=AABBCCDDEEFF1122 and https://x-access-token:${token}@github.com/o/r.git` },
     ]);
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
     const summary: string = patches()[0].output.summary;

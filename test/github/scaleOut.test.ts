@@ -1,14 +1,13 @@
 // Scale-out: two app instances (two Probot instances, each with its own runtime) share one Redis (REDIS_URL)
 // and one GitHub (a stateful nock double: comments, check runs and the PR head are remembered). Deliveries
 // race between them; each pull request still gets one analysis at a time and exactly one comment.
-import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisResult, AnalyzeParams } from '../../src/analysis.js';
 import { COMMENT_MARKER } from '../../src/github/comments.js';
 import type { RedisKeyedQueue } from '../../src/github/redisQueue.js';
-import { APP, BASE_TIP, HEAD, MERGE_BASE, OWNER, REPO, fakeDomain, helloWorld, startApp, type FakeDomain, type TestApp } from './helpers/githubMock.js';
+import { APP, BASE_TIP, HEAD, MERGE_BASE, OWNER, REPO, fakeDomain, helloWorld, startApp, type FakeDomain, type TestApp, webhookPayload } from './helpers/githubMock.js';
 import { blobSha, fakeSha, type FakeRepo } from './helpers/fakeRepo.js';
 import { testPrefix, testRedis } from './helpers/redisServer.js';
 
@@ -19,12 +18,8 @@ const API = 'https://api.github.com';
 const CODELOAD = 'https://codeload.github.com';
 const R = `/repos/${OWNER}/${REPO}`;
 
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
-}
-
 function pullEvent(action: 'opened' | 'synchronize' | 'reopened', head: string): any {
-  const payload = fixture('pull_request.opened');
+  const payload = webhookPayload('pull_request.opened');
   return { ...payload, action, pull_request: { ...payload.pull_request, head: { ...payload.pull_request.head, sha: head } } };
 }
 

@@ -5,19 +5,12 @@
 // - command arguments never reach the output unescaped;
 // - a user comment carrying the marker is never taken for the app's.
 // Webhook signatures over HTTP are tested in e2e.test.ts; rate limits and permissions in app.commands.test.ts.
-import { readFileSync } from 'node:fs';
-import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { NetpolApp } from '../../src/github/app.js';
+import { describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/comments.js';
-import netpolApp from '../../src/index.js';
+import { DENY, NS, OPEN, WEB } from '../helpers/shopManifests.js';
 import { FakeRepo } from './helpers/fakeRepo.js';
-import { GitHubMock, HEAD, MERGE_BASE, OWNER, REPO, fakeDomain, startApp } from './helpers/githubMock.js';
-
-function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
-}
+import { realApp } from './helpers/realApp.js';
+import { GitHubMock, HEAD, MERGE_BASE, OWNER, REPO, fakeDomain, startApp, webhookPayload, freshGitHubMockPerTest } from './helpers/githubMock.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>@org/team](javascript:alert(1))`<!-- netpol-bot:comment -->';
 
@@ -37,24 +30,6 @@ function expectInert(markdown: string): void {
   expect(live.split(COMMENT_MARKER).length - 1).toBeLessThanOrEqual(markdown.startsWith(COMMENT_MARKER) ? 1 : 0);
 }
 
-const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: nginx, ports: [{ containerPort: 8080 }] }] }
-`;
-const DENY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: deny-all, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Ingress] }\n';
-const ALLOW_WORLD = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: web-from-world, namespace: shop }
-spec:
-  podSelector: { matchLabels: { app: web } }
-  ingress: [{ from: [{ ipBlock: { cidr: 0.0.0.0/0 } }] }]
-`;
 const HOSTILE_KEY = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: hostile, namespace: shop }
@@ -65,22 +40,8 @@ spec:
 `;
 const HOSTILE_PATH = `k8s/${HOSTILE}.yaml`;
 
-async function realApp(): Promise<{ probot: Probot; app: NetpolApp }> {
-  const probot = new Probot({
-    githubToken: 'test',
-    logLevel: 'fatal',
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
-  });
-  await probot.load(netpolApp, { cwd: process.cwd(), addHandler: () => undefined });
-  return { probot, app: netpolApp };
-}
-
 let gh: GitHubMock;
-beforeAll(() => nock.disableNetConnect());
-beforeEach(() => {
-  gh = new GitHubMock();
-});
-afterEach(() => GitHubMock.disposeAll());
+freshGitHubMockPerTest((mock) => (gh = mock));
 
 describe('hostile strings from manifests, and a PR that edits the config', () => {
   it('comment and check run are inert; the PR relaxing failOn in .github/netpol.yml changes nothing', async () => {
@@ -90,7 +51,7 @@ describe('hostile strings from manifests, and a PR that edits the config', () =>
     repo.commit(MERGE_BASE, base);
     repo.commit(HEAD, {
       ...base,
-      'k8s/allow-world.yaml': ALLOW_WORLD,
+      'k8s/allow-world.yaml': OPEN,
       'k8s/hostile.yaml': HOSTILE_KEY,
       [HOSTILE_PATH]: 'kind: [unclosed\n',
       // The PR tries to switch the gate off: ignored, the config comes from the default branch (404 here).
@@ -98,8 +59,8 @@ describe('hostile strings from manifests, and a PR that edits the config', () =>
     });
     const changed = ['.github/netpol.yml', 'k8s/allow-world.yaml', 'k8s/hostile.yaml', HOSTILE_PATH];
     // noConfig(): the contents API without `ref` (nock matches the query exactly: a `?ref=` would not match).
-    gh.createCheck().noConfig().prFiles(changed).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    gh.createCheck().analysisReads(repo, changed).firstComment();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done();
 
@@ -127,7 +88,7 @@ describe('commands', () => {
       '/netpol explain policy shop/x](javascript:alert(1))',
     ].entries()) {
       gh = new GitHubMock();
-      const payload = fixture('issue_comment.created.pr');
+      const payload = webhookPayload('issue_comment.created.pr');
       payload.comment.body = text;
       gh.reaction(payload.comment.id).permission('Codertocat', 'write').createComment().reaction(payload.comment.id);
       await probot.receive({ id: String(i), name: 'issue_comment', payload });
@@ -148,8 +109,8 @@ describe('commands', () => {
     repo.commit(HEAD, { 'k8s/a.yaml': 'a: 2\n' });
     const forged = { id: 5, node_id: 'IC_5', body: `${COMMENT_MARKER}\nforged`, user: { login: 'mallory', type: 'User' }, performed_via_github_app: null };
     const forgedBot = { id: 6, node_id: 'IC_6', body: `${COMMENT_MARKER}\nforged`, user: { login: 'other-app[bot]', type: 'Bot' }, performed_via_github_app: { id: 1, slug: 'other-app' } };
-    gh.createCheck().noConfig().prFiles(['k8s/a.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([forged, forgedBot]).createComment().updateCheck();
-    await probot.receive({ id: '1', name: 'pull_request', payload: fixture('pull_request.opened') });
+    gh.createCheck().analysisReads(repo, ['k8s/a.yaml']).comments([forged, forgedBot]).createComment().updateCheck();
+    await probot.receive({ id: '1', name: 'pull_request', payload: webhookPayload('pull_request.opened') });
     await app.whenIdle();
     gh.done(); // a PATCH of comment 5 or 6 would be an unexpected request
     expect(gh.trace.filter((t) => t.includes('/issues/comments/'))).toEqual([]);

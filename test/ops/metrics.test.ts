@@ -1,16 +1,16 @@
 // /metrics, /healthz and /readyz over HTTP: the app's own routes mounted the way Probot mounts them
 // (createNodeMiddleware -> addHandler) on a real server on a random port, a signed webhook replayed from a
 // recorded payload, and the counters read back from the Prometheus text before and after.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
-import { Probot, ProbotOctokit, createNodeMiddleware } from 'probot';
+import { createNodeMiddleware } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNetpolApp, type NetpolApp } from '../../src/github/app.js';
 import { routeLabel } from '../../src/github/metrics.js';
-import { GitHubMock, HEAD, MERGE_BASE, fakeDomain, helloWorld } from '../github/helpers/githubMock.js';
+import { GitHubMock, HEAD, MERGE_BASE, fakeDomain, helloWorld, testProbot } from '../github/helpers/githubMock.js';
+import { deliverSignedWebhook } from '../helpers/signedWebhook.js';
 
 const SECRET = 'metrics-test-secret';
 const payload = readFileSync(new URL('../fixtures/github/pull_request.opened.json', import.meta.url), 'utf8');
@@ -38,28 +38,14 @@ async function metrics(): Promise<string> {
   return res.text();
 }
 
-async function deliver(id: string): Promise<Response> {
-  return fetch(`${base}/api/github/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'pull_request',
-      'x-github-delivery': id,
-      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`,
-    },
-    body: payload,
-  });
+function deliver(id: string): Promise<Response> {
+  return deliverSignedWebhook({ server: base, secret: SECRET, id, payload });
 }
 
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  const probot = new Probot({
-    githubToken: 'test',
-    secret: SECRET,
-    logLevel: 'fatal',
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
-  });
+  const probot = testProbot({ secret: SECRET });
   app = createNetpolApp({ ...fakeDomain(), concurrency: 1 });
   const middleware = await createNodeMiddleware(app, { probot });
   server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
@@ -118,7 +104,7 @@ describe('/metrics', () => {
   it('counts the analysis, its duration, every GitHub call by route and status, and a comment left unchanged', async () => {
     const before = await metrics();
     const repo = helloWorld();
-    gh.createCheck().noConfig().prFiles(['README.md', 'k8s/web.yaml']).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull().comments([]).createComment().updateCheck();
+    gh.createCheck().analysisReads(repo, ['README.md', 'k8s/web.yaml']).firstComment();
     const res = await deliver('m-1');
     expect(res.status).toBe(200);
     await app.whenIdle();

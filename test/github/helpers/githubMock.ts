@@ -1,7 +1,9 @@
 // nock-based GitHub double that records every call (method, path with query, JSON body) in order, so tests
 // can assert the exact sequence of API calls and their bodies.
+import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import type { AnalysisResult, AnalyzeParams, CheckAnnotation } from '../../../src/analysis.js';
 import { createNetpolApp, type NetpolApp, type NetpolAppOptions } from '../../../src/github/app.js';
 import type { AnalyzeFn, ExplainFn, ExplainParams, MatrixFn, MatrixParams } from '../../../src/github/deps.js';
@@ -173,6 +175,31 @@ export class GitHubMock {
   permission(user: string, permission: string, role = permission): this {
     return this.on('GET', `${R}/collaborators/${user}/permission`, [200, { permission, role_name: role, user: { login: user } }]);
   }
+
+  // ---- the steps of a run ----------------------------------------------------------------------------------
+
+  /**
+   * What one analysis of the pull request reads once its check run exists: the config (`null`: there is none),
+   * the changed files, the compare, both sides as tarballs (merge base and head), and the pull request again.
+   */
+  analysisReads(repo: FakeRepo, files: string[], config: string | null = null): this {
+    return (config === null ? this.noConfig() : this.config(config)).prFiles(files).compare().tarball(repo, MERGE_BASE).tarball(repo, HEAD).pull();
+  }
+
+  /** The end of a run that posts the app's first comment: none of its comments listed, one created, the check completed. */
+  firstComment(checkId = CHECK_ID): this {
+    return this.comments([]).createComment().updateCheck(checkId);
+  }
+}
+
+/**
+ * Registers the hooks of a test file that drives the app against a mocked GitHub: no real network, a fresh
+ * mock handed to `use` before each test, and every mock disposed after it.
+ */
+export function freshGitHubMockPerTest(use: (mock: GitHubMock) => void): void {
+  beforeAll(() => nock.disableNetConnect());
+  beforeEach(() => use(new GitHubMock()));
+  afterEach(() => GitHubMock.disposeAll());
 }
 
 // ---- the fake domain ---------------------------------------------------------------------------------------
@@ -247,16 +274,23 @@ export interface TestApp {
   handlers: ((req: unknown, res: unknown) => unknown)[];
 }
 
-export async function startApp(domain = fakeDomain(), options: Partial<NetpolAppOptions> = {}): Promise<TestApp> {
-  const probot = new Probot({
+/** A recorded webhook payload from test/fixtures/github (e.g. `pull_request.opened`), parsed afresh for each call. */
+export function webhookPayload(name: string): any {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/github/${name}.json`, import.meta.url), 'utf8'));
+}
+
+/** A Probot with a fixed token, quiet logs, and Octokit's retries and throttling off (nock answers at once). */
+export function testProbot(options: { secret?: string } = {}): Probot {
+  return new Probot({
     githubToken: 'test',
     logLevel: 'fatal',
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-      ...o,
-      retry: { enabled: false },
-      throttle: { enabled: false },
-    })),
+    ...options,
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
   });
+}
+
+export async function startApp(domain = fakeDomain(), options: Partial<NetpolAppOptions> = {}): Promise<TestApp> {
+  const probot = testProbot();
   const app = createNetpolApp({ ...domain, ...options });
   const handlers: TestApp['handlers'] = [];
   await probot.load(app, { cwd: process.cwd(), addHandler: (h) => void handlers.push(h as TestApp['handlers'][number]) });
