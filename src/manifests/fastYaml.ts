@@ -80,21 +80,46 @@ function fail(): never {
 /**
  * Parses one YAML document (as split by splitDocuments) and returns what js-yaml returns for it, or
  * undefined when the text is outside the supported subset (including empty documents and YAML errors).
+ *
+ * The value is compact, as the parse cache keeps it: its strings are their own (see `own`: none is a view
+ * into the text), and its lists are no longer than their items.
  */
 export function fastLoad(docText: string): unknown | undefined {
   if (UNSUPPORTED_CHARS.test(docText)) return undefined;
   src = docText.charCodeAt(docText.length - 1) === LF ? docText : docText + '\n';
   len = src.length;
   colonPos = hashPos = -1;
+  items.length = 0;
   try {
-    return loadRoot();
+    return ownValue(loadRoot());
   } catch (e) {
     if (e === FALLBACK) return undefined;
     throw e;
   } finally {
     src = ''; // do not keep the text alive
+    items.length = 0;
   }
 }
+
+/**
+ * A string of its own. Values are cut out of the document text, and V8 keeps such a cut (13 characters or
+ * more) as a view of the whole text: one label value would keep the document's (or, as documents are cut
+ * out of their file, the file's) whole text alive for as long as the parse cache holds the file. The
+ * concatenation is copied out whole when cut again, and nothing then points into the text.
+ */
+export function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+function ownValue(v: unknown): unknown {
+  return typeof v === 'string' && v.length >= 13 ? (' ' + v).slice(1) : v;
+}
+
+/**
+ * The items of the lists being read, innermost last: a list is copied out of here once complete, at its
+ * length (a list grown item by item keeps room for 17).
+ */
+const items: unknown[] = [];
 
 /**
  * Where each field and list item of one document starts, for diagnostics' lines: the offset of a field's key
@@ -218,22 +243,31 @@ function parseNode(p: number, parentIndent: number, depth: number, blockScalarAl
 /** A block sequence whose first `-` is at `p` on the current line. */
 function parseSequence(p: number, depth: number): unknown[] {
   const col = p - lineStart;
-  const result: unknown[] = [];
+  const base = items.length;
   for (;;) {
     // At a `-` followed by a space or LF.
     const q = skipSpaces(p + 1);
     const c = src.charCodeAt(q);
     if (c === LF || c === HASH) fail(); // the item on the next lines, or null
-    if (positions) enter(result.length, q);
-    result.push(parseNode(q, col, depth + 1, true));
+    if (positions) enter(items.length - base, q);
+    const item = ownValue(parseNode(q, col, depth + 1, true));
+    items.push(item);
     if (positions) pathStack.pop();
-    if (atEnd || ind < col) return result;
+    if (atEnd || ind < col) break;
     if (ind > col) fail();
     p = lineStart + ind;
-    if (src.charCodeAt(p) !== DASH) return result; // the parent mapping's next key (kubectl style)
+    if (src.charCodeAt(p) !== DASH) break; // the parent mapping's next key (kubectl style)
     const n = src.charCodeAt(p + 1);
-    if (n !== SPACE && n !== LF) return result;
+    if (n !== SPACE && n !== LF) break;
   }
+  return takeItems(base);
+}
+
+/** The items from `base` on, as a list of their own, taken off `items`. */
+function takeItems(base: number): unknown[] {
+  const out = items.slice(base);
+  items.length = base;
+  return out;
 }
 
 /** A block mapping whose first key, already read, starts at `p` on the current line. */
@@ -275,11 +309,11 @@ function isSpaceOrLf(c: number): boolean {
 function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     if (Object.prototype.hasOwnProperty.call(obj, key)) fail();
-    Object.defineProperty(obj, key, { configurable: true, enumerable: true, writable: true, value });
+    Object.defineProperty(obj, key, { configurable: true, enumerable: true, writable: true, value: ownValue(value) });
     return;
   }
   if (obj[key] !== undefined && Object.prototype.hasOwnProperty.call(obj, key)) fail(); // duplicate key
-  obj[key] = value;
+  obj[key] = ownValue(value);
 }
 
 /**
@@ -538,20 +572,20 @@ for (const [ch, s] of [
 
 /** `[a, 'b', "c"]` on one line: items plain or quoted, none empty, no pairs, no nesting. */
 function readFlowSequence(p: number): unknown[] {
-  const out: unknown[] = [];
   let i = skipSpaces(p + 1);
   if (src.charCodeAt(i) === 0x5d /* ] */) {
     quotedEnd = i + 1;
-    return out;
+    return [];
   }
+  const base = items.length;
   for (;;) {
     i = readFlowScalar(i);
-    out.push(flowValue);
+    items.push(ownValue(flowValue));
     i = skipSpaces(i);
     const c = src.charCodeAt(i);
     if (c === 0x5d) {
       quotedEnd = i + 1;
-      return out;
+      return takeItems(base);
     }
     if (c !== 0x2c /* , */) fail();
     i = skipSpaces(i + 1);

@@ -13,7 +13,7 @@ import { MANIFEST_SCHEMA } from './yamlSchema.js';
 import { findJsonDuplicateKey } from './jsonDuplicateKey.js';
 import { contentKey, ParseCache } from './parseCache.js';
 import { sniffUnmodelled } from './sniffKind.js';
-import { fastLoad } from './fastYaml.js';
+import { fastLoad, own } from './fastYaml.js';
 
 /** One parsed document: its 0-based index in the file, 1-based first line, and plain JS value. */
 export interface RawDocument {
@@ -187,8 +187,10 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
         );
         continue;
       }
-      // A document with aliases may share (and so would copy) subtrees many times: kept as it is.
-      documents.push({ doc: part.index, line: part.line, value: aliases ? result.value : compact(result.value) });
+      // A document with aliases may share (and so would copy) subtrees many times: kept as it is. fastLoad's
+      // values are compact already.
+      const value = result.compact || aliases ? result.value : compact(result.value);
+      documents.push({ doc: part.index, line: part.line, value });
       continue;
     }
     if (hasTemplate) {
@@ -211,13 +213,13 @@ function duplicateMessage(key: string): string {
 }
 
 type LoadResult =
-  | { ok: true; value: unknown }
+  | { ok: true; value: unknown; compact?: true }
   | { ok: false; line: number; message: string; duplicateKey?: string };
 
 /** Loads one document with js-yaml; falls back to `yaml` when js-yaml rejects what `yaml` accepts. */
 function loadDocument(docText: string): LoadResult {
   const fast = fastLoad(docText); // the common subset, ~3x faster; undefined: not sure, js-yaml decides
-  if (fast !== undefined) return { ok: true, value: fast };
+  if (fast !== undefined) return { ok: true, value: fast, compact: true };
   try {
     return { ok: true, value: yaml.load(docText, { schema: MANIFEST_SCHEMA }) };
   } catch (e) {
@@ -262,17 +264,8 @@ function parseJson(text: string): JsonResult {
 }
 
 /**
- * A string of its own. Parsers cut values out of the document text, and V8 keeps such a cut (13 characters
- * or more) as a view of the whole text: one label value kept the document's whole text alive for as long as
- * the parse cache holds the file (measured: 18 MB of document texts held at the medium bench tier, 15 % of
- * the heap). The concatenation is copied out whole when cut again, and nothing then points into the text.
- */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
-/**
- * `v` with strings of their own (see `own`) and lists no longer than their items: parsers grow lists item
+ * `v` with strings of their own (see `own` in fastYaml.ts: measured, 18 MB of document texts were held at
+ * the medium bench tier without it, 15 % of the heap) and lists no longer than their items: parsers grow lists item
  * by item, and V8 then gives a list of one room for 17 (measured: 23 MB of list storage at the medium tier,
  * about 5 MB once trimmed). Maps are changed in place (the document is new and not yet shared); equal in
  * every other respect. Not for documents with aliases (see parseText).
