@@ -2,24 +2,33 @@
 import type { DocPath, LabelRequirement, LabelSelector, SelectorOperator } from './model.js';
 import { qualifiedNameProblems, labelValueProblems } from './k8sNames.js';
 import { isObject, type ProblemList } from './problems.js';
-import { readLabels } from './labels.js';
+import { pathOf, readLabels, type PathRef } from './labels.js';
 
 const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 /** Reads a label selector; undefined when it has errors (recorded in `problems`). */
-export function readSelector(raw: unknown, path: DocPath, problems: ProblemList): LabelSelector | undefined {
+export function readSelector(raw: unknown, path: PathRef, problems: ProblemList): LabelSelector | undefined {
   // Selectors are read by the hundred thousand and nearly all are valid: paths are only built for a problem.
   const before = problems.items.length;
-  const obj = problems.object(raw, path);
+  const obj = isObject(raw) ? raw : problems.object(raw, pathOf(path));
   if (!obj) return undefined;
-  problems.knownFields(obj, ['matchLabels', 'matchExpressions'], path);
+  for (const k in obj) {
+    if (k !== 'matchLabels' && k !== 'matchExpressions') {
+      problems.knownFields(obj, ['matchLabels', 'matchExpressions'], pathOf(path));
+      break;
+    }
+  }
   const labelsRaw = obj.matchLabels;
-  const matchLabels = labelsRaw === undefined || labelsRaw === null ? {} : (readLabels(labelsRaw, [...path, 'matchLabels'], problems) ?? {});
-  const matchExpressions: LabelRequirement[] = [];
+  const matchLabels =
+    labelsRaw === undefined || labelsRaw === null ? {} : (readLabels(labelsRaw, () => [...pathOf(path), 'matchLabels'], problems) ?? {});
   const exprsRaw = obj.matchExpressions;
-  const exprs = exprsRaw === undefined || exprsRaw === null ? [] : (problems.list(exprsRaw, [...path, 'matchExpressions']) ?? []);
+  if (exprsRaw === undefined || exprsRaw === null || (Array.isArray(exprsRaw) && exprsRaw.length === 0)) {
+    return problems.items.length !== before && problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions: [] };
+  }
+  const matchExpressions: LabelRequirement[] = [];
+  const exprs = Array.isArray(exprsRaw) ? exprsRaw : (problems.list(exprsRaw, [...pathOf(path), 'matchExpressions']) ?? []);
   exprs.forEach((rawExpr, i) => {
-    const p = (): DocPath => [...path, 'matchExpressions', i];
+    const p = (): DocPath => [...pathOf(path), 'matchExpressions', i];
     const expr = isObject(rawExpr) ? rawExpr : problems.object(rawExpr, p());
     if (!expr) return;
     if (Object.keys(expr).some((k) => !EXPRESSION_FIELDS.includes(k))) problems.knownFields(expr, EXPRESSION_FIELDS, p());
@@ -56,11 +65,13 @@ export function readSelector(raw: unknown, path: DocPath, problems: ProblemList)
         key,
         operator: operator as SelectorOperator,
         // Copied to its length: a list grown item by item keeps room for 17 (the model keeps these lists).
-        values: values.filter((v): v is string => v !== undefined).slice(),
+        values: values === valuesRaw ? (values as string[]).slice() : values.filter((v): v is string => v !== undefined).slice(),
       });
     }
   });
-  return problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions: matchExpressions.slice() };
+  return problems.items.length !== before && problems.errorsSince(before)
+    ? undefined
+    : { matchLabels, matchExpressions: matchExpressions.slice() };
 }
 
 const EXPRESSION_FIELDS: readonly string[] = ['key', 'operator', 'values'];
