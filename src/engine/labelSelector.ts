@@ -10,11 +10,23 @@ const matchEverything: LabelMatcher = () => true;
  * match objects that lack the key.
  */
 export function compileSelector(selector: LabelSelector): LabelMatcher {
-  const pairs = Object.entries(selector.matchLabels);
+  const keys = Object.keys(selector.matchLabels);
+  const values = keys.map((k) => selector.matchLabels[k]);
   const reqs = selector.matchExpressions;
-  if (pairs.length === 0 && reqs.length === 0) return matchEverything;
+  if (reqs.length === 0) {
+    // The common shapes, without a loop: matchers run once per (selector, class) pair.
+    if (keys.length === 0) return matchEverything;
+    const k0 = keys[0]!;
+    const v0 = values[0];
+    if (keys.length === 1) return (labels) => labels[k0] === v0;
+    return (labels) => {
+      if (labels[k0] !== v0) return false;
+      for (let i = 1; i < keys.length; i++) if (labels[keys[i]!] !== values[i]) return false;
+      return true;
+    };
+  }
   return (labels) => {
-    for (const [k, v] of pairs) if (labels[k] !== v) return false;
+    for (let i = 0; i < keys.length; i++) if (labels[keys[i]!] !== values[i]) return false;
     for (const r of reqs) {
       const has = Object.prototype.hasOwnProperty.call(labels, r.key);
       switch (r.operator) {
