@@ -4,6 +4,7 @@ import {
   type AdminNetworkPolicy,
   type AdminRule,
   type Cluster,
+  type LabelSelector,
   type Labels,
   type NetworkPolicy,
   type PolicyPeer,
@@ -236,7 +237,24 @@ function sharedPeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: stri
 }
 
 function podPeerKey(policy: NetworkPolicy, peer: Extract<PolicyPeer, { type: 'pods' }>): string {
-  return `pods|${peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `in:${policy.namespace}`}|${peer.podSelector ? JSON.stringify(peer.podSelector) : '*'}`;
+  const ns = peer.namespaceSelector ? selectorKey(peer.namespaceSelector) : `in:${policy.namespace}`;
+  return `pods|${ns}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+}
+
+/**
+ * A selector as a short string, equal for equal selectors (labels in order, as JSON.stringify would have
+ * them) and unambiguous whatever the strings (each is length-prefixed): keys are made for every peer of
+ * every policy, and this is shorter and cheaper than JSON.
+ */
+function selectorKey(s: LabelSelector): string {
+  let out = '';
+  const labels = s.matchLabels;
+  for (const k in labels) {
+    const v = labels[k]!;
+    out += `${k.length}:${k}=${v.length}:${v};`;
+  }
+  if (s.matchExpressions.length > 0) out += `&${JSON.stringify(s.matchExpressions)}`;
+  return out;
 }
 
 /** `podKey`: podPeerKey of a pods peer, already computed by the caller. */
