@@ -13,8 +13,8 @@ export interface PolicySpec {
   readonly podSelector: LabelSelector;
   readonly affectsIngress: boolean;
   readonly affectsEgress: boolean;
-  readonly ingress: PolicyRule[];
-  readonly egress: PolicyRule[];
+  readonly ingress: readonly PolicyRule[];
+  readonly egress: readonly PolicyRule[];
 }
 
 const SPEC_FIELDS = ['podSelector', 'policyTypes', 'ingress', 'egress'];
@@ -30,8 +30,8 @@ export function readPolicySpec(raw: unknown, problems: ProblemList): PolicySpec 
   const podSelector = readSelector(spec.podSelector, ['spec', 'podSelector'], problems);
   const ingressRaw = problems.list(spec.ingress, ['spec', 'ingress']);
   const egressRaw = problems.list(spec.egress, ['spec', 'egress']);
-  const ingress = (ingressRaw ?? []).map((r, i) => readRule(r, ['spec', 'ingress', i], 'from', problems));
-  const egress = (egressRaw ?? []).map((r, i) => readRule(r, ['spec', 'egress', i], 'to', problems));
+  const ingress = (ingressRaw ?? []).map((r, i) => readRule(r, rulePath('ingress', i), 'from', problems));
+  const egress = (egressRaw ?? []).map((r, i) => readRule(r, rulePath('egress', i), 'to', problems));
 
   const types = (problems.list(spec.policyTypes, ['spec', 'policyTypes']) ?? []).map((t, i) =>
     problems.string(t, ['spec', 'policyTypes', i]),
@@ -53,9 +53,8 @@ export function readPolicySpec(raw: unknown, problems: ProblemList): PolicySpec 
     podSelector,
     affectsIngress,
     affectsEgress,
-    // Copied to their length: a list grown item by item keeps room for 17 (the model keeps these lists).
-    ingress: ingress.filter((r): r is PolicyRule => r !== undefined).slice(),
-    egress: egress.filter((r): r is PolicyRule => r !== undefined).slice(),
+    ingress: definedRules(ingress),
+    egress: definedRules(egress),
   };
 }
 
@@ -86,6 +85,28 @@ function knownFields(obj: RawObject, known: readonly string[], path: () => DocPa
 
 const PEER_FIELDS = ['podSelector', 'namespaceSelector', 'ipBlock'];
 const PORT_FIELDS = ['protocol', 'port', 'endPort'];
+
+/**
+ * The rules read, as a list the model keeps: `map`'s own list when every rule was read (it is made at its
+ * length), else copied to its length (a list grown item by item keeps room for 17). One shared empty list.
+ */
+function definedRules(rules: (PolicyRule | undefined)[]): readonly PolicyRule[] {
+  if (rules.length === 0) return NO_RULES;
+  if (!rules.includes(undefined)) return rules as PolicyRule[];
+  const out = rules.filter((r): r is PolicyRule => r !== undefined);
+  return out.length === 0 ? NO_RULES : out.slice();
+}
+
+const NO_RULES: readonly PolicyRule[] = [];
+const NO_STRINGS: readonly string[] = [];
+
+/** Rule paths by direction and index: equal paths are shared (the model keeps one per rule). */
+const rulePaths = { ingress: [] as DocPath[], egress: [] as DocPath[] };
+
+function rulePath(direction: 'ingress' | 'egress', i: number): DocPath {
+  const paths = rulePaths[direction];
+  return i < 1024 ? (paths[i] ??= ['spec', direction, i]) : ['spec', direction, i];
+}
 
 function readRule(raw: unknown, path: DocPath, peersField: 'from' | 'to', problems: ProblemList): PolicyRule | undefined {
   const mark = problems.items.length;
@@ -169,7 +190,7 @@ function readIpBlock(raw: unknown, path: DocPath, problems: ProblemList): Policy
     }
     except.push(ex.text);
   });
-  return { type: 'ipBlock', cidr: cidr.text, except: except.slice() };
+  return { type: 'ipBlock', cidr: cidr.text, except: except.length === 0 ? NO_STRINGS : except.slice() };
 }
 
 function readPort(raw: unknown, at: () => DocPath, problems: ProblemList): PolicyPort | undefined {

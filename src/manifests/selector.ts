@@ -1,10 +1,15 @@
 // metav1.LabelSelector, validated as ValidateLabelSelector (apimachinery meta/v1/validation) does.
-import type { DocPath, LabelRequirement, LabelSelector, SelectorOperator } from './model.js';
+import type { DocPath, LabelRequirement, LabelSelector, Labels, SelectorOperator } from './model.js';
 import { qualifiedNameProblems, labelValueProblems } from './k8sNames.js';
 import { isObject, type ProblemList } from './problems.js';
 import { pathOf, readLabels, type PathRef } from './labels.js';
 
 const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+// Shared by every selector without labels or requirements (the model is never changed once read, and a
+// model holds hundreds of thousands of selectors).
+const NO_LABELS: Labels = {};
+const NO_REQUIREMENTS: readonly LabelRequirement[] = [];
 
 /** Reads a label selector; undefined when it has errors (recorded in `problems`). */
 export function readSelector(raw: unknown, path: PathRef, problems: ProblemList): LabelSelector | undefined {
@@ -20,10 +25,10 @@ export function readSelector(raw: unknown, path: PathRef, problems: ProblemList)
   }
   const labelsRaw = obj.matchLabels;
   const matchLabels =
-    labelsRaw === undefined || labelsRaw === null ? {} : (readLabels(labelsRaw, () => [...pathOf(path), 'matchLabels'], problems) ?? {});
+    labelsRaw === undefined || labelsRaw === null ? NO_LABELS : (readLabels(labelsRaw, () => [...pathOf(path), 'matchLabels'], problems) ?? {});
   const exprsRaw = obj.matchExpressions;
   if (exprsRaw === undefined || exprsRaw === null || (Array.isArray(exprsRaw) && exprsRaw.length === 0)) {
-    return problems.items.length !== before && problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions: [] };
+    return problems.items.length !== before && problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions: NO_REQUIREMENTS };
   }
   const matchExpressions: LabelRequirement[] = [];
   const exprs = Array.isArray(exprsRaw) ? exprsRaw : (problems.list(exprsRaw, [...pathOf(path), 'matchExpressions']) ?? []);
@@ -71,7 +76,7 @@ export function readSelector(raw: unknown, path: PathRef, problems: ProblemList)
   });
   return problems.items.length !== before && problems.errorsSince(before)
     ? undefined
-    : { matchLabels, matchExpressions: matchExpressions.slice() };
+    : { matchLabels, matchExpressions: matchExpressions.length === 0 ? NO_REQUIREMENTS : matchExpressions.slice() };
 }
 
 const EXPRESSION_FIELDS: readonly string[] = ['key', 'operator', 'values'];
