@@ -121,13 +121,14 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
   const samePeers = new Map<string, CompiledPeer>();
   const policies = cluster.policies.map((p) => {
     const hits = compiledPolicies.get(p);
-    if (hits !== undefined) {
-      for (const h of hits) if (h.fingerprint === fingerprint || h.fingerprint === ANY_NAMESPACES) return h.compiled;
+    for (let h = hits; h !== undefined; h = h.older) {
+      if (h.fingerprint === fingerprint || h.fingerprint === ANY_NAMESPACES) return h.compiled;
     }
     const compiled = compilePolicy(p, nsLabels, samePeers);
-    const entry = { fingerprint: readsNamespaceLabels(p) ? fingerprint : ANY_NAMESPACES, compiled };
+    const fp = readsNamespaceLabels(p) ? fingerprint : ANY_NAMESPACES;
     // Two entries: base and head of a diff whose namespace labels differ each keep theirs.
-    compiledPolicies.set(p, hits === undefined ? [entry] : [entry, hits[0]!]);
+    const older = hits === undefined ? undefined : { fingerprint: hits.fingerprint, compiled: hits.compiled };
+    compiledPolicies.set(p, older === undefined ? { fingerprint: fp, compiled } : { fingerprint: fp, compiled, older });
     return compiled;
   });
   const admin = (cluster.adminPolicies ?? []).map((p) => compileAdminPolicy(p, nsLabels));
@@ -137,14 +138,22 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
   return { cluster, policies, admin, ...(baseline ? { baseline } : {}), namespaceLabels: nsLabels, policy };
 }
 
-/** Compiled policies by policy record, each with the fingerprint id it was compiled under (newest first). */
-const compiledPolicies = new WeakMap<NetworkPolicy, readonly { readonly fingerprint: number; readonly compiled: CompiledPolicy }[]>();
+/** A policy's compiled form with the fingerprint id it was compiled under, and the one before (at most). */
+interface CompiledEntry {
+  readonly fingerprint: number;
+  readonly compiled: CompiledPolicy;
+  readonly older?: CompiledEntry;
+}
+
+/** Compiled policies by policy record, newest first. */
+const compiledPolicies = new WeakMap<NetworkPolicy, CompiledEntry>();
 /** The fingerprint id of a policy whose compiled form reads no namespace labels. */
 const ANY_NAMESPACES = 0;
 
 function readsNamespaceLabels(p: NetworkPolicy): boolean {
-  const rules = [...p.ingress, ...p.egress];
-  return rules.some((r) => r.peers !== 'all' && r.peers.some((peer) => peer.type === 'pods' && peer.namespaceSelector !== undefined));
+  const reads = (r: PolicyRule): boolean =>
+    r.peers !== 'all' && r.peers.some((peer) => peer.type === 'pods' && peer.namespaceSelector !== undefined);
+  return p.ingress.some(reads) || p.egress.some(reads);
 }
 
 // A fingerprint holds every namespace with its labels: about 1 MB at 10,000 namespaces. Comparing two such
@@ -186,15 +195,78 @@ export function namespaceFingerprint(cluster: Cluster): string {
   return text;
 }
 
-function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels, samePeers: Map<string, CompiledPeer>): CompiledPolicy {
-  const podMatch = compileSelector(policy.podSelector);
-  return {
-    policy,
-    selects: (w) => !w.hostNetwork && w.namespace === policy.namespace && podMatch(w.labels),
-    ingress: policy.ingress.map((r) => compileRule(policy, 'ingress', r, nsLabels, samePeers)),
-    egress: policy.egress.map((r) => compileRule(policy, 'egress', r, nsLabels, samePeers)),
-  };
+// Compiled policies and rules are objects of these classes, not of closures: a compiled cluster holds one
+// per policy and rule of the model (75,000 policies at the huge bench tier), and each closure came with a
+// context of its own.
+
+class Policy implements CompiledPolicy {
+  constructor(
+    readonly policy: NetworkPolicy,
+    private readonly podMatch: LabelMatcher,
+    readonly ingress: readonly CompiledRule[],
+    readonly egress: readonly CompiledRule[],
+  ) {}
+
+  selects(w: Workload): boolean {
+    return !w.hostNetwork && w.namespace === this.policy.namespace && this.podMatch(w.labels);
+  }
 }
+
+class Rule implements CompiledRule {
+  constructor(
+    readonly policy: NetworkPolicy,
+    readonly direction: Direction,
+    readonly rule: PolicyRule,
+    readonly peers: readonly CompiledPeer[],
+    readonly matchesAllPeers: boolean,
+    readonly ipSet: IpSet,
+    /** Whether hostNetwork pods (node addresses) match: see compileRule. */
+    private readonly matchesNodes: boolean,
+    private readonly numeric: PortSet,
+    readonly namedPorts: readonly NamedPortRef[],
+    /** For rules with named ports: what portsFor's results are memoised under (per destination). */
+    private readonly portsKey: string,
+    readonly peersKey: string,
+  ) {}
+
+  matchesPod(w: Workload): boolean {
+    if (w.hostNetwork) return this.matchesNodes;
+    if (this.matchesAllPeers) return true;
+    const peers = this.peers;
+    for (let i = 0; i < peers.length; i++) if (peers[i]!.matchesPod(w)) return true;
+    return false;
+  }
+
+  matchesIps(s: IpSet): boolean {
+    return this.ipSet.contains(s);
+  }
+
+  portsFor(dst: Workload | null): PortSet {
+    if (this.namedPorts.length === 0 || dst === null) return this.numeric;
+    // Named ports resolve once per destination workload and rule ports (the matrix asks per class
+    // representative, and rules repeat the same ports).
+    let byPorts = resolvedPorts.get(dst);
+    if (byPorts === undefined) resolvedPorts.set(dst, (byPorts = new Map()));
+    let hit = byPorts.get(this.portsKey);
+    if (hit === undefined) byPorts.set(this.portsKey, (hit = this.numeric.union(resolveNamed(this.namedPorts, dst))));
+    return hit;
+  }
+}
+
+/** Rule ports resolved on a destination, by the rules' portsKey. */
+const resolvedPorts = new WeakMap<Workload, Map<string, PortSet>>();
+
+function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels, samePeers: Map<string, CompiledPeer>): CompiledPolicy {
+  return new Policy(
+    policy,
+    compileSelector(policy.podSelector),
+    policy.ingress.map((r) => compileRule(policy, 'ingress', r, nsLabels, samePeers)),
+    policy.egress.map((r) => compileRule(policy, 'egress', r, nsLabels, samePeers)),
+  );
+}
+
+const NO_PEERS: readonly CompiledPeer[] = [];
+const NO_NAMED_PORTS: readonly NamedPortRef[] = [];
 
 function compileRule(
   policy: NetworkPolicy,
@@ -204,25 +276,16 @@ function compileRule(
   samePeers: Map<string, CompiledPeer>,
 ): CompiledRule {
   const matchesAllPeers = rule.peers === 'all';
-  const peers = rule.peers === 'all' ? [] : rule.peers.map((p) => sharedPeer(policy, p, nsLabels, samePeers));
-  const ipSet = matchesAllPeers ? IpSet.all : peers.reduce((s, p) => s.union(p.ipSet), IpSet.empty);
+  const peers = rule.peers === 'all' ? NO_PEERS : rule.peers.map((p) => sharedPeer(policy, p, nsLabels, samePeers));
+  let ipSet = matchesAllPeers ? IpSet.all : IpSet.empty;
+  for (const p of peers) ipSet = ipSet.union(p.ipSet);
   // Node traffic of hostNetwork pods comes from node IPs, which manifests don't tell: it matches an ipBlock
   // only when the block covers a whole address family (0.0.0.0/0 or ::/0), where the answer is certain.
   const matchesNodes = matchesAllPeers || ipSet.coversFamily('IPv4') || ipSet.coversFamily('IPv6');
   const { numeric, named } = compilePorts(rule.ports);
-  return {
-    policy,
-    direction,
-    rule,
-    peers,
-    matchesAllPeers,
-    ipSet,
-    matchesPod: (w) => (w.hostNetwork ? matchesNodes : matchesAllPeers || peers.some((p) => p.matchesPod(w))),
-    matchesIps: (s) => ipSet.contains(s),
-    portsFor: named.length === 0 ? () => numeric : memoByDestination((dst) => numeric.union(resolveNamed(named, dst))),
-    namedPorts: named,
-    peersKey: matchesAllPeers ? '*' : peers.map((p) => p.key).join('\n'),
-  };
+  const portsKey = named.length === 0 ? '' : `${numeric.key()}|${named.map((n) => `${n.protocol}:${n.name}`).join(',')}`;
+  const peersKey = matchesAllPeers ? '*' : peers.length === 1 ? peers[0]!.key : peers.map((p) => p.key).join('\n');
+  return new Rule(policy, direction, rule, peers, matchesAllPeers, ipSet, matchesNodes, numeric, named, portsKey, peersKey);
 }
 
 /**
@@ -286,30 +349,16 @@ interface NamedPortRef {
   readonly protocol: Protocol;
 }
 
-function compilePorts(ports: PolicyRule['ports']): { numeric: PortSet; named: NamedPortRef[] } {
-  if (ports === 'all') return { numeric: PortSet.all, named: [] };
+function compilePorts(ports: PolicyRule['ports']): { numeric: PortSet; named: readonly NamedPortRef[] } {
+  if (ports === 'all') return { numeric: PortSet.all, named: NO_NAMED_PORTS };
   let numeric = PortSet.empty;
-  const named: NamedPortRef[] = [];
+  let named: NamedPortRef[] | undefined;
   for (const p of ports as readonly PolicyPort[]) {
-    if (typeof p.port === 'string') named.push({ name: p.port, protocol: p.protocol });
+    if (typeof p.port === 'string') (named ??= []).push({ name: p.port, protocol: p.protocol });
     else if (p.port === undefined) numeric = numeric.union(PortSet.of(p.protocol));
     else numeric = numeric.union(PortSet.of(p.protocol, p.port, p.endPort ?? p.port));
   }
-  return { numeric, named };
-}
-
-/** Named ports resolve once per destination workload (the matrix asks per class representative). */
-function memoByDestination(resolve: (dst: Workload | null) => PortSet): (dst: Workload | null) => PortSet {
-  const cache = new WeakMap<Workload, PortSet>();
-  return (dst) => {
-    if (!dst) return resolve(null);
-    let hit = cache.get(dst);
-    if (!hit) {
-      hit = resolve(dst);
-      cache.set(dst, hit);
-    }
-    return hit;
-  };
+  return { numeric, named: named ?? NO_NAMED_PORTS };
 }
 
 /** A named port matches the destination's container port with that name AND protocol. */
