@@ -256,6 +256,17 @@ class Rule implements CompiledRule {
 /** Rule ports resolved on a destination, by the rules' portsKey. */
 const resolvedPorts = new WeakMap<Workload, Map<string, PortSet>>();
 
+/** One string per distinct portsKey: rules repeat the same few named ports, and each rule keeps its key. */
+const portsKeys = new Map<string, string>();
+
+function internPortsKey(key: string): string {
+  const hit = portsKeys.get(key);
+  if (hit !== undefined) return hit;
+  if (portsKeys.size >= 10_000) portsKeys.clear();
+  portsKeys.set(key, key);
+  return key;
+}
+
 function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels, samePeers: Map<string, CompiledPeer>): CompiledPolicy {
   return new Policy(
     policy,
@@ -283,7 +294,7 @@ function compileRule(
   // only when the block covers a whole address family (0.0.0.0/0 or ::/0), where the answer is certain.
   const matchesNodes = matchesAllPeers || ipSet.coversFamily('IPv4') || ipSet.coversFamily('IPv6');
   const { numeric, named } = compilePorts(rule.ports);
-  const portsKey = named.length === 0 ? '' : `${numeric.key()}|${named.map((n) => `${n.protocol}:${n.name}`).join(',')}`;
+  const portsKey = named.length === 0 ? '' : internPortsKey(`${numeric.key()}|${named.map((n) => `${n.protocol}:${n.name}`).join(',')}`);
   const peersKey = matchesAllPeers ? '*' : peers.length === 1 ? peers[0]!.key : peers.map((p) => p.key).join('\n');
   return new Rule(policy, direction, rule, peers, matchesAllPeers, ipSet, matchesNodes, numeric, named, portsKey, peersKey);
 }

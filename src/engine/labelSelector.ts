@@ -10,21 +10,38 @@ const matchEverything: LabelMatcher = () => true;
  * match objects that lack the key.
  */
 export function compileSelector(selector: LabelSelector): LabelMatcher {
-  const keys = Object.keys(selector.matchLabels);
-  const values = keys.map((k) => selector.matchLabels[k]);
+  const matchLabels = selector.matchLabels;
   const reqs = selector.matchExpressions;
+  let count = 0;
+  let k0 = '';
+  for (const k in matchLabels) if (count++ === 0) k0 = k;
+  // The common shapes get closures of their own (a compiled cluster holds one matcher per policy and peer, and
+  // a closure keeps every variable any closure of its function reads): no lists for one label.
   if (reqs.length === 0) {
-    // The common shapes, without a loop: matchers run once per (selector, class) pair.
-    if (keys.length === 0) return matchEverything;
-    const k0 = keys[0]!;
-    const v0 = values[0];
-    if (keys.length === 1) return (labels) => labels[k0] === v0;
-    return (labels) => {
-      if (labels[k0] !== v0) return false;
-      for (let i = 1; i < keys.length; i++) if (labels[keys[i]!] !== values[i]) return false;
-      return true;
-    };
+    if (count === 0) return matchEverything;
+    if (count === 1) return oneLabel(k0, matchLabels[k0]!);
   }
+  const keys = Object.keys(matchLabels);
+  const values = keys.map((k) => matchLabels[k]);
+  return reqs.length === 0 ? allLabels(keys, values) : labelsAndRequirements(keys, values, reqs);
+}
+
+function oneLabel(k: string, v: string): LabelMatcher {
+  return (labels) => labels[k] === v;
+}
+
+function allLabels(keys: readonly string[], values: readonly (string | undefined)[]): LabelMatcher {
+  return (labels) => {
+    for (let i = 0; i < keys.length; i++) if (labels[keys[i]!] !== values[i]) return false;
+    return true;
+  };
+}
+
+function labelsAndRequirements(
+  keys: readonly string[],
+  values: readonly (string | undefined)[],
+  reqs: LabelSelector['matchExpressions'],
+): LabelMatcher {
   return (labels) => {
     for (let i = 0; i < keys.length; i++) if (labels[keys[i]!] !== values[i]) return false;
     for (const r of reqs) {
