@@ -115,11 +115,24 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
   // Base and head of a diff share most policy objects (the loader memoises them): compile each once. A policy
   // with a namespaceSelector peer reads namespace labels, so its compiled form is reused only under the same
   // namespace labels (the same fingerprint); one without reads none and is reused whatever the namespaces.
+  const policies = compilePolicies(cluster, nsLabels);
+  const admin = (cluster.adminPolicies ?? []).map((p) => compileAdminPolicy(p, nsLabels));
+  const baseline = cluster.baselinePolicy ? compileAdminPolicy(cluster.baselinePolicy, nsLabels) : undefined;
+  let byId: Map<string, CompiledPolicy> | undefined;
+  const policy = (id: string) => (byId ??= new Map(policies.map((p) => [p.policy.id, p]))).get(id);
+  return { cluster, policies, admin, ...(baseline ? { baseline } : {}), namespaceLabels: nsLabels, policy };
+}
+
+/**
+ * The compiled form of every NetworkPolicy of `cluster`. A function of its own, so that its closures' context
+ * (which holds every peer key seen) is not the compiled cluster's.
+ */
+function compilePolicies(cluster: Cluster, nsLabels: (ns: string) => Labels): CompiledPolicy[] {
   const fingerprint = fingerprintId(cluster);
   // Real clusters repeat the same peers in every namespace (DNS egress, the ingress controller, the metadata
   // endpoint): equal peers are compiled once per compile, not once per policy.
   const samePeers = new Map<string, CompiledPeer>();
-  const policies = cluster.policies.map((p) => {
+  return cluster.policies.map((p) => {
     const hits = compiledPolicies.get(p);
     for (let h = hits; h !== undefined; h = h.older) {
       if (h.fingerprint === fingerprint || h.fingerprint === ANY_NAMESPACES) return h.compiled;
@@ -131,11 +144,6 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
     compiledPolicies.set(p, older === undefined ? { fingerprint: fp, compiled } : { fingerprint: fp, compiled, older });
     return compiled;
   });
-  const admin = (cluster.adminPolicies ?? []).map((p) => compileAdminPolicy(p, nsLabels));
-  const baseline = cluster.baselinePolicy ? compileAdminPolicy(cluster.baselinePolicy, nsLabels) : undefined;
-  let byId: Map<string, CompiledPolicy> | undefined;
-  const policy = (id: string) => (byId ??= new Map(policies.map((p) => [p.policy.id, p]))).get(id);
-  return { cluster, policies, admin, ...(baseline ? { baseline } : {}), namespaceLabels: nsLabels, policy };
 }
 
 /** A policy's compiled form with the fingerprint id it was compiled under, and the one before (at most). */
