@@ -25,6 +25,13 @@ const FALLBACK = { fallback: true };
 // eslint-disable-next-line no-control-regex
 const UNSUPPORTED_CHARS = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
 
+/**
+ * The characters fastLoad never reads, and U+FFFD (which parseFile looks for as well): a text without any
+ * needs neither check, so a file is scanned once for both (see fastLoad's `charsChecked`).
+ */
+// eslint-disable-next-line no-control-regex
+export const UNSUPPORTED_OR_REPLACEMENT_CHARS = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\u2028\u2029\uFEFF\uFFFD-\uFFFF]/;
+
 /** js-yaml's maxDepth is 100 nested nodes; stay well clear of it. */
 const MAX_DEPTH = 60;
 
@@ -84,8 +91,9 @@ function fail(): never {
  * The value is compact, as the parse cache keeps it: its strings are their own (see `own`: none is a view
  * into the text), and its lists are no longer than their items.
  */
-export function fastLoad(docText: string): unknown | undefined {
-  if (UNSUPPORTED_CHARS.test(docText)) return undefined;
+export function fastLoad(docText: string, charsChecked = false): unknown | undefined {
+  // charsChecked: the caller found none of UNSUPPORTED_OR_REPLACEMENT_CHARS in a text holding this one.
+  if (!charsChecked && UNSUPPORTED_CHARS.test(docText)) return undefined;
   src = docText.charCodeAt(docText.length - 1) === LF ? docText : docText + '\n';
   len = src.length;
   colonPos = hashPos = -1;

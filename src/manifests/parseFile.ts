@@ -13,7 +13,7 @@ import { MANIFEST_SCHEMA } from './yamlSchema.js';
 import { findJsonDuplicateKey } from './jsonDuplicateKey.js';
 import { contentKey, ParseCache } from './parseCache.js';
 import { sniffUnmodelled } from './sniffKind.js';
-import { fastLoad, own } from './fastYaml.js';
+import { fastLoad, own, UNSUPPORTED_OR_REPLACEMENT_CHARS } from './fastYaml.js';
 
 /** One parsed document: its 0-based index in the file, 1-based first line, and plain JS value. */
 export interface RawDocument {
@@ -136,7 +136,10 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
     message,
   });
 
-  const bad = text.search(/[\u0000\uFFFD]/);
+  // One scan for both checks in nearly every file: one without any character fastLoad does not read has
+  // neither a NUL nor a U+FFFD.
+  const charsChecked = !UNSUPPORTED_OR_REPLACEMENT_CHARS.test(text);
+  const bad = charsChecked ? -1 : text.search(/[\u0000\uFFFD]/);
   if (bad >= 0) {
     return {
       documents: [],
@@ -177,7 +180,7 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
       documents.push({ doc: part.index, line: part.line, value: { apiVersion: own(header.apiVersion), kind: own(header.kind), metadata }, sniffed: true });
       continue;
     }
-    const result = loadDocument(part.text);
+    const result = loadDocument(part.text, charsChecked);
     if (result.ok) {
       if (result.value === null || result.value === undefined) continue;
       const aliases = part.text.includes('*');
@@ -217,8 +220,8 @@ type LoadResult =
   | { ok: false; line: number; message: string; duplicateKey?: string };
 
 /** Loads one document with js-yaml; falls back to `yaml` when js-yaml rejects what `yaml` accepts. */
-function loadDocument(docText: string): LoadResult {
-  const fast = fastLoad(docText); // the common subset, ~3x faster; undefined: not sure, js-yaml decides
+function loadDocument(docText: string, charsChecked: boolean): LoadResult {
+  const fast = fastLoad(docText, charsChecked); // the common subset, ~3x faster; undefined: not sure, js-yaml decides
   if (fast !== undefined) return { ok: true, value: fast, compact: true };
   try {
     return { ok: true, value: yaml.load(docText, { schema: MANIFEST_SCHEMA }) };
