@@ -252,13 +252,26 @@ function readValidPort(entry: RawObject): PolicyPort | undefined {
     if (endPort !== undefined && (typeof endPort !== 'number' || !Number.isInteger(endPort) || endPort < port || endPort > 65535)) {
       return undefined;
     }
-    return portRecord(protocol, port, endPort as number | undefined);
+    return endPort === undefined ? numberPort(protocol, port) : portRecord(protocol, port, endPort as number);
   }
   if (endPort !== undefined) return undefined;
   if (port === undefined) return { protocol };
   if (typeof port === 'string' && port.length <= 15 && PORT_NAME.test(port) && /[a-z]/.test(port)) return { protocol, port };
   return undefined;
 }
+
+/**
+ * `{ protocol, port }` for a port number, one object per protocol and number: policies repeat the same few
+ * ports (53, 443, 8080...), and the model keeps a port per rule (ports are never changed once read).
+ */
+function numberPort(protocol: Protocol, port: number): PolicyPort {
+  const id = (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2) * 65536 + port;
+  let p = numberPorts.get(id);
+  if (p === undefined) numberPorts.set(id, (p = { protocol, port }));
+  return p;
+}
+
+const numberPorts = new Map<number, PolicyPort>();
 
 /** A port name without problems (portNameProblems): lowercase alphanumerics, single inner hyphens. */
 const PORT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
