@@ -49,7 +49,7 @@ export function readLabels(raw: unknown, path: PathRef, problems: ProblemList): 
 /** Label keys found valid (qualifiedNameProblems empty): the same few keys recur in every manifest. */
 const validKeys = new Set<string>();
 
-function validKey(key: string): boolean {
+export function validKey(key: string): boolean {
   if (validKeys.has(key)) return true;
   // `__proto__` is invalid (it starts with `_`), so the map returned as it is never has it.
   if (qualifiedNameProblems(key).length > 0) return false;
@@ -61,6 +61,6 @@ function validKey(key: string): boolean {
 /** labelValueProblems(v) is empty: '' or a name of at most 63 characters (k8sNames.ts). */
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
-function validValue(v: unknown): boolean {
+export function validValue(v: unknown): boolean {
   return typeof v === 'string' && v.length <= 63 && LABEL_VALUE.test(v);
 }

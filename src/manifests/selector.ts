@@ -2,7 +2,7 @@
 import type { DocPath, LabelRequirement, LabelSelector, Labels, SelectorOperator } from './model.js';
 import { qualifiedNameProblems, labelValueProblems } from './k8sNames.js';
 import { isObject, type ProblemList } from './problems.js';
-import { pathOf, readLabels, type PathRef } from './labels.js';
+import { pathOf, readLabels, validKey, validValue, type PathRef } from './labels.js';
 
 const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
@@ -36,7 +36,12 @@ export function readSelector(raw: unknown, path: PathRef, problems: ProblemList)
     const p = (): DocPath => [...pathOf(path), 'matchExpressions', i];
     const expr = isObject(rawExpr) ? rawExpr : problems.object(rawExpr, p());
     if (!expr) return;
-    if (Object.keys(expr).some((k) => !EXPRESSION_FIELDS.includes(k))) problems.knownFields(expr, EXPRESSION_FIELDS, p());
+    for (const k in expr) {
+      if (!EXPRESSION_FIELDS.includes(k)) {
+        problems.knownFields(expr, EXPRESSION_FIELDS, p());
+        break;
+      }
+    }
     const keyRaw = expr.key ?? '';
     const key = typeof keyRaw === 'string' ? keyRaw : problems.string(keyRaw, [...p(), 'key']);
     const operatorRaw = expr.operator ?? '';
@@ -57,20 +62,21 @@ export function readSelector(raw: unknown, path: PathRef, problems: ProblemList)
         problems.error([...p(), 'values'], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
       }
     }
-    if (key !== undefined) {
+    if (key !== undefined && !validKey(key)) {
       const keyProblems = qualifiedNameProblems(key);
       if (keyProblems.length > 0) problems.error([...p(), 'key'], `"${key}": ${keyProblems.join('; ')}`);
     }
     values.forEach((v, j) => {
-      if (v === undefined) return;
+      if (v === undefined || validValue(v)) return;
       for (const m of labelValueProblems(v)) problems.error([...p(), 'values', j], `"${v}": ${m}`);
     });
     if (key !== undefined && operator !== undefined && OPERATORS.includes(operator)) {
       matchExpressions.push({
         key,
         operator: operator as SelectorOperator,
-        // Copied to its length: a list grown item by item keeps room for 17 (the model keeps these lists).
-        values: values === valuesRaw ? (values as string[]).slice() : values.filter((v): v is string => v !== undefined).slice(),
+        // The parsed list as it is when every value is a string (parsed values are never changed, and parsed
+        // lists are at their length), else copied to its length (a list grown item by item keeps room for 17).
+        values: values === valuesRaw ? (values as string[]) : values.filter((v): v is string => v !== undefined).slice(),
       });
     }
   });
