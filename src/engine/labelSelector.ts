@@ -72,8 +72,8 @@ export function isEmptySelector(selector: LabelSelector): boolean {
 
 /** Labels as one canonical string (keys sorted): equal strings for equal label sets. */
 export function labelsKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${labels[k]}`)
-    .join('\u0001');
+  const keys = Object.keys(labels);
+  if (keys.length > 1) keys.sort();
+  for (let i = 0; i < keys.length; i++) keys[i] = `${keys[i]}=${labels[keys[i]!]}`;
+  return keys.join('\u0001');
 }
