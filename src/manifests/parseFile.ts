@@ -90,22 +90,43 @@ export function defaultParseCache(): ParseCache<CachedParse> | null {
 
 /** The cache key of a file: its content, and what of its path changes how it is read. */
 export function parseKey(file: ManifestFile, sniff = defaults.sniff): string {
+  const memo = contentKeyMemo(file);
+  // Asked for every file at every build: kept with the content key, for the path it was made for.
+  if (memo.path === file.path) {
+    const hit = sniff ? memo.sniffKey : memo.fullKey;
+    if (hit !== undefined) return hit;
+  } else {
+    memo.path = file.path;
+    memo.sniffKey = memo.fullKey = undefined;
+  }
   const mode = `${/\.json$/i.test(file.path) ? 'j' : 'y'}${/(^|\/)templates\//.test(file.path) ? 't' : ''}${sniff ? 's' : ''}`;
-  return `${mode}:${fileContentKey(file)}`;
+  const key = `${mode}:${memo.key}`;
+  if (sniff) memo.sniffKey = key;
+  else memo.fullKey = key;
+  return key;
 }
 
 /**
  * Content keys by file object: hashing is most of the cost of a parse cache hit (19 MB per side at the
  * medium bench tier), and callers hand the same file objects to the parse and to every later build.
  */
-const contentKeys = new WeakMap<ManifestFile, { readonly text: string; readonly key: string }>();
+const contentKeys = new WeakMap<ManifestFile, ContentKeyMemo>();
 
-function fileContentKey(file: ManifestFile): string {
+interface ContentKeyMemo {
+  readonly text: string;
+  readonly key: string;
+  /** parseKey's keys (with and without sniffing) for the file at `path`. */
+  path?: string;
+  sniffKey?: string;
+  fullKey?: string;
+}
+
+function contentKeyMemo(file: ManifestFile): ContentKeyMemo {
   const hit = contentKeys.get(file);
-  if (hit !== undefined && hit.text === file.text) return hit.key;
-  const key = contentKey(file.text);
-  contentKeys.set(file, { text: file.text, key });
-  return key;
+  if (hit !== undefined && hit.text === file.text) return hit;
+  const memo: ContentKeyMemo = { text: file.text, key: contentKey(file.text) };
+  contentKeys.set(file, memo);
+  return memo;
 }
 
 export function parseFile(file: ManifestFile, opts: ParseOptions = {}): ParsedFile {
