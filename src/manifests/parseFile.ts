@@ -197,8 +197,9 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
     const header = sniff && !hasTemplate ? sniffUnmodelled(part.text) : undefined;
     if (header) {
       const name = own(header.name);
-      const metadata = header.namespace !== undefined ? { name, namespace: own(header.namespace) } : { name };
-      documents.push({ doc: part.index, line: part.line, value: { apiVersion: own(header.apiVersion), kind: own(header.kind), metadata }, sniffed: true });
+      const metadata = header.namespace !== undefined ? { name, namespace: shared(header.namespace) } : { name };
+      const value = { apiVersion: shared(header.apiVersion), kind: shared(header.kind), metadata };
+      documents.push({ doc: part.index, line: part.line, value, sniffed: true });
       continue;
     }
     const result = loadDocument(part.text, charsChecked);
@@ -230,6 +231,22 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
     );
   }
   return { documents, diagnostics, documentCount: parts.length };
+}
+
+/**
+ * One string (of its own, see `own`) for equal kinds, apiVersions and namespaces of sniffed documents: they
+ * repeat in every such document. Bounded: cleared when full.
+ */
+const sharedStrings = new Map<string, string>();
+
+function shared(s: string): string {
+  let hit = sharedStrings.get(s);
+  if (hit === undefined) {
+    if (sharedStrings.size >= 10_000) sharedStrings.clear();
+    hit = own(s);
+    sharedStrings.set(hit, hit);
+  }
+  return hit;
 }
 
 function duplicateMessage(key: string): string {
