@@ -4,6 +4,7 @@ import {
   type AdminNetworkPolicy,
   type AdminRule,
   type Cluster,
+  type LabelSelector,
   type Labels,
   type NetworkPolicy,
   type PolicyPeer,
@@ -114,21 +115,7 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
   // Base and head of a diff share most policy objects (the loader memoises them): compile each once. A policy
   // with a namespaceSelector peer reads namespace labels, so its compiled form is reused only under the same
   // namespace labels (the same fingerprint); one without reads none and is reused whatever the namespaces.
-  const fingerprint = fingerprintId(cluster);
-  // Real clusters repeat the same peers in every namespace (DNS egress, the ingress controller, the metadata
-  // endpoint): equal peers are compiled once per compile, not once per policy.
-  const samePeers = new Map<string, CompiledPeer>();
-  const policies = cluster.policies.map((p) => {
-    const hits = compiledPolicies.get(p);
-    if (hits !== undefined) {
-      for (const h of hits) if (h.fingerprint === fingerprint || h.fingerprint === ANY_NAMESPACES) return h.compiled;
-    }
-    const compiled = compilePolicy(p, nsLabels, samePeers);
-    const entry = { fingerprint: readsNamespaceLabels(p) ? fingerprint : ANY_NAMESPACES, compiled };
-    // Two entries: base and head of a diff whose namespace labels differ each keep theirs.
-    compiledPolicies.set(p, hits === undefined ? [entry] : [entry, hits[0]!]);
-    return compiled;
-  });
+  const policies = compilePolicies(cluster, nsLabels);
   const admin = (cluster.adminPolicies ?? []).map((p) => compileAdminPolicy(p, nsLabels));
   const baseline = cluster.baselinePolicy ? compileAdminPolicy(cluster.baselinePolicy, nsLabels) : undefined;
   let byId: Map<string, CompiledPolicy> | undefined;
@@ -136,14 +123,45 @@ export function compileCluster(cluster: Cluster): CompiledCluster {
   return { cluster, policies, admin, ...(baseline ? { baseline } : {}), namespaceLabels: nsLabels, policy };
 }
 
-/** Compiled policies by policy record, each with the fingerprint id it was compiled under (newest first). */
-const compiledPolicies = new WeakMap<NetworkPolicy, readonly { readonly fingerprint: number; readonly compiled: CompiledPolicy }[]>();
+/**
+ * The compiled form of every NetworkPolicy of `cluster`. A function of its own, so that its closures' context
+ * (which holds every peer key seen) is not the compiled cluster's.
+ */
+function compilePolicies(cluster: Cluster, nsLabels: (ns: string) => Labels): CompiledPolicy[] {
+  const fingerprint = fingerprintId(cluster);
+  // Real clusters repeat the same peers in every namespace (DNS egress, the ingress controller, the metadata
+  // endpoint): equal peers are compiled once per compile, not once per policy.
+  const samePeers = new Map<string, CompiledPeer>();
+  return cluster.policies.map((p) => {
+    const hits = compiledPolicies.get(p);
+    for (let h = hits; h !== undefined; h = h.older) {
+      if (h.fingerprint === fingerprint || h.fingerprint === ANY_NAMESPACES) return h.compiled;
+    }
+    const compiled = compilePolicy(p, nsLabels, samePeers);
+    const fp = readsNamespaceLabels(p) ? fingerprint : ANY_NAMESPACES;
+    // Two entries: base and head of a diff whose namespace labels differ each keep theirs.
+    const older = hits === undefined ? undefined : { fingerprint: hits.fingerprint, compiled: hits.compiled };
+    compiledPolicies.set(p, older === undefined ? { fingerprint: fp, compiled } : { fingerprint: fp, compiled, older });
+    return compiled;
+  });
+}
+
+/** A policy's compiled form with the fingerprint id it was compiled under, and the one before (at most). */
+interface CompiledEntry {
+  readonly fingerprint: number;
+  readonly compiled: CompiledPolicy;
+  readonly older?: CompiledEntry;
+}
+
+/** Compiled policies by policy record, newest first. */
+const compiledPolicies = new WeakMap<NetworkPolicy, CompiledEntry>();
 /** The fingerprint id of a policy whose compiled form reads no namespace labels. */
 const ANY_NAMESPACES = 0;
 
 function readsNamespaceLabels(p: NetworkPolicy): boolean {
-  const rules = [...p.ingress, ...p.egress];
-  return rules.some((r) => r.peers !== 'all' && r.peers.some((peer) => peer.type === 'pods' && peer.namespaceSelector !== undefined));
+  const reads = (r: PolicyRule): boolean =>
+    r.peers !== 'all' && r.peers.some((peer) => peer.type === 'pods' && peer.namespaceSelector !== undefined);
+  return p.ingress.some(reads) || p.egress.some(reads);
 }
 
 // A fingerprint holds every namespace with its labels: about 1 MB at 10,000 namespaces. Comparing two such
@@ -185,15 +203,89 @@ export function namespaceFingerprint(cluster: Cluster): string {
   return text;
 }
 
-function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels, samePeers: Map<string, CompiledPeer>): CompiledPolicy {
-  const podMatch = compileSelector(policy.podSelector);
-  return {
-    policy,
-    selects: (w) => !w.hostNetwork && w.namespace === policy.namespace && podMatch(w.labels),
-    ingress: policy.ingress.map((r) => compileRule(policy, 'ingress', r, nsLabels, samePeers)),
-    egress: policy.egress.map((r) => compileRule(policy, 'egress', r, nsLabels, samePeers)),
-  };
+// Compiled policies and rules are objects of these classes, not of closures: a compiled cluster holds one
+// per policy and rule of the model (75,000 policies at the huge bench tier), and each closure came with a
+// context of its own.
+
+class Policy implements CompiledPolicy {
+  constructor(
+    readonly policy: NetworkPolicy,
+    private readonly podMatch: LabelMatcher,
+    readonly ingress: readonly CompiledRule[],
+    readonly egress: readonly CompiledRule[],
+  ) {}
+
+  selects(w: Workload): boolean {
+    return !w.hostNetwork && w.namespace === this.policy.namespace && this.podMatch(w.labels);
+  }
 }
+
+class Rule implements CompiledRule {
+  constructor(
+    readonly policy: NetworkPolicy,
+    readonly direction: Direction,
+    readonly rule: PolicyRule,
+    readonly peers: readonly CompiledPeer[],
+    readonly matchesAllPeers: boolean,
+    readonly ipSet: IpSet,
+    /** Whether hostNetwork pods (node addresses) match: see compileRule. */
+    private readonly matchesNodes: boolean,
+    private readonly numeric: PortSet,
+    readonly namedPorts: readonly NamedPortRef[],
+    /** For rules with named ports: what portsFor's results are memoised under (per destination). */
+    private readonly portsKey: string,
+    readonly peersKey: string,
+  ) {}
+
+  matchesPod(w: Workload): boolean {
+    if (w.hostNetwork) return this.matchesNodes;
+    if (this.matchesAllPeers) return true;
+    const peers = this.peers;
+    for (let i = 0; i < peers.length; i++) if (peers[i]!.matchesPod(w)) return true;
+    return false;
+  }
+
+  matchesIps(s: IpSet): boolean {
+    return this.ipSet.contains(s);
+  }
+
+  portsFor(dst: Workload | null): PortSet {
+    if (this.namedPorts.length === 0 || dst === null) return this.numeric;
+    // Named ports resolve once per destination workload and rule ports (the matrix asks per class
+    // representative, and rules repeat the same ports).
+    let byPorts = resolvedPorts.get(dst);
+    if (byPorts === undefined) resolvedPorts.set(dst, (byPorts = new Map()));
+    let hit = byPorts.get(this.portsKey);
+    if (hit === undefined) byPorts.set(this.portsKey, (hit = this.numeric.union(resolveNamed(this.namedPorts, dst))));
+    return hit;
+  }
+}
+
+/** Rule ports resolved on a destination, by the rules' portsKey. */
+const resolvedPorts = new WeakMap<Workload, Map<string, PortSet>>();
+
+/** One string per distinct portsKey: rules repeat the same few named ports, and each rule keeps its key. */
+const portsKeys = new Map<string, string>();
+
+function internPortsKey(key: string): string {
+  const hit = portsKeys.get(key);
+  if (hit !== undefined) return hit;
+  if (portsKeys.size >= 10_000) portsKeys.clear();
+  portsKeys.set(key, key);
+  return key;
+}
+
+function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels, samePeers: Map<string, CompiledPeer>): CompiledPolicy {
+  return new Policy(
+    policy,
+    compileSelector(policy.podSelector),
+    policy.ingress.map((r) => compileRule(policy, 'ingress', r, nsLabels, samePeers)),
+    policy.egress.map((r) => compileRule(policy, 'egress', r, nsLabels, samePeers)),
+  );
+}
+
+const NO_PEERS: readonly CompiledPeer[] = [];
+const NO_NAMED_PORTS: readonly NamedPortRef[] = [];
 
 function compileRule(
   policy: NetworkPolicy,
@@ -203,25 +295,16 @@ function compileRule(
   samePeers: Map<string, CompiledPeer>,
 ): CompiledRule {
   const matchesAllPeers = rule.peers === 'all';
-  const peers = rule.peers === 'all' ? [] : rule.peers.map((p) => sharedPeer(policy, p, nsLabels, samePeers));
-  const ipSet = matchesAllPeers ? IpSet.all : peers.reduce((s, p) => s.union(p.ipSet), IpSet.empty);
+  const peers = rule.peers === 'all' ? NO_PEERS : rule.peers.map((p) => sharedPeer(policy, p, nsLabels, samePeers));
+  let ipSet = matchesAllPeers ? IpSet.all : IpSet.empty;
+  for (const p of peers) ipSet = ipSet.union(p.ipSet);
   // Node traffic of hostNetwork pods comes from node IPs, which manifests don't tell: it matches an ipBlock
   // only when the block covers a whole address family (0.0.0.0/0 or ::/0), where the answer is certain.
   const matchesNodes = matchesAllPeers || ipSet.coversFamily('IPv4') || ipSet.coversFamily('IPv6');
   const { numeric, named } = compilePorts(rule.ports);
-  return {
-    policy,
-    direction,
-    rule,
-    peers,
-    matchesAllPeers,
-    ipSet,
-    matchesPod: (w) => (w.hostNetwork ? matchesNodes : matchesAllPeers || peers.some((p) => p.matchesPod(w))),
-    matchesIps: (s) => ipSet.contains(s),
-    portsFor: named.length === 0 ? () => numeric : memoByDestination((dst) => numeric.union(resolveNamed(named, dst))),
-    namedPorts: named,
-    peersKey: matchesAllPeers ? '*' : peers.map((p) => p.key).join('\n'),
-  };
+  const portsKey = named.length === 0 ? '' : internPortsKey(`${numeric.key()}|${named.map((n) => `${n.protocol}:${n.name}`).join(',')}`);
+  const peersKey = matchesAllPeers ? '*' : peers.length === 1 ? peers[0]!.key : peers.map((p) => p.key).join('\n');
+  return new Rule(policy, direction, rule, peers, matchesAllPeers, ipSet, matchesNodes, numeric, named, portsKey, peersKey);
 }
 
 /**
@@ -236,7 +319,24 @@ function sharedPeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: stri
 }
 
 function podPeerKey(policy: NetworkPolicy, peer: Extract<PolicyPeer, { type: 'pods' }>): string {
-  return `pods|${peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `in:${policy.namespace}`}|${peer.podSelector ? JSON.stringify(peer.podSelector) : '*'}`;
+  const ns = peer.namespaceSelector ? selectorKey(peer.namespaceSelector) : `in:${policy.namespace}`;
+  return `pods|${ns}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+}
+
+/**
+ * A selector as a short string, equal for equal selectors (labels in order, as JSON.stringify would have
+ * them) and unambiguous whatever the strings (each is length-prefixed): keys are made for every peer of
+ * every policy, and this is shorter and cheaper than JSON.
+ */
+function selectorKey(s: LabelSelector): string {
+  let out = '';
+  const labels = s.matchLabels;
+  for (const k in labels) {
+    const v = labels[k]!;
+    out += `${k.length}:${k}=${v.length}:${v};`;
+  }
+  if (s.matchExpressions.length > 0) out += `&${JSON.stringify(s.matchExpressions)}`;
+  return out;
 }
 
 /** `podKey`: podPeerKey of a pods peer, already computed by the caller. */
@@ -268,30 +368,16 @@ interface NamedPortRef {
   readonly protocol: Protocol;
 }
 
-function compilePorts(ports: PolicyRule['ports']): { numeric: PortSet; named: NamedPortRef[] } {
-  if (ports === 'all') return { numeric: PortSet.all, named: [] };
+function compilePorts(ports: PolicyRule['ports']): { numeric: PortSet; named: readonly NamedPortRef[] } {
+  if (ports === 'all') return { numeric: PortSet.all, named: NO_NAMED_PORTS };
   let numeric = PortSet.empty;
-  const named: NamedPortRef[] = [];
+  let named: NamedPortRef[] | undefined;
   for (const p of ports as readonly PolicyPort[]) {
-    if (typeof p.port === 'string') named.push({ name: p.port, protocol: p.protocol });
+    if (typeof p.port === 'string') (named ??= []).push({ name: p.port, protocol: p.protocol });
     else if (p.port === undefined) numeric = numeric.union(PortSet.of(p.protocol));
     else numeric = numeric.union(PortSet.of(p.protocol, p.port, p.endPort ?? p.port));
   }
-  return { numeric, named };
-}
-
-/** Named ports resolve once per destination workload (the matrix asks per class representative). */
-function memoByDestination(resolve: (dst: Workload | null) => PortSet): (dst: Workload | null) => PortSet {
-  const cache = new WeakMap<Workload, PortSet>();
-  return (dst) => {
-    if (!dst) return resolve(null);
-    let hit = cache.get(dst);
-    if (!hit) {
-      hit = resolve(dst);
-      cache.set(dst, hit);
-    }
-    return hit;
-  };
+  return { numeric, named: named ?? NO_NAMED_PORTS };
 }
 
 /** A named port matches the destination's container port with that name AND protocol. */

@@ -61,8 +61,14 @@ export function partitionAddressSpace(sets: readonly IpSet[]): IpRange[] {
 }
 
 function dedupe(sets: readonly IpSet[]): IpSet[] {
+  // The same set object comes once per peer sharing it (compile.ts sharedPeer): looked at once.
+  const objects = new Set<IpSet>();
   const seen = new Map<string, IpSet>();
-  for (const s of sets) if (!s.isEmpty()) seen.set(s.key(), s);
+  for (const s of sets) {
+    if (objects.has(s)) continue;
+    objects.add(s);
+    if (!s.isEmpty()) seen.set(s.key(), s);
+  }
   return [...seen.values()];
 }
 

@@ -80,6 +80,9 @@ export class IpSet {
   static readonly allV6 = new IpSet([[V6_BASE, V6_MAX]]);
   static readonly all = new IpSet([[0n, V6_MAX]]);
 
+  /** key(), computed once: sets are shared by many peers (sharedPeer, IpSet.fromIpBlock's memo). */
+  private keyText: string | undefined;
+
   private constructor(readonly intervals: readonly IpInterval[]) {}
 
   static fromCidr(cidr: string): IpSet {
@@ -178,7 +181,7 @@ export class IpSet {
   }
 
   key(): string {
-    return this.intervals.map(([a, b]) => `${a.toString(36)}-${b.toString(36)}`).join(',');
+    return (this.keyText ??= this.intervals.map(([a, b]) => `${a.toString(36)}-${b.toString(36)}`).join(','));
   }
 
   /** Does the set cover a whole address family (0.0.0.0/0 or ::/0)? */

@@ -10,11 +10,40 @@ const matchEverything: LabelMatcher = () => true;
  * match objects that lack the key.
  */
 export function compileSelector(selector: LabelSelector): LabelMatcher {
-  const pairs = Object.entries(selector.matchLabels);
+  const matchLabels = selector.matchLabels;
   const reqs = selector.matchExpressions;
-  if (pairs.length === 0 && reqs.length === 0) return matchEverything;
+  let count = 0;
+  let k0 = '';
+  for (const k in matchLabels) if (count++ === 0) k0 = k;
+  // The common shapes get closures of their own (a compiled cluster holds one matcher per policy and peer, and
+  // a closure keeps every variable any closure of its function reads): no lists for one label.
+  if (reqs.length === 0) {
+    if (count === 0) return matchEverything;
+    if (count === 1) return oneLabel(k0, matchLabels[k0]!);
+  }
+  const keys = Object.keys(matchLabels);
+  const values = keys.map((k) => matchLabels[k]);
+  return reqs.length === 0 ? allLabels(keys, values) : labelsAndRequirements(keys, values, reqs);
+}
+
+function oneLabel(k: string, v: string): LabelMatcher {
+  return (labels) => labels[k] === v;
+}
+
+function allLabels(keys: readonly string[], values: readonly (string | undefined)[]): LabelMatcher {
   return (labels) => {
-    for (const [k, v] of pairs) if (labels[k] !== v) return false;
+    for (let i = 0; i < keys.length; i++) if (labels[keys[i]!] !== values[i]) return false;
+    return true;
+  };
+}
+
+function labelsAndRequirements(
+  keys: readonly string[],
+  values: readonly (string | undefined)[],
+  reqs: LabelSelector['matchExpressions'],
+): LabelMatcher {
+  return (labels) => {
+    for (let i = 0; i < keys.length; i++) if (labels[keys[i]!] !== values[i]) return false;
     for (const r of reqs) {
       const has = Object.prototype.hasOwnProperty.call(labels, r.key);
       switch (r.operator) {
@@ -43,8 +72,8 @@ export function isEmptySelector(selector: LabelSelector): boolean {
 
 /** Labels as one canonical string (keys sorted): equal strings for equal label sets. */
 export function labelsKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${labels[k]}`)
-    .join('\u0001');
+  const keys = Object.keys(labels);
+  if (keys.length > 1) keys.sort();
+  for (let i = 0; i < keys.length; i++) keys[i] = `${keys[i]}=${labels[keys[i]!]}`;
+  return keys.join('\u0001');
 }

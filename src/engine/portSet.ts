@@ -19,6 +19,10 @@ export type PortSetJson =
 
 const FULL: Ranges = [[MIN_PORT, MAX_PORT]];
 
+/** PortSet.of's sets by protocol and range; bounded, so a long-running app does not grow without limit. */
+const singleRanges = new Map<number, PortSet>();
+const SINGLE_RANGES_LIMIT = 50_000;
+
 /**
  * A set of (protocol, port) pairs: sorted, merged, inclusive ranges for TCP, UDP and SCTP, plus one flag for
  * every other protocol. NetworkPolicy can only name TCP/UDP/SCTP ports, but a rule without `ports` allows
@@ -43,8 +47,18 @@ export class PortSet {
     const lo = Math.max(MIN_PORT, from ?? MIN_PORT);
     const hi = Math.min(MAX_PORT, from === undefined ? MAX_PORT : (to ?? from));
     if (lo > hi) return PortSet.empty;
+    // One set per (protocol, range): rules and container ports repeat the same few ports everywhere, and
+    // a shared set also shares its key. Not integers (`port: 80.5` is rejected before): not interned.
+    const id = Number.isInteger(lo) && Number.isInteger(hi) ? (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2) * 2 ** 32 + lo * 65536 + hi : -1;
+    const hit = id >= 0 ? singleRanges.get(id) : undefined;
+    if (hit !== undefined) return hit;
     const r: Ranges = [[lo, hi]];
-    return PortSet.make(protocol === 'TCP' ? r : [], protocol === 'UDP' ? r : [], protocol === 'SCTP' ? r : [], false);
+    const set = PortSet.make(protocol === 'TCP' ? r : [], protocol === 'UDP' ? r : [], protocol === 'SCTP' ? r : [], false);
+    if (id >= 0) {
+      if (singleRanges.size >= SINGLE_RANGES_LIMIT) singleRanges.clear();
+      singleRanges.set(id, set);
+    }
+    return set;
   }
 
   static fromRanges(ranges: Partial<Record<Protocol, readonly PortRange[]>>, other = false): PortSet {

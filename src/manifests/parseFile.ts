@@ -13,7 +13,7 @@ import { MANIFEST_SCHEMA } from './yamlSchema.js';
 import { findJsonDuplicateKey } from './jsonDuplicateKey.js';
 import { contentKey, ParseCache } from './parseCache.js';
 import { sniffUnmodelled } from './sniffKind.js';
-import { fastLoad } from './fastYaml.js';
+import { fastLoad, own, UNSUPPORTED_OR_REPLACEMENT_CHARS } from './fastYaml.js';
 
 /** One parsed document: its 0-based index in the file, 1-based first line, and plain JS value. */
 export interface RawDocument {
@@ -90,22 +90,43 @@ export function defaultParseCache(): ParseCache<CachedParse> | null {
 
 /** The cache key of a file: its content, and what of its path changes how it is read. */
 export function parseKey(file: ManifestFile, sniff = defaults.sniff): string {
+  const memo = contentKeyMemo(file);
+  // Asked for every file at every build: kept with the content key, for the path it was made for.
+  if (memo.path === file.path) {
+    const hit = sniff ? memo.sniffKey : memo.fullKey;
+    if (hit !== undefined) return hit;
+  } else {
+    memo.path = file.path;
+    memo.sniffKey = memo.fullKey = undefined;
+  }
   const mode = `${/\.json$/i.test(file.path) ? 'j' : 'y'}${/(^|\/)templates\//.test(file.path) ? 't' : ''}${sniff ? 's' : ''}`;
-  return `${mode}:${fileContentKey(file)}`;
+  const key = `${mode}:${memo.key}`;
+  if (sniff) memo.sniffKey = key;
+  else memo.fullKey = key;
+  return key;
 }
 
 /**
  * Content keys by file object: hashing is most of the cost of a parse cache hit (19 MB per side at the
  * medium bench tier), and callers hand the same file objects to the parse and to every later build.
  */
-const contentKeys = new WeakMap<ManifestFile, { readonly text: string; readonly key: string }>();
+const contentKeys = new WeakMap<ManifestFile, ContentKeyMemo>();
 
-function fileContentKey(file: ManifestFile): string {
+interface ContentKeyMemo {
+  readonly text: string;
+  readonly key: string;
+  /** parseKey's keys (with and without sniffing) for the file at `path`. */
+  path?: string;
+  sniffKey?: string;
+  fullKey?: string;
+}
+
+function contentKeyMemo(file: ManifestFile): ContentKeyMemo {
   const hit = contentKeys.get(file);
-  if (hit !== undefined && hit.text === file.text) return hit.key;
-  const key = contentKey(file.text);
-  contentKeys.set(file, { text: file.text, key });
-  return key;
+  if (hit !== undefined && hit.text === file.text) return hit;
+  const memo: ContentKeyMemo = { text: file.text, key: contentKey(file.text) };
+  contentKeys.set(file, memo);
+  return memo;
 }
 
 export function parseFile(file: ManifestFile, opts: ParseOptions = {}): ParsedFile {
@@ -136,7 +157,10 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
     message,
   });
 
-  const bad = text.search(/[\u0000\uFFFD]/);
+  // One scan for both checks in nearly every file: one without any character fastLoad does not read has
+  // neither a NUL nor a U+FFFD.
+  const charsChecked = !UNSUPPORTED_OR_REPLACEMENT_CHARS.test(text);
+  const bad = charsChecked ? -1 : text.search(/[\u0000\uFFFD]/);
   if (bad >= 0) {
     return {
       documents: [],
@@ -173,11 +197,12 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
     const header = sniff && !hasTemplate ? sniffUnmodelled(part.text) : undefined;
     if (header) {
       const name = own(header.name);
-      const metadata = header.namespace !== undefined ? { name, namespace: own(header.namespace) } : { name };
-      documents.push({ doc: part.index, line: part.line, value: { apiVersion: own(header.apiVersion), kind: own(header.kind), metadata }, sniffed: true });
+      const metadata = header.namespace !== undefined ? { name, namespace: shared(header.namespace) } : { name };
+      const value = { apiVersion: shared(header.apiVersion), kind: shared(header.kind), metadata };
+      documents.push({ doc: part.index, line: part.line, value, sniffed: true });
       continue;
     }
-    const result = loadDocument(part.text);
+    const result = loadDocument(part.text, charsChecked);
     if (result.ok) {
       if (result.value === null || result.value === undefined) continue;
       const aliases = part.text.includes('*');
@@ -187,8 +212,10 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
         );
         continue;
       }
-      // A document with aliases may share (and so would copy) subtrees many times: kept as it is.
-      documents.push({ doc: part.index, line: part.line, value: aliases ? result.value : compact(result.value) });
+      // A document with aliases may share (and so would copy) subtrees many times: kept as it is. fastLoad's
+      // values are compact already.
+      const value = result.compact || aliases ? result.value : compact(result.value);
+      documents.push({ doc: part.index, line: part.line, value });
       continue;
     }
     if (hasTemplate) {
@@ -206,18 +233,34 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
   return { documents, diagnostics, documentCount: parts.length };
 }
 
+/**
+ * One string (of its own, see `own`) for equal kinds, apiVersions and namespaces of sniffed documents: they
+ * repeat in every such document. Bounded: cleared when full.
+ */
+const sharedStrings = new Map<string, string>();
+
+function shared(s: string): string {
+  let hit = sharedStrings.get(s);
+  if (hit === undefined) {
+    if (sharedStrings.size >= 10_000) sharedStrings.clear();
+    hit = own(s);
+    sharedStrings.set(hit, hit);
+  }
+  return hit;
+}
+
 function duplicateMessage(key: string): string {
   return `duplicate key "${key}": kubectl rejects an object with a repeated field; document skipped`;
 }
 
 type LoadResult =
-  | { ok: true; value: unknown }
+  | { ok: true; value: unknown; compact?: true }
   | { ok: false; line: number; message: string; duplicateKey?: string };
 
 /** Loads one document with js-yaml; falls back to `yaml` when js-yaml rejects what `yaml` accepts. */
-function loadDocument(docText: string): LoadResult {
-  const fast = fastLoad(docText); // the common subset, ~3x faster; undefined: not sure, js-yaml decides
-  if (fast !== undefined) return { ok: true, value: fast };
+function loadDocument(docText: string, charsChecked: boolean): LoadResult {
+  const fast = fastLoad(docText, charsChecked); // the common subset, ~3x faster; undefined: not sure, js-yaml decides
+  if (fast !== undefined) return { ok: true, value: fast, compact: true };
   try {
     return { ok: true, value: yaml.load(docText, { schema: MANIFEST_SCHEMA }) };
   } catch (e) {
@@ -262,17 +305,8 @@ function parseJson(text: string): JsonResult {
 }
 
 /**
- * A string of its own. Parsers cut values out of the document text, and V8 keeps such a cut (13 characters
- * or more) as a view of the whole text: one label value kept the document's whole text alive for as long as
- * the parse cache holds the file (measured: 18 MB of document texts held at the medium bench tier, 15 % of
- * the heap). The concatenation is copied out whole when cut again, and nothing then points into the text.
- */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
-/**
- * `v` with strings of their own (see `own`) and lists no longer than their items: parsers grow lists item
+ * `v` with strings of their own (see `own` in fastYaml.ts: measured, 18 MB of document texts were held at
+ * the medium bench tier without it, 15 % of the heap) and lists no longer than their items: parsers grow lists item
  * by item, and V8 then gives a list of one room for 17 (measured: 23 MB of list storage at the medium tier,
  * about 5 MB once trimmed). Maps are changed in place (the document is new and not yet shared); equal in
  * every other respect. Not for documents with aliases (see parseText).

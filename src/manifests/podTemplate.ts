@@ -3,8 +3,8 @@
 import type { ContainerPort, DocPath, Labels, Protocol } from './model.js';
 import { PROTOCOLS } from './model.js';
 import { readLabels } from './labels.js';
+import { isObject, type ProblemList, type RawObject } from './problems.js';
 import { portNameProblems, portNumberProblems } from './k8sNames.js';
-import type { ProblemList, RawObject } from './problems.js';
 
 /** apiVersion and where the pod template sits, for each workload kind we model. */
 export const WORKLOAD_KINDS: Readonly<Record<string, { apiVersion: string; template: readonly string[] }>> = {
@@ -30,33 +30,51 @@ export function readPodTemplate(obj: RawObject, kind: string, problems: ProblemL
   const templatePath = WORKLOAD_KINDS[kind]?.template ?? [];
   let template: RawObject | undefined = obj;
   const walked: (string | number)[] = [];
+  // Paths are built only for a problem: templates are read by the ten thousand and nearly all are valid.
   for (const key of templatePath) {
     walked.push(key);
-    template = problems.object(template?.[key], [...walked]);
+    const next: unknown = template?.[key];
+    template = isObject(next) ? next : problems.object(next, [...walked]);
     if (!template) return undefined;
   }
-  const metadata = problems.object(template.metadata, [...templatePath, 'metadata']);
-  const labels = readLabels(metadata?.labels, [...templatePath, 'metadata', 'labels'], problems) ?? {};
-  const spec = problems.object(template.spec, [...templatePath, 'spec']) ?? {};
+  const metadataRaw = template.metadata;
+  const metadata = isObject(metadataRaw) ? metadataRaw : problems.object(metadataRaw, [...templatePath, 'metadata']);
+  const labels = readLabels(metadata?.labels, () => [...templatePath, 'metadata', 'labels'], problems) ?? {};
+  const specRaw = template.spec;
+  const spec = (isObject(specRaw) ? specRaw : problems.object(specRaw, [...templatePath, 'spec'])) ?? {};
   const ports: ContainerPort[] = [];
-  for (const list of ['initContainers', 'containers']) {
-    const listPath = [...templatePath, 'spec', list];
-    (problems.list(spec[list], listPath) ?? []).forEach((c, i) => {
-      const container = problems.object(c, [...listPath, i]);
-      (problems.list(container?.ports, [...listPath, i, 'ports']) ?? []).forEach((p, j) => {
-        const port = readContainerPort(p, [...listPath, i, 'ports', j], problems);
+  for (const list of CONTAINER_LISTS) {
+    const listRaw = spec[list];
+    if (listRaw === undefined || listRaw === null) continue;
+    const listPath = (): DocPath => [...templatePath, 'spec', list];
+    const containers = Array.isArray(listRaw) ? listRaw : (problems.list(listRaw, listPath()) ?? []);
+    for (let i = 0; i < containers.length; i++) {
+      const c: unknown = containers[i];
+      const container = isObject(c) ? c : problems.object(c, [...listPath(), i]);
+      const portsRaw = container?.ports;
+      if (portsRaw === undefined || portsRaw === null) continue;
+      const portList = Array.isArray(portsRaw) ? portsRaw : (problems.list(portsRaw, [...listPath(), i, 'ports']) ?? []);
+      for (let j = 0; j < portList.length; j++) {
+        const port = readContainerPort(portList[j], () => [...listPath(), i, 'ports', j], problems);
         if (port) ports.push(port);
-      });
-    });
+      }
+    }
   }
   const hostNetwork = spec.hostNetwork ?? false;
   if (typeof hostNetwork !== 'boolean') problems.error([...templatePath, 'spec', 'hostNetwork'], 'must be a boolean');
-  if (problems.errorsSince(mark)) return undefined;
+  if (problems.items.length !== mark && problems.errorsSince(mark)) return undefined;
   return { labels, ports, hostNetwork: hostNetwork === true };
 }
 
-function readContainerPort(raw: unknown, path: DocPath, problems: ProblemList): ContainerPort | undefined {
+const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
+
+function readContainerPort(raw: unknown, at: () => DocPath, problems: ProblemList): ContainerPort | undefined {
   const mark = problems.items.length;
+  if (isObject(raw)) {
+    const fast = readValidContainerPort(raw);
+    if (fast !== undefined) return fast;
+  }
+  const path = at();
   const entry = problems.object(raw, path);
   if (!entry) return undefined;
   const port = entry.containerPort;
@@ -78,3 +96,22 @@ function readContainerPort(raw: unknown, path: DocPath, problems: ProblemList): 
   if (problems.errorsSince(mark)) return undefined;
   return { ...(name !== undefined ? { name: name as string } : {}), port: port as number, protocol: protocol as Protocol };
 }
+
+/**
+ * The port of an entry without problems, as readContainerPort gives it (fields in the same order): undefined
+ * for anything else, which readContainerPort checks in full.
+ */
+function readValidContainerPort(entry: RawObject): ContainerPort | undefined {
+  const port = entry.containerPort;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  const p = entry.protocol ?? 'TCP';
+  const protocol: Protocol | undefined = p === 'TCP' || p === 'UDP' || p === 'SCTP' ? p : undefined;
+  if (protocol === undefined) return undefined;
+  const name = entry.name ?? undefined;
+  if (name === undefined) return { port, protocol };
+  if (typeof name !== 'string' || name.length > 15 || !PORT_NAME.test(name) || !/[a-z]/.test(name)) return undefined;
+  return { name, port, protocol };
+}
+
+/** A port name without problems (portNameProblems): lowercase alphanumerics, single inner hyphens. */
+const PORT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

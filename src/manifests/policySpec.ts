@@ -7,17 +7,19 @@ import { PROTOCOLS } from './model.js';
 import { parseCidr } from './cidr.js';
 import { portNameProblems, portNumberProblems } from './k8sNames.js';
 import { readSelector } from './selector.js';
-import { typeName, type ProblemList } from './problems.js';
+import { isObject, typeName, type ProblemList, type RawObject } from './problems.js';
 
 export interface PolicySpec {
   readonly podSelector: LabelSelector;
   readonly affectsIngress: boolean;
   readonly affectsEgress: boolean;
-  readonly ingress: PolicyRule[];
-  readonly egress: PolicyRule[];
+  readonly ingress: readonly PolicyRule[];
+  readonly egress: readonly PolicyRule[];
 }
 
 const SPEC_FIELDS = ['podSelector', 'policyTypes', 'ingress', 'egress'];
+const RULE_FIELDS_FROM = ['ports', 'from'];
+const RULE_FIELDS_TO = ['ports', 'to'];
 
 /** Reads `spec`; undefined when the API server would reject it (problems say why). */
 export function readPolicySpec(raw: unknown, problems: ProblemList): PolicySpec | undefined {
@@ -28,8 +30,8 @@ export function readPolicySpec(raw: unknown, problems: ProblemList): PolicySpec 
   const podSelector = readSelector(spec.podSelector, ['spec', 'podSelector'], problems);
   const ingressRaw = problems.list(spec.ingress, ['spec', 'ingress']);
   const egressRaw = problems.list(spec.egress, ['spec', 'egress']);
-  const ingress = (ingressRaw ?? []).map((r, i) => readRule(r, ['spec', 'ingress', i], 'from', problems));
-  const egress = (egressRaw ?? []).map((r, i) => readRule(r, ['spec', 'egress', i], 'to', problems));
+  const ingress = (ingressRaw ?? []).map((r, i) => readRule(r, rulePath('ingress', i), 'from', problems));
+  const egress = (egressRaw ?? []).map((r, i) => readRule(r, rulePath('egress', i), 'to', problems));
 
   const types = (problems.list(spec.policyTypes, ['spec', 'policyTypes']) ?? []).map((t, i) =>
     problems.string(t, ['spec', 'policyTypes', i]),
@@ -41,7 +43,7 @@ export function readPolicySpec(raw: unknown, problems: ProblemList): PolicySpec 
     }
   });
 
-  if (problems.errorsSince(mark) || !podSelector) return undefined;
+  if (errorsSince(problems, mark) || !podSelector) return undefined;
   // SetDefaults_NetworkPolicy: when policyTypes is empty, it becomes [Ingress], plus Egress when
   // `len(spec.Egress) != 0`, so `egress: []` alone does NOT make a policy affect egress.
   const defaulted = types.length === 0;
@@ -51,22 +53,71 @@ export function readPolicySpec(raw: unknown, problems: ProblemList): PolicySpec 
     podSelector,
     affectsIngress,
     affectsEgress,
-    // Copied to their length: a list grown item by item keeps room for 17 (the model keeps these lists).
-    ingress: ingress.filter((r): r is PolicyRule => r !== undefined).slice(),
-    egress: egress.filter((r): r is PolicyRule => r !== undefined).slice(),
+    ingress: definedRules(ingress),
+    egress: definedRules(egress),
   };
+}
+
+/** Whether an error was recorded since `mark` (problems.errorsSince, without its copy when there is none). */
+function errorsSince(problems: ProblemList, mark: number): boolean {
+  return problems.items.length !== mark && problems.errorsSince(mark);
+}
+
+/** A map or null/absent (as problems.object), the path built only for a type error. */
+function object(v: unknown, path: () => DocPath, problems: ProblemList): RawObject | undefined {
+  return isObject(v) ? v : problems.object(v, path());
+}
+
+/** A list or null/absent (as problems.list), the path built only for a type error. */
+function list(v: unknown, path: () => DocPath, problems: ProblemList): unknown[] | undefined {
+  return Array.isArray(v) ? v : problems.list(v, path());
+}
+
+/** problems.knownFields, the path built only when some field is unknown. */
+function knownFields(obj: RawObject, known: readonly string[], path: () => DocPath, problems: ProblemList): void {
+  for (const k in obj) {
+    if (!known.includes(k)) {
+      problems.knownFields(obj, known, path());
+      return;
+    }
+  }
+}
+
+const PEER_FIELDS = ['podSelector', 'namespaceSelector', 'ipBlock'];
+const PORT_FIELDS = ['protocol', 'port', 'endPort'];
+
+/**
+ * The rules read, as a list the model keeps: `map`'s own list when every rule was read (it is made at its
+ * length), else copied to its length (a list grown item by item keeps room for 17). One shared empty list.
+ */
+function definedRules(rules: (PolicyRule | undefined)[]): readonly PolicyRule[] {
+  if (rules.length === 0) return NO_RULES;
+  if (!rules.includes(undefined)) return rules as PolicyRule[];
+  const out = rules.filter((r): r is PolicyRule => r !== undefined);
+  return out.length === 0 ? NO_RULES : out.slice();
+}
+
+const NO_RULES: readonly PolicyRule[] = [];
+const NO_STRINGS: readonly string[] = [];
+
+/** Rule paths by direction and index: equal paths are shared (the model keeps one per rule). */
+const rulePaths = { ingress: [] as DocPath[], egress: [] as DocPath[] };
+
+function rulePath(direction: 'ingress' | 'egress', i: number): DocPath {
+  const paths = rulePaths[direction];
+  return i < 1024 ? (paths[i] ??= ['spec', direction, i]) : ['spec', direction, i];
 }
 
 function readRule(raw: unknown, path: DocPath, peersField: 'from' | 'to', problems: ProblemList): PolicyRule | undefined {
   const mark = problems.items.length;
   const rule = problems.object(raw, path);
   if (!rule) return undefined;
-  problems.knownFields(rule, ['ports', peersField], path);
-  const peersRaw = problems.list(rule[peersField], [...path, peersField]);
-  const portsRaw = problems.list(rule.ports, [...path, 'ports']);
-  const peers = (peersRaw ?? []).map((p, i) => readPeer(p, [...path, peersField, i], problems));
-  const ports = (portsRaw ?? []).map((p, i) => readPort(p, [...path, 'ports', i], problems));
-  if (problems.errorsSince(mark)) return undefined;
+  knownFields(rule, peersField === 'from' ? RULE_FIELDS_FROM : RULE_FIELDS_TO, () => path, problems);
+  const peersRaw = list(rule[peersField], () => [...path, peersField], problems);
+  const portsRaw = list(rule.ports, () => [...path, 'ports'], problems);
+  const peers = (peersRaw ?? []).map((p, i) => readPeer(p, () => [...path, peersField, i], problems));
+  const ports = (portsRaw ?? []).map((p, i) => readPort(p, () => [...path, 'ports', i], problems));
+  if (errorsSince(problems, mark)) return undefined;
   return {
     index: path[path.length - 1] as number,
     // An absent or empty from/to/ports list matches everything (NetworkPolicyIngressRule docs).
@@ -76,33 +127,35 @@ function readRule(raw: unknown, path: DocPath, peersField: 'from' | 'to', proble
   };
 }
 
-function readPeer(raw: unknown, path: DocPath, problems: ProblemList): PolicyPeer | undefined {
+function readPeer(raw: unknown, path: () => DocPath, problems: ProblemList): PolicyPeer | undefined {
   const mark = problems.items.length;
-  const peer = problems.object(raw, path);
+  const peer = object(raw, path, problems);
   if (!peer) return undefined;
-  problems.knownFields(peer, ['podSelector', 'namespaceSelector', 'ipBlock'], path);
+  knownFields(peer, PEER_FIELDS, path, problems);
   // Go decodes `podSelector: null` as an absent pointer, so null counts as not set.
-  const has = (k: string): boolean => peer[k] !== undefined && peer[k] !== null;
-  const podSelector = has('podSelector') ? readSelector(peer.podSelector, [...path, 'podSelector'], problems) : undefined;
-  const namespaceSelector = has('namespaceSelector')
-    ? readSelector(peer.namespaceSelector, [...path, 'namespaceSelector'], problems)
+  const hasPods = peer.podSelector !== undefined && peer.podSelector !== null;
+  const hasNamespaces = peer.namespaceSelector !== undefined && peer.namespaceSelector !== null;
+  const hasIpBlock = peer.ipBlock !== undefined && peer.ipBlock !== null;
+  const podSelector = hasPods ? readSelector(peer.podSelector, () => [...path(), 'podSelector'], problems) : undefined;
+  const namespaceSelector = hasNamespaces
+    ? readSelector(peer.namespaceSelector, () => [...path(), 'namespaceSelector'], problems)
     : undefined;
-  const count = ['podSelector', 'namespaceSelector', 'ipBlock'].filter(has).length;
+  const count = (hasPods ? 1 : 0) + (hasNamespaces ? 1 : 0) + (hasIpBlock ? 1 : 0);
   if (count === 0) {
-    problems.error(path, 'must specify a peer (podSelector, namespaceSelector or ipBlock)');
+    problems.error(path(), 'must specify a peer (podSelector, namespaceSelector or ipBlock)');
     return undefined;
   }
-  if (has('ipBlock')) {
-    if (count > 1) problems.error(path, 'may not specify both ipBlock and another peer');
-    const block = readIpBlock(peer.ipBlock, [...path, 'ipBlock'], problems);
-    return problems.errorsSince(mark) ? undefined : block;
+  if (hasIpBlock) {
+    if (count > 1) problems.error(path(), 'may not specify both ipBlock and another peer');
+    const block = readIpBlock(peer.ipBlock, [...path(), 'ipBlock'], problems);
+    return errorsSince(problems, mark) ? undefined : block;
   }
-  if (problems.errorsSince(mark)) return undefined;
-  return {
-    type: 'pods',
-    ...(podSelector ? { podSelector } : {}),
-    ...(namespaceSelector ? { namespaceSelector } : {}),
-  };
+  if (errorsSince(problems, mark)) return undefined;
+  // The fields in this order, as they always were (specs are compared as JSON).
+  if (podSelector && namespaceSelector) return { type: 'pods', podSelector, namespaceSelector };
+  if (podSelector) return { type: 'pods', podSelector };
+  if (namespaceSelector) return { type: 'pods', namespaceSelector };
+  return { type: 'pods' };
 }
 
 function readIpBlock(raw: unknown, path: DocPath, problems: ProblemList): PolicyPeer | undefined {
@@ -137,14 +190,17 @@ function readIpBlock(raw: unknown, path: DocPath, problems: ProblemList): Policy
     }
     except.push(ex.text);
   });
-  return { type: 'ipBlock', cidr: cidr.text, except: except.slice() };
+  return { type: 'ipBlock', cidr: cidr.text, except: except.length === 0 ? NO_STRINGS : except.slice() };
 }
 
-function readPort(raw: unknown, path: DocPath, problems: ProblemList): PolicyPort | undefined {
+function readPort(raw: unknown, at: () => DocPath, problems: ProblemList): PolicyPort | undefined {
   const mark = problems.items.length;
-  const entry = problems.object(raw, path);
+  const entry = object(raw, at, problems);
   if (!entry) return undefined;
-  problems.knownFields(entry, ['protocol', 'port', 'endPort'], path);
+  knownFields(entry, PORT_FIELDS, at, problems);
+  const fast = readValidPort(entry);
+  if (fast !== undefined) return fast;
+  const path = at();
   // SetDefaults_NetworkPolicyPort: protocol defaults to TCP.
   const protocol = entry.protocol === undefined || entry.protocol === null ? 'TCP' : problems.string(entry.protocol, [...path, 'protocol']);
   if (protocol !== undefined && !(PROTOCOLS as readonly string[]).includes(protocol)) {
@@ -170,10 +226,52 @@ function readPort(raw: unknown, path: DocPath, problems: ProblemList): PolicyPor
   } else if (endPort !== undefined) {
     problems.error([...path, 'endPort'], 'may not be specified when `port` is not specified');
   }
-  if (problems.errorsSince(mark)) return undefined;
-  return {
-    protocol: protocol as Protocol,
-    ...(port !== undefined ? { port: port as number | string } : {}),
-    ...(endPort !== undefined ? { endPort: endPort as number } : {}),
-  };
+  if (errorsSince(problems, mark)) return undefined;
+  return portRecord(protocol as Protocol, port as number | string | undefined, endPort as number | undefined);
 }
+
+/** The port as readPort gives it, fields in this order (specs are compared as JSON). */
+function portRecord(protocol: Protocol, port: number | string | undefined, endPort: number | undefined): PolicyPort {
+  if (port === undefined) return endPort === undefined ? { protocol } : { protocol, endPort };
+  return endPort === undefined ? { protocol, port } : { protocol, port, endPort };
+}
+
+/**
+ * The port of an entry the API server accepts as it is written in nearly every manifest (a known protocol, a
+ * valid number or name, a valid endPort with a number): undefined for anything else, which readPort checks
+ * in full.
+ */
+function readValidPort(entry: RawObject): PolicyPort | undefined {
+  const p = entry.protocol;
+  const protocol = p === undefined || p === null ? 'TCP' : p === 'TCP' || p === 'UDP' || p === 'SCTP' ? p : undefined;
+  if (protocol === undefined) return undefined;
+  const port = entry.port ?? undefined;
+  const endPort = entry.endPort ?? undefined;
+  if (typeof port === 'number') {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+    if (endPort !== undefined && (typeof endPort !== 'number' || !Number.isInteger(endPort) || endPort < port || endPort > 65535)) {
+      return undefined;
+    }
+    return endPort === undefined ? numberPort(protocol, port) : portRecord(protocol, port, endPort as number);
+  }
+  if (endPort !== undefined) return undefined;
+  if (port === undefined) return { protocol };
+  if (typeof port === 'string' && port.length <= 15 && PORT_NAME.test(port) && /[a-z]/.test(port)) return { protocol, port };
+  return undefined;
+}
+
+/**
+ * `{ protocol, port }` for a port number, one object per protocol and number: policies repeat the same few
+ * ports (53, 443, 8080...), and the model keeps a port per rule (ports are never changed once read).
+ */
+function numberPort(protocol: Protocol, port: number): PolicyPort {
+  const id = (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2) * 65536 + port;
+  let p = numberPorts.get(id);
+  if (p === undefined) numberPorts.set(id, (p = { protocol, port }));
+  return p;
+}
+
+const numberPorts = new Map<number, PolicyPort>();
+
+/** A port name without problems (portNameProblems): lowercase alphanumerics, single inner hyphens. */
+const PORT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

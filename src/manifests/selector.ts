@@ -1,28 +1,47 @@
 // metav1.LabelSelector, validated as ValidateLabelSelector (apimachinery meta/v1/validation) does.
-import type { DocPath, LabelRequirement, LabelSelector, SelectorOperator } from './model.js';
+import type { DocPath, LabelRequirement, LabelSelector, Labels, SelectorOperator } from './model.js';
 import { qualifiedNameProblems, labelValueProblems } from './k8sNames.js';
 import { isObject, type ProblemList } from './problems.js';
-import { readLabels } from './labels.js';
+import { pathOf, readLabels, validKey, validValue, type PathRef } from './labels.js';
 
 const OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
+// Shared by every selector without labels or requirements (the model is never changed once read, and a
+// model holds hundreds of thousands of selectors).
+const NO_LABELS: Labels = {};
+const NO_REQUIREMENTS: readonly LabelRequirement[] = [];
+
 /** Reads a label selector; undefined when it has errors (recorded in `problems`). */
-export function readSelector(raw: unknown, path: DocPath, problems: ProblemList): LabelSelector | undefined {
+export function readSelector(raw: unknown, path: PathRef, problems: ProblemList): LabelSelector | undefined {
   // Selectors are read by the hundred thousand and nearly all are valid: paths are only built for a problem.
   const before = problems.items.length;
-  const obj = problems.object(raw, path);
+  const obj = isObject(raw) ? raw : problems.object(raw, pathOf(path));
   if (!obj) return undefined;
-  problems.knownFields(obj, ['matchLabels', 'matchExpressions'], path);
+  for (const k in obj) {
+    if (k !== 'matchLabels' && k !== 'matchExpressions') {
+      problems.knownFields(obj, ['matchLabels', 'matchExpressions'], pathOf(path));
+      break;
+    }
+  }
   const labelsRaw = obj.matchLabels;
-  const matchLabels = labelsRaw === undefined || labelsRaw === null ? {} : (readLabels(labelsRaw, [...path, 'matchLabels'], problems) ?? {});
-  const matchExpressions: LabelRequirement[] = [];
+  const matchLabels =
+    labelsRaw === undefined || labelsRaw === null ? NO_LABELS : (readLabels(labelsRaw, () => [...pathOf(path), 'matchLabels'], problems) ?? {});
   const exprsRaw = obj.matchExpressions;
-  const exprs = exprsRaw === undefined || exprsRaw === null ? [] : (problems.list(exprsRaw, [...path, 'matchExpressions']) ?? []);
+  if (exprsRaw === undefined || exprsRaw === null || (Array.isArray(exprsRaw) && exprsRaw.length === 0)) {
+    return problems.items.length !== before && problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions: NO_REQUIREMENTS };
+  }
+  const matchExpressions: LabelRequirement[] = [];
+  const exprs = Array.isArray(exprsRaw) ? exprsRaw : (problems.list(exprsRaw, [...pathOf(path), 'matchExpressions']) ?? []);
   exprs.forEach((rawExpr, i) => {
-    const p = (): DocPath => [...path, 'matchExpressions', i];
+    const p = (): DocPath => [...pathOf(path), 'matchExpressions', i];
     const expr = isObject(rawExpr) ? rawExpr : problems.object(rawExpr, p());
     if (!expr) return;
-    if (Object.keys(expr).some((k) => !EXPRESSION_FIELDS.includes(k))) problems.knownFields(expr, EXPRESSION_FIELDS, p());
+    for (const k in expr) {
+      if (!EXPRESSION_FIELDS.includes(k)) {
+        problems.knownFields(expr, EXPRESSION_FIELDS, p());
+        break;
+      }
+    }
     const keyRaw = expr.key ?? '';
     const key = typeof keyRaw === 'string' ? keyRaw : problems.string(keyRaw, [...p(), 'key']);
     const operatorRaw = expr.operator ?? '';
@@ -43,24 +62,27 @@ export function readSelector(raw: unknown, path: DocPath, problems: ProblemList)
         problems.error([...p(), 'values'], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
       }
     }
-    if (key !== undefined) {
+    if (key !== undefined && !validKey(key)) {
       const keyProblems = qualifiedNameProblems(key);
       if (keyProblems.length > 0) problems.error([...p(), 'key'], `"${key}": ${keyProblems.join('; ')}`);
     }
     values.forEach((v, j) => {
-      if (v === undefined) return;
+      if (v === undefined || validValue(v)) return;
       for (const m of labelValueProblems(v)) problems.error([...p(), 'values', j], `"${v}": ${m}`);
     });
     if (key !== undefined && operator !== undefined && OPERATORS.includes(operator)) {
       matchExpressions.push({
         key,
         operator: operator as SelectorOperator,
-        // Copied to its length: a list grown item by item keeps room for 17 (the model keeps these lists).
-        values: values.filter((v): v is string => v !== undefined).slice(),
+        // The parsed list as it is when every value is a string (parsed values are never changed, and parsed
+        // lists are at their length), else copied to its length (a list grown item by item keeps room for 17).
+        values: values === valuesRaw ? (values as string[]) : values.filter((v): v is string => v !== undefined).slice(),
       });
     }
   });
-  return problems.errorsSince(before) ? undefined : { matchLabels, matchExpressions: matchExpressions.slice() };
+  return problems.items.length !== before && problems.errorsSince(before)
+    ? undefined
+    : { matchLabels, matchExpressions: matchExpressions.length === 0 ? NO_REQUIREMENTS : matchExpressions.slice() };
 }
 
 const EXPRESSION_FIELDS: readonly string[] = ['key', 'operator', 'values'];

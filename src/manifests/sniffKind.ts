@@ -46,11 +46,14 @@ const PLAIN = /^(?:[^-?:,\[\]{}#&*!|>'"%@`\s]|-[^\s])(?:[^:#\t]|:(?=\S)|(?<=\S)#
 const BLOCK_HEADER = /^[|>][-+]?$/;
 const FLOW = /^(?:\[\]|\{\}|\[[ ]*[\w.\/-]+(?:[ ]*,[ ]*[\w.\/-]+)*[ ]*\])$/;
 
+/** The path of anything below a root key other than metadata (no key can spell it: keys match ENTRY). */
+const DEEP = '\u0000';
+
 interface Level {
   readonly indent: number;
   readonly seq: boolean;
   readonly keys: Set<string>;
-  /** Path of keys from the root, for the header ('' root, 'metadata'). */
+  /** Path of keys from the root, for the header ('' root, 'metadata'; DEEP below any other root key). */
   readonly path: string;
 }
 
@@ -130,7 +133,7 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
     let level = top;
     if (isItem) {
       if (body === '-') {
-        pending = { indent, byKey: false, path: `${level.path}[]` };
+        pending = { indent, byKey: false, path: DEEP };
         continue;
       }
       body = body.slice(2);
@@ -145,7 +148,7 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
         continue;
       }
       // `- key: value`: a mapping whose keys sit at `at`.
-      level = { indent: at, seq: false, keys: new Set(), path: `${level.path}[]` };
+      level = { indent: at, seq: false, keys: new Set(), path: DEEP };
       stack.push(level);
     }
     const m = ENTRY.exec(body);
@@ -154,7 +157,8 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
     if (level.keys.has(key)) return undefined; // a duplicate key: let the parser report it
     level.keys.add(key);
     const rest = m[2] ?? '';
-    const path = level.path === '' ? key : `${level.path}.${key}`;
+    // Only root keys and metadata's can be header fields: deeper paths are not spelt out.
+    const path = level.path === '' ? key : level.path === 'metadata' ? `metadata.${key}` : DEEP;
     if (rest === '') {
       pending = { indent: at, byKey: true, path };
       continue;
