@@ -3,9 +3,11 @@ import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type Comp
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { LabelIndex } from './labelIndex.js';
 import { compileSelector, labelsKey, type LabelMatcher } from './labelSelector.js';
+import type { IpSet } from './ipSet.js';
 import { PortSet } from './portSet.js';
 import { PortSetTable } from './portSetTable.js';
 import { GROUP_THRESHOLD, SparseRow, type NodeGroup } from './sparseRow.js';
+import { alignRecords } from '../diff/sharedRecords.js';
 
 /** One side of a connection: a workload, or a range of addresses outside the cluster. */
 export type Endpoint =
@@ -131,6 +133,13 @@ interface MatrixInternals {
   readonly cluster: Cluster;
   readonly classes: readonly WorkloadClass[];
   readonly classByKey: ReadonlyMap<string, number>;
+  /** The key of each class, by index. */
+  readonly classKeys: readonly string[];
+  readonly classesByNamespace: ReadonlyMap<string, readonly number[]>;
+  /** The classes each policy of the cluster selects (by the policy's index). */
+  readonly selectedBy: readonly (readonly number[])[];
+  /** The namespaces (holding classes) each namespace selector matched, by the selector's JSON. */
+  readonly namespaceSelections: ReadonlyMap<string, readonly string[]>;
   readonly nw: number;
   readonly ipRanges: readonly IpRange[];
   /** What the NetworkPolicies of d allow from s (every port when none isolates d), by node index. */
@@ -172,8 +181,7 @@ export interface ComputeMatrixOptions {
  */
 export function computeMatrix(cluster: Cluster, opts: ComputeMatrixOptions = {}): ReachabilityMatrix {
   if (opts.reuse === false) return buildMatrix(cluster, undefined);
-  const key = matrixKey(cluster);
-  const at = matrixCache.findIndex((e) => e.key === key);
+  const at = matrixCache.findIndex((e) => sameInputs(e.matrix.cluster, cluster));
   if (at >= 0) {
     const hit = matrixCache[at]!;
     matrixCache.splice(at, 1);
@@ -185,15 +193,13 @@ export function computeMatrix(cluster: Cluster, opts: ComputeMatrixOptions = {})
     return copy;
   }
   const matrix = buildMatrix(cluster, priorFor(cluster));
-  matrixCache.unshift({ key, matrix });
+  matrixCache.unshift({ matrix });
   matrixCache.length = Math.min(matrixCache.length, MATRIX_CACHE_SIZE);
   return matrix;
 }
 
 const MATRIX_CACHE_SIZE = 2;
-const matrixCache: { key: string; matrix: ReachabilityMatrix }[] = [];
-const recordIds = new WeakMap<object, number>();
-let nextRecordId = 1;
+const matrixCache: { matrix: ReachabilityMatrix }[] = [];
 
 /**
  * The cached matrix to borrow rows from: one built from scratch, sharing at least half of the cluster's
@@ -208,9 +214,13 @@ function priorFor(cluster: Cluster): MatrixInternals | undefined {
   for (const { matrix } of matrixCache) {
     const prior = internalsOf.get(matrix)!;
     if (prior.borrows || prior.hasAdmin) continue;
-    const byId = prior.policiesById();
-    let shared = 0;
-    for (const p of cluster.policies) if (samePolicy(p, byId.get(p.id))) shared++;
+    // The records both clusters hold, by walking the lists (no lookup by id), then the others by id.
+    const aligned = alignRecords(prior.cluster.policies, cluster.policies);
+    let shared = cluster.policies.length - aligned.onlyB.length;
+    if (aligned.onlyB.length > 0) {
+      const byId = prior.policiesById();
+      for (const p of aligned.onlyB) if (samePolicy(p, byId.get(p.id))) shared++;
+    }
     if (shared >= bestShared) {
       best = prior;
       bestShared = shared + 1;
@@ -223,34 +233,28 @@ function hasAdmin(cluster: Cluster): boolean {
   return (cluster.adminPolicies?.length ?? 0) > 0 || cluster.baselinePolicy !== undefined;
 }
 
-function recordId(o: object): number {
-  let id = recordIds.get(o);
-  if (id === undefined) {
-    id = nextRecordId++;
-    recordIds.set(o, id);
-  }
-  return id;
+/**
+ * Whether two clusters have the same matrix: the same workload and policy records in the same order (the
+ * loader shares the records of unchanged documents between builds), and the same namespace labels. Compared
+ * record by record rather than through a key of every record's id, which cost tens of milliseconds per new
+ * cluster at 125,000 records.
+ */
+function sameInputs(a: Cluster, b: Cluster): boolean {
+  if (a === b) return true;
+  return (
+    sameRecords(a.workloads, b.workloads) &&
+    sameRecords(a.policies, b.policies) &&
+    sameRecords(a.adminPolicies ?? [], b.adminPolicies ?? []) &&
+    a.baselinePolicy === b.baselinePolicy &&
+    (a.namespaces === b.namespaces || namespaceFingerprint(a) === namespaceFingerprint(b))
+  );
 }
 
-/** Equal keys: the same workload and policy records in the same order, and the same namespace labels. */
-function matrixKey(cluster: Cluster): string {
-  // A cluster is not modified once built, and the loader hands back the same cluster for the same files.
-  let key = matrixKeys.get(cluster);
-  if (key === undefined) matrixKeys.set(cluster, (key = computeMatrixKey(cluster)));
-  return key;
-}
-
-const matrixKeys = new WeakMap<Cluster, string>();
-
-function computeMatrixKey(cluster: Cluster): string {
-  const ids = (xs: readonly object[] | undefined) => (xs ?? []).map(recordId).join(',');
-  return [
-    ids(cluster.workloads),
-    ids(cluster.policies),
-    ids(cluster.adminPolicies),
-    cluster.baselinePolicy ? recordId(cluster.baselinePolicy) : '',
-    namespaceFingerprint(cluster),
-  ].join('|');
+function sameRecords(a: readonly object[], b: readonly object[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -271,6 +275,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   // Workload classes.
   const classes: WorkloadClass[] = [];
   const classByKey = new Map<string, number>();
+  const classKeys: string[] = [];
   const classOfWorkload = new Map<Workload, number>();
   const classesByNamespace = new Map<string, number[]>();
   for (const w of cluster.workloads) {
@@ -279,6 +284,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     if (c === undefined) {
       c = classes.length;
       classByKey.set(key, c);
+      classKeys.push(key);
       classes.push({
         representative: w,
         members: [],
@@ -307,24 +313,41 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
 
   // IP ranges: the coarsest partition that every ipBlock peer respects.
   const adminPolicies = [...compiled.admin, ...(compiled.baseline ? [compiled.baseline] : [])];
-  const blockSets = [
-    ...compiled.policies.flatMap((p) =>
-      [...p.ingress, ...p.egress].flatMap((r) => r.peers.filter((x) => x.peer.type === 'ipBlock').map((x) => x.ipSet)),
-    ),
-    ...adminPolicies.flatMap((p) => [...p.ingress, ...p.egress].map((r) => r.ipSet)),
-  ];
-  const ipRanges = partitionAddressSpace(blockSets);
+  // The policies the prior's cluster has too, in the same order (the loader shares unchanged records).
+  const aligned = prior ? alignRecords(prior.cluster.policies, cluster.policies) : undefined;
+  // A prior has no admin policies (see priorFor): when the policies it has beyond these and these beyond it
+  // have the same ipBlock peers (an edit of other fields), the set of blocks is the same, and so is their
+  // partition (which depends on the set of blocks alone).
+  const ipRanges =
+    prior && aligned && sameBlocks(aligned.onlyA, aligned.onlyB)
+      ? prior.ipRanges
+      : partitionAddressSpace(blockSetsOf(compiled.policies, adminPolicies));
   const nw = classes.length;
   const n = nw + ipRanges.length;
 
+  // Namespaces (of classes) whose labels differ from the prior's.
+  const relabelled = new Set<string>();
+  if (prior && cluster.namespaces !== prior.cluster.namespaces) {
+    // Clusters derived from one another share their namespaces (or the namespaces' records).
+    for (const ns of classesByNamespace.keys()) {
+      const mine = compiled.namespaceLabels(ns);
+      const theirs = prior.cluster.namespaces.get(ns)?.labels;
+      if (mine === theirs) continue;
+      if (labelsKey(mine) !== labelsKey(theirs ?? { [AUTO_NAMESPACE_LABEL]: ns })) relabelled.add(ns);
+    }
+  }
+  // The namespaces a selector matches are the prior's when the namespaces holding classes are the same ones
+  // with the same labels (the lists are read as sets: see nodesOfPeer).
+  const priorSelections = prior && relabelled.size === 0 && sameKeys(classesByNamespace, prior.classesByNamespace) ? prior.namespaceSelections : undefined;
+
   // Which nodes (classes, then IP ranges) a rule's from/to matches.
-  const nsSelectorCache = new Map<string, string[]>();
+  const nsSelectorCache = new Map<string, readonly string[]>();
   let namespaceIndexCache: LabelIndex<string> | undefined;
   const namespaceIndex = (): LabelIndex<string> =>
     (namespaceIndexCache ??= new LabelIndex([...classesByNamespace.keys()], (ns) => compiled.namespaceLabels(ns)));
-  const namespacesMatching = (sel: Parameters<typeof compileSelector>[0]): string[] => {
+  const namespacesMatching = (sel: Parameters<typeof compileSelector>[0]): readonly string[] => {
     const key = JSON.stringify(sel);
-    let hit = nsSelectorCache.get(key);
+    let hit = nsSelectorCache.get(key) ?? priorSelections?.get(key);
     if (!hit) {
       const m: LabelMatcher = compileSelector(sel);
       // A matrix that borrows most rows matches few peers: a scan is cheaper than indexing every namespace.
@@ -413,12 +436,37 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   };
   const nodeWorkload = (i: number): Workload | null => (i < nw ? classes[i]!.representative : null);
 
-  // Which classes each policy selects (cheap: a policy selects only in its own namespace).
+  // Which classes each policy selects (cheap: a policy selects only in its own namespace). A policy the prior
+  // has too selects what it selected there when its namespace holds the same classes (keys, in order): a
+  // selection depends on the classes' labels and hostNetwork flags alone, which their keys hold.
   const selectedBy: (readonly number[])[] = [];
-  for (const cp of compiled.policies) {
-    const selected = (classesByNamespace.get(cp.policy.namespace) ?? []).filter((c) =>
-      cp.selects(classes[c]!.representative),
-    );
+  const sameNamespace = new Map<string, boolean>();
+  const fromPriorClass = prior ? new Int32Array(prior.nw) : undefined;
+  const unchangedNamespace = (ns: string): boolean => {
+    let same = sameNamespace.get(ns);
+    if (same === undefined) {
+      const mine = classesByNamespace.get(ns) ?? [];
+      const theirs = prior!.classesByNamespace.get(ns) ?? [];
+      same = mine.length === theirs.length && mine.every((c, x) => classKeys[c] === prior!.classKeys[theirs[x]!]);
+      if (same) theirs.forEach((c, x) => (fromPriorClass![c] = mine[x]!));
+      sameNamespace.set(ns, same);
+    }
+    return same;
+  };
+  let lastNamespace: string | undefined;
+  let lastSame = false;
+  for (let i = 0; i < compiled.policies.length; i++) {
+    const cp = compiled.policies[i]!;
+    const k = aligned ? aligned.matchInA[i]! : -1;
+    // Policies come file by file, so mostly namespace by namespace.
+    if (k >= 0 && cp.policy.namespace !== lastNamespace) {
+      lastNamespace = cp.policy.namespace;
+      lastSame = unchangedNamespace(lastNamespace);
+    }
+    const selected =
+      k >= 0 && lastSame
+        ? prior!.selectedBy[k]!.map((c) => fromPriorClass![c]!)
+        : (classesByNamespace.get(cp.policy.namespace) ?? []).filter((c) => cp.selects(classes[c]!.representative));
     selectedBy.push(selected);
     for (const c of selected) {
       const k = classes[c]!;
@@ -436,10 +484,6 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   // Rows borrowed from the prior, and the node map its rows are read through (-1: evaluate the cell here).
   const priorColumn = new Int32Array(n).fill(-1);
   if (prior) {
-    const relabelled = new Set<string>();
-    for (const ns of classesByNamespace.keys()) {
-      if (labelsKey(compiled.namespaceLabels(ns)) !== labelsKey(prior.cluster.namespaces.get(ns)?.labels ?? { [AUTO_NAMESPACE_LABEL]: ns })) relabelled.add(ns);
-    }
     classByKey.forEach((c, key) => {
       const p = prior.classByKey.get(key);
       if (p === undefined) return;
@@ -720,6 +764,10 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     cluster,
     classes,
     classByKey,
+    classKeys,
+    classesByNamespace,
+    selectedBy,
+    namespaceSelections: nsSelectorCache,
     nw,
     ipRanges,
     npIngress,
@@ -799,6 +847,45 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   };
   internalsOf.set(matrix, internals);
   return matrix;
+}
+
+/** The ipBlock sets of every rule (and every admin rule), in order: what the IP partition respects. */
+function blockSetsOf(policies: readonly CompiledPolicy[], admin: readonly { readonly ingress: readonly CompiledAdminRule[]; readonly egress: readonly CompiledAdminRule[] }[]): IpSet[] {
+  const out: IpSet[] = [];
+  for (const p of policies) {
+    for (const rules of [p.ingress, p.egress]) {
+      for (const r of rules) for (const x of r.peers) if (x.peer.type === 'ipBlock') out.push(x.ipSet);
+    }
+  }
+  for (const p of admin) for (const rules of [p.ingress, p.egress]) for (const r of rules) out.push(r.ipSet);
+  return out;
+}
+
+function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const k of a.keys()) if (!b.has(k)) return false;
+  return true;
+}
+
+/** Whether two lists of policies have the same ipBlock peers, counted with multiplicity. */
+function sameBlocks(a: readonly NetworkPolicy[], b: readonly NetworkPolicy[]): boolean {
+  const count = new Map<string, number>();
+  const add = (ps: readonly NetworkPolicy[], by: number): void => {
+    for (const p of ps) {
+      for (const r of [...p.ingress, ...p.egress]) {
+        if (r.peers === 'all') continue;
+        for (const x of r.peers) {
+          if (x.type !== 'ipBlock') continue;
+          const key = JSON.stringify([x.cidr, x.except]);
+          count.set(key, (count.get(key) ?? 0) + by);
+        }
+      }
+    }
+  };
+  add(a, 1);
+  add(b, -1);
+  for (const c of count.values()) if (c !== 0) return false;
+  return true;
 }
 
 /** The same policy: the same record (the loader shares unchanged ones), or the same id and spec. */

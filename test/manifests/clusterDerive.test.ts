@@ -5,7 +5,11 @@
 // parse errors, objects without names) mixed in.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { diffMatrices } from '../../src/diff/diffMatrices.js';
+import { computeMatrix } from '../../src/engine/matrix.js';
 import { buildCluster, clusterBuilds, setClusterReuse } from '../../src/manifests/buildCluster.js';
+import { diffJson } from '../../src/render/diffJson.js';
+import { diffText } from '../../src/render/diffText.js';
 import type { LoadOptions, ManifestFile } from '../../src/manifests/model.js';
 
 const NS = ['a', 'b', 'c', 'kube-system'];
@@ -118,5 +122,36 @@ describe('a cluster derived from a recent build is the cluster a build from scra
     expect([...head.namespaces.keys()]).not.toContain('n3');
     const moved = [...files.slice(1), files[0]!];
     expect(buildCluster(moved)).toStrictEqual(fromScratch(moved));
+  });
+});
+
+describe('matrices and diffs of derived clusters are those of clusters built from scratch', () => {
+  it('random repositories and pull requests: the same connections, isolation and diff', () => {
+    const serial = { n: 0 };
+    fc.assert(
+      fc.property(fc.array(fileArb, { minLength: 1, maxLength: 12 }), fc.array(fc.array(editArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), (texts, steps) => {
+        const base = texts.map((text) => ({ path: `m${serial.n++}.yaml`, text }));
+        const scratchBase = computeMatrix(fromScratch(base), { reuse: false });
+        for (const edits of steps) {
+          const head = apply(base, edits, serial);
+          const mb = computeMatrix(buildCluster(base));
+          const mh = computeMatrix(buildCluster(head));
+          const want = computeMatrix(fromScratch(head), { reuse: false });
+          const list = (m: typeof mh) => m.connections().map((c) => `${c.src.id}>${c.dst.id}:${c.ports.toString()}`);
+          expect(list(mh)).toEqual(list(want));
+          expect(mh.ipRanges.map((r) => r.id)).toEqual(want.ipRanges.map((r) => r.id));
+          for (const w of want.workloads) {
+            const g = mh.workloads.find((x) => x.id === w.id)!;
+            expect(mh.isolation(g).ingress.map((p) => p.id)).toEqual(want.isolation(w).ingress.map((p) => p.id));
+            expect(mh.isolation(g).egress.map((p) => p.id)).toEqual(want.isolation(w).egress.map((p) => p.id));
+          }
+          const got = diffMatrices(mb, mh);
+          const expected = diffMatrices(scratchBase, want);
+          expect(diffJson(got)).toEqual(diffJson(expected));
+          expect(diffText(got)).toBe(diffText(expected));
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
