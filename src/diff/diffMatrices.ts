@@ -4,6 +4,7 @@ import type { Diagnostic, Workload } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
 import type { DeltaEnd, JointNode, MemberDelta } from './deltaTypes.js';
 import { dirtyNodes } from './dirtyNodes.js';
+import { seedDisplayNames } from './displayName.js';
 import { groupLines } from './groupLines.js';
 import { ipAtoms } from './ipAtoms.js';
 import { isolationFlips, isolationLines, type IsolationFlips, type WorkloadPair } from './isolationLines.js';
@@ -60,21 +61,27 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const added = paired.onlyB.filter((w) => !paired.onlyAById.has(w.id));
   const removed = paired.onlyA.filter((w) => !paired.onlyBById.has(w.id));
 
-  // Joint nodes, keyed by (base class, head class); class indexes stay far below 2^26.
+  seedDisplayNames(base.cluster, head.cluster, paired.onlyA, paired.onlyB);
+
+  // Joint nodes, keyed by (base class, head class); class indexes stay far below 2^26. The endpoints of
+  // workloads are in workload order: a node's ends are read by position, not looked up by id.
   const nodes: JointNode[] = [];
-  const jointByKey = new Map<number, (WorkloadPair & { readonly at: number })[]>();
+  const jointByKey = new Map<number, (WorkloadPair & { readonly at: number; readonly baseAt: number })[]>();
+  const onlyAAt = new Map<string, number>(paired.onlyA.map((w, k) => [w.id, paired.onlyAIndex[k]!]));
   head.workloads.forEach((h, j) => {
     const b = partnerInA(paired, base.workloads, head.workloads, j);
     if (!b) return;
+    const matched = paired.matchInA[j]!;
+    const baseAt = matched >= 0 ? matched : onlyAAt.get(h.id)!;
     const key = base.classOf(b) * 67108864 + head.classOf(h);
-    const pair = { base: b, head: h, at: j };
+    const pair = { base: b, head: h, at: j, baseAt };
     const list = jointByKey.get(key);
     if (list) list.push(pair);
     else jointByKey.set(key, [pair]);
   });
   for (const members of jointByKey.values()) {
     const rep = members[0]!;
-    nodes.push({ kind: 'workloads', members, b: base.endpoint(rep.base.id)!, h: head.endpoint(rep.head.id)! });
+    nodes.push({ kind: 'workloads', members, b: base.endpoints[rep.baseAt]!, h: head.endpoints[rep.at]! });
   }
   const atoms = ipAtoms(base.ipRanges, head.ipRanges);
   for (const atom of atoms) {

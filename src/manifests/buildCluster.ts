@@ -31,6 +31,7 @@ import { canonicalJson } from './canonicalJson.js';
 import { readAdminSpec, type AdminSpec } from './adminPolicySpec.js';
 import { parseCidr } from './cidr.js';
 import { compileSelector } from '../engine/labelSelector.js';
+import { summarizeSkipped, type SkippedSummary } from './summarize.js';
 
 const ADMIN_API = 'policy.networking.k8s.io/v1alpha1';
 /** The ingress-nginx Helm chart's controller pods and namespace. */
@@ -283,6 +284,64 @@ interface Assembly {
    */
   readonly derivable: boolean;
   readonly cluster: Cluster;
+  /** Per file, its skipped objects summarised (see skippedSummary); filled on first use. */
+  readonly skippedParts: (SkippedPart | undefined)[];
+}
+
+/** The skipped objects of one file (or of the ownership step) by kind: count and reasons in order of first appearance. */
+type SkippedPart = ReadonlyMap<string, { readonly count: number; readonly reasons: readonly string[] }>;
+
+const assemblies = new WeakMap<Cluster, Assembly>();
+
+function skippedPart(skipped: readonly SkippedObject[], from: number, to: number): SkippedPart {
+  const part = new Map<string, { count: number; reasons: Set<string> }>();
+  for (let k = from; k < to; k++) {
+    const s = skipped[k]!;
+    let entry = part.get(s.kind);
+    if (!entry) part.set(s.kind, (entry = { count: 0, reasons: new Set() }));
+    entry.count++;
+    entry.reasons.add(s.reason);
+  }
+  return new Map([...part].map(([kind, e]) => [kind, { count: e.count, reasons: [...e.reasons] }]));
+}
+
+function partOf(a: Assembly, i: number): SkippedPart {
+  return (a.skippedParts[i] ??= skippedPart(a.cluster.skipped, a.skippedAt[i]!, a.skippedAt[i + 1]!));
+}
+
+const skippedSummaries = new WeakMap<Cluster, SkippedSummary[]>();
+
+/**
+ * summarizeSkipped(cluster.skipped), from per-file summaries when the cluster was built here: a derived
+ * cluster shares the unchanged files' summaries with the build it was derived from, so summarising the
+ * head of a pull request reads only its changed files' skipped objects (hundreds of thousands at scale).
+ */
+export function skippedSummary(cluster: Cluster): SkippedSummary[] {
+  const hit = skippedSummaries.get(cluster);
+  if (hit) return hit;
+  const a = assemblies.get(cluster);
+  let out: SkippedSummary[];
+  if (!a) out = summarizeSkipped(cluster.skipped);
+  else {
+    // Merged file by file, in order: a reason's first appearance is in the first file that has it.
+    const byKind = new Map<string, { count: number; reasons: Set<string> }>();
+    const merge = (part: SkippedPart): void => {
+      for (const [kind, e] of part) {
+        let entry = byKind.get(kind);
+        if (!entry) byKind.set(kind, (entry = { count: 0, reasons: new Set() }));
+        entry.count += e.count;
+        for (const r of e.reasons) entry.reasons.add(r);
+      }
+    };
+    const n = a.models.length;
+    for (let i = 0; i < n; i++) if (a.skippedAt[i + 1]! > a.skippedAt[i]!) merge(partOf(a, i));
+    merge(skippedPart(cluster.skipped, a.skippedAt[n]!, cluster.skipped.length));
+    out = [...byKind.entries()]
+      .map(([kind, e]) => ({ kind, count: e.count, reasons: [...e.reasons] }))
+      .sort((x, y) => y.count - x.count || (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : 0));
+  }
+  skippedSummaries.set(cluster, out);
+  return out;
 }
 
 /**
@@ -349,6 +408,7 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     assembly = assembleCluster(input);
     clusterBuilds.full++;
   }
+  assemblies.set(assembly.cluster, assembly);
   if (reuseClusters) {
     recentClusters.unshift(assembly);
     recentClusters.length = Math.min(recentClusters.length, RECENT_CLUSTERS);
@@ -805,6 +865,7 @@ function assembleCluster(input: BuildInput): Assembly {
     assumedNames: new Set(assumed.keys()),
     derivable,
     cluster,
+    skippedParts: new Array<SkippedPart | undefined>(n),
   };
 }
 
@@ -1114,6 +1175,8 @@ function deriveCluster(prior: Assembly, input: BuildInput): Assembly | undefined
     assumedNames: prior.assumedNames,
     derivable: true,
     cluster,
+    // The unchanged files' skipped objects are the prior's: so are their summaries.
+    skippedParts: Array.from(fromPrior, (i) => (i >= 0 && prior.skippedAt[i + 1]! > prior.skippedAt[i]! ? partOf(prior, i) : undefined)),
   };
 }
 

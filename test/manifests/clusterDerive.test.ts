@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diffMatrices } from '../../src/diff/diffMatrices.js';
 import { computeMatrix } from '../../src/engine/matrix.js';
-import { buildCluster, clusterBuilds, setClusterReuse } from '../../src/manifests/buildCluster.js';
+import { buildCluster, clusterBuilds, setClusterReuse, skippedSummary } from '../../src/manifests/buildCluster.js';
+import { summarizeSkipped } from '../../src/manifests/summarize.js';
 import { diffJson } from '../../src/render/diffJson.js';
 import { diffText } from '../../src/render/diffText.js';
 import type { LoadOptions, ManifestFile } from '../../src/manifests/model.js';
@@ -97,7 +98,9 @@ describe('a cluster derived from a recent build is the cluster a build from scra
           for (const edits of steps) {
             // Each step from the base (a pull request) or from the last head (the next push).
             files = apply(edits.length === 1 ? base : files, edits, serial);
-            expect(buildCluster(files, opts)).toStrictEqual(fromScratch(files, opts));
+            const built = buildCluster(files, opts);
+            expect(built).toStrictEqual(fromScratch(files, opts));
+            expect(skippedSummary(built)).toStrictEqual(summarizeSkipped(built.skipped));
             expect(buildCluster(base, opts)).toStrictEqual(fromScratch(base, opts));
           }
         },
