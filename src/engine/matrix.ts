@@ -3,7 +3,7 @@ import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type Comp
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { LabelIndex } from './labelIndex.js';
 import { compileSelector, labelsKey, type LabelMatcher } from './labelSelector.js';
-import type { IpSet } from './ipSet.js';
+import { IpSet } from './ipSet.js';
 import { PortSet } from './portSet.js';
 import { PortSetTable } from './portSetTable.js';
 import { GROUP_THRESHOLD, SparseRow, type NodeGroup } from './sparseRow.js';
@@ -153,6 +153,8 @@ interface MatrixInternals {
   rangeNodeAt(address: bigint): number;
   /** The policies of the cluster by id (built on first use). */
   policiesById(): ReadonlyMap<string, NetworkPolicy>;
+  /** How many ipBlock peers of the cluster's policies have each text (built on first use). */
+  blockCounts(): ReadonlyMap<string, number>;
 }
 
 const internalsOf = new WeakMap<ReachabilityMatrix, MatrixInternals>();
@@ -315,13 +317,9 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   const adminPolicies = [...compiled.admin, ...(compiled.baseline ? [compiled.baseline] : [])];
   // The policies the prior's cluster has too, in the same order (the loader shares unchanged records).
   const aligned = prior ? alignRecords(prior.cluster.policies, cluster.policies) : undefined;
-  // A prior has no admin policies (see priorFor): when the policies it has beyond these and these beyond it
-  // have the same ipBlock peers (an edit of other fields), the set of blocks is the same, and so is their
-  // partition (which depends on the set of blocks alone).
-  const ipRanges =
-    prior && aligned && sameBlocks(aligned.onlyA, aligned.onlyB)
-      ? prior.ipRanges
-      : partitionAddressSpace(blockSetsOf(compiled.policies, adminPolicies));
+  // With a prior (which has no admin policies, see priorFor), the partition is the prior's refined by the
+  // blocks only these policies have, unless some block of the prior's is gone (see derivedRanges).
+  const ipRanges = (prior && aligned && derivedRanges(prior, aligned.onlyA, aligned.onlyB)) || partitionAddressSpace(blockSetsOf(compiled.policies, adminPolicies));
   const nw = classes.length;
   const n = nw + ipRanges.length;
 
@@ -759,6 +757,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
 
   let rangeStartsAll: { start: bigint; node: number }[] | undefined;
   let policyRecords: Map<string, NetworkPolicy> | undefined;
+  let blockCounts: Map<string, number> | undefined;
   const internals: MatrixInternals = {
     table,
     cluster,
@@ -789,6 +788,10 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       return rangeStartsAll[lo]!.node;
     },
     policiesById: () => (policyRecords ??= new Map(cluster.policies.map((p) => [p.id, p]))),
+    blockCounts: () => {
+      if (!blockCounts) countBlocks(cluster.policies, 1, (blockCounts = new Map()));
+      return blockCounts;
+    },
   };
   const matrix: ReachabilityMatrix = {
     compiled,
@@ -867,25 +870,79 @@ function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknow
   return true;
 }
 
-/** Whether two lists of policies have the same ipBlock peers, counted with multiplicity. */
-function sameBlocks(a: readonly NetworkPolicy[], b: readonly NetworkPolicy[]): boolean {
-  const count = new Map<string, number>();
-  const add = (ps: readonly NetworkPolicy[], by: number): void => {
-    for (const p of ps) {
-      for (const r of [...p.ingress, ...p.egress]) {
+/** Adds `by` to the count of each ipBlock peer (by its text) of the policies. */
+function countBlocks(policies: readonly NetworkPolicy[], by: number, counts: Map<string, number>, sets?: Map<string, IpSet>): void {
+  for (const p of policies) {
+    for (const rules of [p.ingress, p.egress]) {
+      for (const r of rules) {
         if (r.peers === 'all') continue;
         for (const x of r.peers) {
           if (x.type !== 'ipBlock') continue;
-          const key = JSON.stringify([x.cidr, x.except]);
-          count.set(key, (count.get(key) ?? 0) + by);
+          const key = `${x.cidr}|${x.except.join(',')}`;
+          counts.set(key, (counts.get(key) ?? 0) + by);
+          sets?.set(key, IpSet.fromIpBlock(x.cidr, x.except));
         }
       }
     }
-  };
-  add(a, 1);
-  add(b, -1);
-  for (const c of count.values()) if (c !== 0) return false;
-  return true;
+  }
+}
+
+/** At most this many new blocks refine the prior's partition; more are partitioned from scratch. */
+const MAX_REFINING_BLOCKS = 64;
+
+/**
+ * The IP partition of a cluster whose policies are the prior's less `removed` plus `added`, from the prior's:
+ * the coarsest partition respecting a set of blocks depends on that set alone, and adding blocks refines it
+ * (each range split into its part inside and its part outside every new block). Undefined when a block the
+ * prior had is gone (the partition may coarsen) or too many are new.
+ */
+function derivedRanges(prior: MatrixInternals, removed: readonly NetworkPolicy[], added: readonly NetworkPolicy[]): readonly IpRange[] | undefined {
+  const delta = new Map<string, number>();
+  const sets = new Map<string, IpSet>();
+  countBlocks(removed, -1, delta);
+  countBlocks(added, 1, delta, sets);
+  let counts: ReadonlyMap<string, number> | undefined;
+  const fresh: IpSet[] = [];
+  for (const [key, net] of delta) {
+    if (net === 0) continue;
+    counts ??= prior.blockCounts();
+    const had = counts.get(key) ?? 0;
+    if (net < 0 && had + net <= 0) return undefined;
+    if (net > 0 && had === 0) fresh.push(sets.get(key)!);
+  }
+  if (fresh.length === 0) return prior.ipRanges;
+  if (fresh.length > MAX_REFINING_BLOCKS) return undefined;
+  let parts: IpRange[] = [...prior.ipRanges];
+  for (const block of fresh) {
+    if (block.isEmpty()) continue;
+    const lo = block.intervals[0]![0];
+    const hi = block.intervals[block.intervals.length - 1]![1];
+    const next: IpRange[] = [];
+    for (const r of parts) {
+      const ivs = r.set.intervals;
+      if (ivs[ivs.length - 1]![1] < lo || ivs[0]![0] > hi) {
+        next.push(r);
+        continue;
+      }
+      const inside = r.set.intersect(block);
+      const outside = inside.isEmpty() ? inside : r.set.subtract(block);
+      if (inside.isEmpty() || outside.isEmpty()) next.push(r);
+      else next.push(ipRangeOf(inside), ipRangeOf(outside));
+    }
+    parts = next;
+  }
+  // In address order of each range's first address, as partitionAddressSpace gives them.
+  return parts.sort((x, y) => {
+    const a = x.set.intervals[0]![0];
+    const b = y.set.intervals[0]![0];
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
+function ipRangeOf(set: IpSet): IpRange {
+  const normal = IpSet.fromIntervals(set.intervals);
+  const cidrs = normal.toCidrs();
+  return { id: cidrs.join(','), cidrs, set: normal };
 }
 
 /** The same policy: the same record (the loader shares unchanged ones), or the same id and spec. */

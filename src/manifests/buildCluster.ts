@@ -114,6 +114,8 @@ const PER_POD_LABELS = new Set(['statefulset.kubernetes.io/pod-name', 'apps.kube
 // every full garbage collection slow. Everything that depends on the build (duplicates, namespaces in use,
 // ownership, diagnostic lines) is still worked out on every build.
 interface FileModel {
+  /** The parsed documents it was made from. */
+  readonly documents: readonly RawDocument[];
   /** The objects depend on the path (their sources) and the default namespace (their identities). */
   readonly path: string;
   readonly defaultNamespace: string;
@@ -133,7 +135,7 @@ function fileModel(documents: readonly RawDocument[], path: string, defaultNames
     for (const m of models) if (m.path === path && m.defaultNamespace === defaultNamespace) return m;
   }
   const items = objectsOf(path, documents, texts);
-  const model: FileModel = { path, defaultNamespace, items, objects: items.map((item) => identify(item, defaultNamespace)) };
+  const model: FileModel = { documents, path, defaultNamespace, items, objects: items.map((item) => identify(item, defaultNamespace)) };
   // The same text at another path (two checkouts compared side by side): what reading an object gave
   // depends on its raw value and kind alone, so it is shared; the records (which carry the path) are not.
   const sibling = models?.find((m) => m.objects.length === model.objects.length);
@@ -382,11 +384,23 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
   const models: FileModel[] = [];
   const parseDiagnostics: (readonly Diagnostic[])[] = [];
   const documentCounts: number[] = [];
-  for (const file of files) {
+  // The recent builds' models at the same position are tried first (no lookup: files mostly come in the
+  // same order), then the memo by documents.
+  const hints = reuseClusters ? recentClusters.map((r) => r.models) : [];
+  for (let j = 0; j < files.length; j++) {
+    const file = files[j]!;
     const parsed = parseFile(file);
     documentCounts.push(parsed.documentCount);
     parseDiagnostics.push(parsed.diagnostics);
-    models.push(fileModel(parsed.documents, file.path, defaultNamespace, texts));
+    let model: FileModel | undefined;
+    for (const h of hints) {
+      const m = h[j];
+      if (m !== undefined && m.documents === parsed.documents && m.path === file.path && m.defaultNamespace === defaultNamespace) {
+        model = m;
+        break;
+      }
+    }
+    models.push(model ?? fileModel(parsed.documents, file.path, defaultNamespace, texts));
   }
   const optionsKey = JSON.stringify([opts.ingressController ?? null, opts.assumedNamespaces ?? null]);
   if (reuseClusters) {

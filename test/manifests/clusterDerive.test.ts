@@ -36,10 +36,19 @@ const docArb: fc.Arbitrary<string> = fc.oneof(
   },
   {
     weight: 6,
-    arbitrary: fc.tuple(nsArb, nameArb, labelsArb, fc.constantFrom('[Ingress]', '[Egress]', '[Ingress, Egress]'), fc.boolean()).map(
-      ([ns, name, labels, types, bad]) =>
-        `apiVersion: ${bad ? 'networking.k8s.io/v2' : 'networking.k8s.io/v1'}\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  podSelector: {matchLabels: ${json(labels)}}\n  policyTypes: ${types}\n  ingress: [{from: [{podSelector: {}}]}]\n`,
-    ),
+    arbitrary: fc
+      .tuple(
+        nsArb,
+        nameArb,
+        labelsArb,
+        fc.constantFrom('[Ingress]', '[Egress]', '[Ingress, Egress]'),
+        fc.boolean(),
+        fc.array(fc.constantFrom('{cidr: 0.0.0.0/0, except: [10.0.0.0/8]}', '{cidr: 10.0.0.0/8}', '{cidr: 10.1.0.0/16, except: [10.1.2.0/24]}', '{cidr: 192.168.1.0/24}', '{cidr: "::/0"}', '{cidr: 172.16.0.0/12, except: [172.16.5.0/24, 172.17.0.0/16]}'), { maxLength: 2 }),
+      )
+      .map(
+        ([ns, name, labels, types, bad, blocks]) =>
+          `apiVersion: ${bad ? 'networking.k8s.io/v2' : 'networking.k8s.io/v1'}\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  podSelector: {matchLabels: ${json(labels)}}\n  policyTypes: ${types}\n  ingress: [{from: [{podSelector: {}}${blocks.map((b) => `, {ipBlock: ${b}}`).join('')}]}]\n  egress: [{to: [${blocks.map((b) => `{ipBlock: ${b}}`).join(', ')}]}]\n`,
+      ),
   },
   { weight: 2, arbitrary: fc.tuple(nsArb, nameArb).map(([ns, name]) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n`) },
   { weight: 3, arbitrary: fc.tuple(fc.option(nsArb), nameArb).map(([ns, name]) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}\n`) },
