@@ -1,4 +1,4 @@
-import type { ReachabilityMatrix } from '../engine/matrix.js';
+import { workloadClasses, type ReachabilityMatrix } from '../engine/matrix.js';
 import type { PortSet } from '../engine/portSet.js';
 import type { Diagnostic, Workload } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
@@ -68,20 +68,25 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const nodes: JointNode[] = [];
   const jointByKey = new Map<number, (WorkloadPair & { readonly at: number; readonly baseAt: number })[]>();
   const onlyAAt = new Map<string, number>(paired.onlyA.map((w, k) => [w.id, paired.onlyAIndex[k]!]));
+  const baseClasses = workloadClasses(base);
+  const headClasses = workloadClasses(head);
   head.workloads.forEach((h, j) => {
     const b = partnerInA(paired, base.workloads, head.workloads, j);
     if (!b) return;
     const matched = paired.matchInA[j]!;
     const baseAt = matched >= 0 ? matched : onlyAAt.get(h.id)!;
-    const key = base.classOf(b) * 67108864 + head.classOf(h);
+    const key = (baseClasses ? baseClasses[baseAt]! : base.classOf(b)) * 67108864 + (headClasses ? headClasses[j]! : head.classOf(h));
     const pair = { base: b, head: h, at: j, baseAt };
     const list = jointByKey.get(key);
     if (list) list.push(pair);
     else jointByKey.set(key, [pair]);
   });
+  // The node indexes of the workload nodes (their classes), by position.
+  const workloadNodeAt: { readonly b: number; readonly h: number }[] = [];
   for (const members of jointByKey.values()) {
     const rep = members[0]!;
     nodes.push({ kind: 'workloads', members, b: base.endpoints[rep.baseAt]!, h: head.endpoints[rep.at]! });
+    if (baseClasses && headClasses) workloadNodeAt.push({ b: baseClasses[rep.baseAt]!, h: headClasses[rep.at]! });
   }
   const atoms = ipAtoms(base.ipRanges, head.ipRanges);
   for (const atom of atoms) {
@@ -108,8 +113,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const dstState = new Uint8Array(count);
   const dirtyDst: number[] = [];
   nodes.forEach((x, i) => {
-    bi[i] = base.nodeOf(x.b);
-    hi[i] = head.nodeOf(x.h);
+    const at = workloadNodeAt[i];
+    bi[i] = at ? at.b : base.nodeOf(x.b);
+    hi[i] = at ? at.h : head.nodeOf(x.h);
     isIps[i] = x.kind === 'ips' ? 1 : 0;
     const both = dirty.both.has(x);
     srcState[i] = both ? 2 : dirty.src.has(x) ? 1 : 0;

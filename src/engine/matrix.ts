@@ -133,6 +133,8 @@ interface MatrixInternals {
   readonly cluster: Cluster;
   readonly classes: readonly WorkloadClass[];
   readonly classByKey: ReadonlyMap<string, number>;
+  /** The class of each workload of the cluster, by position. */
+  readonly classAt: Int32Array;
   /** The key of each class, by index. */
   readonly classKeys: readonly string[];
   readonly classesByNamespace: ReadonlyMap<string, readonly number[]>;
@@ -158,6 +160,14 @@ interface MatrixInternals {
 }
 
 const internalsOf = new WeakMap<ReachabilityMatrix, MatrixInternals>();
+
+/**
+ * The class (node) of each workload of the matrix, by its position in `matrix.workloads`: what classOf and
+ * nodeOf answer, without a lookup per workload.
+ */
+export function workloadClasses(matrix: ReachabilityMatrix): Int32Array | undefined {
+  return internalsOf.get(matrix)?.classAt;
+}
 
 /** How many rows (class and direction) a matrix borrowed from a prior matrix instead of computing them. */
 export function borrowedRows(matrix: ReachabilityMatrix): number {
@@ -280,7 +290,9 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   const classKeys: string[] = [];
   const classOfWorkload = new Map<Workload, number>();
   const classesByNamespace = new Map<string, number[]>();
-  for (const w of cluster.workloads) {
+  const classAt = new Int32Array(cluster.workloads.length);
+  for (let at = 0; at < cluster.workloads.length; at++) {
+    const w = cluster.workloads[at]!;
     const key = classKeyOf(w);
     let c = classByKey.get(key);
     if (c === undefined) {
@@ -303,6 +315,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     }
     classes[c]!.members.push(w);
     classOfWorkload.set(w, c);
+    classAt[at] = c;
   }
   const hostNetworkClasses = classes.flatMap((k, i) => (k.representative.hostNetwork ? [i] : []));
   // Built on first use: a matrix that borrows most rows may never match a peer.
@@ -763,6 +776,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     cluster,
     classes,
     classByKey,
+    classAt,
     classKeys,
     classesByNamespace,
     selectedBy,
