@@ -107,11 +107,12 @@ interface WorkloadClass {
   /** What the NetworkPolicies allow; undefined when none isolates the class. */
   ingressRow?: SparseRow;
   egressRow?: SparseRow;
-  readonly ingressBy: NetworkPolicy[];
-  readonly egressBy: NetworkPolicy[];
+  // Not readonly: a class may take the prior's lists (see sharedNamespaces in buildMatrix).
+  ingressBy: NetworkPolicy[];
+  egressBy: NetworkPolicy[];
   /** The compiled policies of ingressBy / egressBy, for evaluating one cell directly. */
-  readonly ingressCompiled: CompiledPolicy[];
-  readonly egressCompiled: CompiledPolicy[];
+  ingressCompiled: CompiledPolicy[];
+  egressCompiled: CompiledPolicy[];
   /**
    * Set when the row is borrowed from the prior matrix (see buildMatrix): the prior's class with the same key
    * and exactly the same policy records in this direction. Such classes have no row of their own.
@@ -138,8 +139,13 @@ interface MatrixInternals {
   /** The key of each class, by index. */
   readonly classKeys: readonly string[];
   readonly classesByNamespace: ReadonlyMap<string, readonly number[]>;
-  /** The classes each policy of the cluster selects (by the policy's index). */
+  /**
+   * The classes each policy of the cluster selects, by the policy's index (a matrix that borrows, never a
+   * prior itself, leaves out the namespaces it shares with its prior).
+   */
   readonly selectedBy: readonly (readonly number[])[];
+  /** The compiled policies, by the policy's index. */
+  readonly compiledPolicies: readonly CompiledPolicy[];
   /** The namespaces (holding classes) each namespace selector matched, by the selector's JSON. */
   readonly namespaceSelections: ReadonlyMap<string, readonly string[]>;
   readonly nw: number;
@@ -464,10 +470,34 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     }
     return same;
   };
+  // Namespaces whose policies are the prior's very records in the same order, compiled alike, and whose
+  // classes are the prior's: their classes take the prior's policy lists (read-only, shared), so their
+  // policies are not gone through at all (and borrow every row, see below).
+  const sharedNamespaces = new Set<string>();
+  if (prior && aligned) {
+    const mixed = new Set<string>();
+    for (const p of aligned.onlyA) mixed.add(p.namespace);
+    for (let i = 0; i < compiled.policies.length; i++) {
+      const k = aligned.matchInA[i]!;
+      if (k < 0 || compiled.policies[i] !== prior.compiledPolicies[k]) mixed.add(compiled.policies[i]!.policy.namespace);
+    }
+    for (const ns of classesByNamespace.keys()) if (!mixed.has(ns) && unchangedNamespace(ns)) sharedNamespaces.add(ns);
+  }
   let lastNamespace: string | undefined;
   let lastSame = false;
+  let lastShared = false;
+  const none: readonly number[] = [];
   for (let i = 0; i < compiled.policies.length; i++) {
     const cp = compiled.policies[i]!;
+    if (cp.policy.namespace !== lastNamespace) {
+      lastNamespace = cp.policy.namespace;
+      lastShared = sharedNamespaces.has(lastNamespace);
+      lastSame = prior !== undefined && !lastShared && unchangedNamespace(lastNamespace);
+    }
+    if (lastShared) {
+      selectedBy.push(none);
+      continue;
+    }
     const k = aligned ? aligned.matchInA[i]! : -1;
     // Policies come file by file, so mostly namespace by namespace.
     if (k >= 0 && cp.policy.namespace !== lastNamespace) {
@@ -490,6 +520,17 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
         k.egressCompiled.push(cp);
       }
     }
+  }
+  for (const ns of sharedNamespaces) {
+    const theirs = prior!.classesByNamespace.get(ns)!;
+    classesByNamespace.get(ns)!.forEach((c, x) => {
+      const k = classes[c]!;
+      const pk = prior!.classes[theirs[x]!]!;
+      k.ingressBy = pk.ingressBy;
+      k.egressBy = pk.egressBy;
+      k.ingressCompiled = pk.ingressCompiled;
+      k.egressCompiled = pk.egressCompiled;
+    });
   }
 
   // Rows borrowed from the prior, and the node map its rows are read through (-1: evaluate the cell here).
@@ -780,6 +821,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     classKeys,
     classesByNamespace,
     selectedBy,
+    compiledPolicies: compiled.policies,
     namespaceSelections: nsSelectorCache,
     nw,
     ipRanges,
@@ -965,6 +1007,7 @@ function samePolicy(a: NetworkPolicy, b: NetworkPolicy | undefined): boolean {
 }
 
 function samePolicies(a: readonly NetworkPolicy[], b: readonly NetworkPolicy[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!samePolicy(a[i]!, b[i])) return false;
   return true;
