@@ -265,8 +265,8 @@ function newSink(texts: ReadonlyMap<string, string>): Sink {
 interface Assembly {
   readonly optionsKey: string;
   readonly models: readonly FileModel[];
-  /** The index of each model (files have unique paths when `derivable`). */
-  readonly modelIndex: ReadonlyMap<FileModel, number>;
+  /** The index of each model (files have unique paths when `derivable`), built on first use. */
+  modelIndex(): ReadonlyMap<FileModel, number>;
   readonly documentCounts: readonly number[];
   /** Per file (and one past the last): where its records start. Workloads and skipped objects of the
    * ownership step (pods of a loaded controller, grouped pods) follow `workloadsEnd` / `skippedEnd`. */
@@ -866,7 +866,7 @@ function assembleCluster(input: BuildInput): Assembly {
   return {
     optionsKey,
     models,
-    modelIndex: new Map(models.map((m, i) => [m, i])),
+    modelIndex: indexOnce(models),
     documentCounts,
     policiesAt,
     servicesAt,
@@ -939,14 +939,25 @@ function makeCluster(p: ClusterParts): Cluster {
 /** At most this many changed files (and at most a quarter of them, or 8) are derived rather than built. */
 const DERIVE_MAX_CHANGES = 512;
 
+function indexOnce(models: readonly FileModel[]): () => ReadonlyMap<FileModel, number> {
+  let index: Map<FileModel, number> | undefined;
+  return () => (index ??= new Map(models.map((m, i) => [m, i])));
+}
+
 /** The recent build the input differs least from, if any may be derived from. */
 function closestPrior(input: BuildInput): Assembly | undefined {
   let best: Assembly | undefined;
   let bestChanges = Math.min(DERIVE_MAX_CHANGES, Math.max(8, input.models.length >> 2)) + 1;
   for (const r of recentClusters) {
     if (!r.derivable || r.optionsKey !== input.optionsKey) continue;
+    // Files mostly keep their positions: counted by position when that finds few changes, else by model.
     let same = 0;
-    for (const m of input.models) if (r.modelIndex.has(m)) same++;
+    if (r.models.length === input.models.length) for (let j = 0; j < r.models.length; j++) if (r.models[j] === input.models[j]) same++;
+    if (input.models.length - same + (r.models.length - same) >= bestChanges) {
+      const index = r.modelIndex();
+      same = 0;
+      for (const m of input.models) if (index.has(m)) same++;
+    }
     // Files changed or added, and files removed.
     const changes = input.models.length - same + (r.models.length - same);
     if (changes < bestChanges) {
@@ -970,14 +981,12 @@ function deriveCluster(prior: Assembly, input: BuildInput): Assembly | undefined
   const old = prior.models;
   const fromPrior = new Int32Array(n).fill(-1);
   const kept = new Uint8Array(old.length);
-  const paths = new Set<string>();
+  // Paths repeat iff the texts by path are fewer than the files.
+  if (texts.size !== n) return undefined;
   const changed: number[] = [];
   let last = -1;
   for (let j = 0; j < n; j++) {
-    const path = files[j]!.path;
-    if (paths.has(path)) return undefined;
-    paths.add(path);
-    const i = prior.modelIndex.get(models[j]!);
+    const i = old[j] === models[j] ? j : prior.modelIndex().get(models[j]!);
     if (i === undefined) {
       changed.push(j);
       continue;
@@ -1176,7 +1185,7 @@ function deriveCluster(prior: Assembly, input: BuildInput): Assembly | undefined
   return {
     optionsKey,
     models,
-    modelIndex: new Map(models.map((m, i) => [m, i])),
+    modelIndex: indexOnce(models),
     documentCounts,
     policiesAt,
     servicesAt,
