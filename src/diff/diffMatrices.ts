@@ -139,13 +139,18 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       if (dstState[i] !== 0) colBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
     }
   }
+  // The same bounds by position, for the comparison loops: no map lookup per cell.
+  const rowAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
+  const colAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
+  for (const [i, x] of rowBounds) rowAt[i] = x;
+  for (const [i, x] of colBounds) colAt[i] = x;
   const bound = (i: number, j: number, b: PortSet, h: PortSet): void => {
-    const row = rowBounds.get(i);
+    const row = rowAt[i];
     if (row) {
       row.b[j] = b;
       row.h[j] = h;
     }
-    const col = colBounds.get(j);
+    const col = colAt[j];
     if (col) {
       col.b[i] = b;
       col.h[i] = h;
