@@ -1,9 +1,10 @@
-import type { ReachabilityMatrix } from '../engine/matrix.js';
+import { workloadClasses, type ReachabilityMatrix } from '../engine/matrix.js';
 import type { PortSet } from '../engine/portSet.js';
 import type { Diagnostic, Workload } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
 import type { DeltaEnd, JointNode, MemberDelta } from './deltaTypes.js';
 import { dirtyNodes } from './dirtyNodes.js';
+import { seedDisplayNames } from './displayName.js';
 import { groupLines } from './groupLines.js';
 import { ipAtoms } from './ipAtoms.js';
 import { isolationFlips, isolationLines, type IsolationFlips, type WorkloadPair } from './isolationLines.js';
@@ -60,21 +61,32 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const added = paired.onlyB.filter((w) => !paired.onlyAById.has(w.id));
   const removed = paired.onlyA.filter((w) => !paired.onlyBById.has(w.id));
 
-  // Joint nodes, keyed by (base class, head class); class indexes stay far below 2^26.
+  seedDisplayNames(base.cluster, head.cluster, paired.onlyA, paired.onlyB);
+
+  // Joint nodes, keyed by (base class, head class); class indexes stay far below 2^26. The endpoints of
+  // workloads are in workload order: a node's ends are read by position, not looked up by id.
   const nodes: JointNode[] = [];
-  const jointByKey = new Map<number, (WorkloadPair & { readonly at: number })[]>();
+  const jointByKey = new Map<number, (WorkloadPair & { readonly at: number; readonly baseAt: number })[]>();
+  const onlyAAt = new Map<string, number>(paired.onlyA.map((w, k) => [w.id, paired.onlyAIndex[k]!]));
+  const baseClasses = workloadClasses(base);
+  const headClasses = workloadClasses(head);
   head.workloads.forEach((h, j) => {
     const b = partnerInA(paired, base.workloads, head.workloads, j);
     if (!b) return;
-    const key = base.classOf(b) * 67108864 + head.classOf(h);
-    const pair = { base: b, head: h, at: j };
+    const matched = paired.matchInA[j]!;
+    const baseAt = matched >= 0 ? matched : onlyAAt.get(h.id)!;
+    const key = (baseClasses ? baseClasses[baseAt]! : base.classOf(b)) * 67108864 + (headClasses ? headClasses[j]! : head.classOf(h));
+    const pair = { base: b, head: h, at: j, baseAt };
     const list = jointByKey.get(key);
     if (list) list.push(pair);
     else jointByKey.set(key, [pair]);
   });
+  // The node indexes of the workload nodes (their classes), by position.
+  const workloadNodeAt: { readonly b: number; readonly h: number }[] = [];
   for (const members of jointByKey.values()) {
     const rep = members[0]!;
-    nodes.push({ kind: 'workloads', members, b: base.endpoint(rep.base.id)!, h: head.endpoint(rep.head.id)! });
+    nodes.push({ kind: 'workloads', members, b: base.endpoints[rep.baseAt]!, h: head.endpoints[rep.at]! });
+    if (baseClasses && headClasses) workloadNodeAt.push({ b: baseClasses[rep.baseAt]!, h: headClasses[rep.at]! });
   }
   const atoms = ipAtoms(base.ipRanges, head.ipRanges);
   for (const atom of atoms) {
@@ -101,8 +113,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const dstState = new Uint8Array(count);
   const dirtyDst: number[] = [];
   nodes.forEach((x, i) => {
-    bi[i] = base.nodeOf(x.b);
-    hi[i] = head.nodeOf(x.h);
+    const at = workloadNodeAt[i];
+    bi[i] = at ? at.b : base.nodeOf(x.b);
+    hi[i] = at ? at.h : head.nodeOf(x.h);
     isIps[i] = x.kind === 'ips' ? 1 : 0;
     const both = dirty.both.has(x);
     srcState[i] = both ? 2 : dirty.src.has(x) ? 1 : 0;
@@ -126,13 +139,18 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       if (dstState[i] !== 0) colBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
     }
   }
+  // The same bounds by position, for the comparison loops: no map lookup per cell.
+  const rowAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
+  const colAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
+  for (const [i, x] of rowBounds) rowAt[i] = x;
+  for (const [i, x] of colBounds) colAt[i] = x;
   const bound = (i: number, j: number, b: PortSet, h: PortSet): void => {
-    const row = rowBounds.get(i);
+    const row = rowAt[i];
     if (row) {
       row.b[j] = b;
       row.h[j] = h;
     }
-    const col = colBounds.get(j);
+    const col = colAt[j];
     if (col) {
       col.b[i] = b;
       col.h[i] = h;

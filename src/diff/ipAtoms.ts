@@ -14,6 +14,28 @@ export interface IpAtom {
  * intervals, O(intervals).
  */
 export function ipAtoms(base: readonly IpRange[], head: readonly IpRange[]): IpAtom[] {
+  // A matrix may share its prior's ranges (all of them, or all but those a new block split): a range on both
+  // sides is an atom itself, and the others cover the same addresses on both sides.
+  if (base === head) return base.map((r) => ({ set: r.set, base: r, head: r }));
+  const inHead = new Set(head);
+  const shared = new Set(base.filter((r) => inHead.has(r)));
+  if (shared.size === 0) return sweep(base, head);
+  const atoms = [
+    ...[...shared].map((r) => ({ set: r.set, base: r, head: r })),
+    ...sweep(
+      base.filter((r) => !shared.has(r)),
+      head.filter((r) => !shared.has(r)),
+    ),
+  ];
+  // In address order of their first address, as the sweep gives them.
+  return atoms.sort((x, y) => {
+    const a = x.set.intervals[0]![0];
+    const b = y.set.intervals[0]![0];
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
+function sweep(base: readonly IpRange[], head: readonly IpRange[]): IpAtom[] {
   const flatten = (ranges: readonly IpRange[]) =>
     ranges
       .flatMap((r, i) => r.set.intervals.map((iv) => ({ iv, i })))

@@ -83,9 +83,10 @@ export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
   }
 
   const namespaces = new Map<string, NamespaceChange>();
-  for (const [name, h] of head.namespaces) {
+  // A cluster derived from another shares its namespaces (or their records) when they are unchanged.
+  for (const [name, h] of base.namespaces === head.namespaces ? [] : head.namespaces) {
     const b = base.namespaces.get(name);
-    if (!b) continue;
+    if (!b || b === h) continue;
     const d = labelDelta(b.labels, h.labels);
     if (d) namespaces.set(name, { name, detail: d });
   }

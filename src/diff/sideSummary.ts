@@ -2,7 +2,7 @@
 // matrix renderers state "what was analysed" exactly as the diff renderers do.
 import type { SideSummary } from './types.js';
 import type { Cluster } from '../manifests/model.js';
-import { summarizeSkipped } from '../manifests/summarize.js';
+import { skippedSummary } from '../manifests/buildCluster.js';
 
 export function summarizeCluster(cluster: Cluster, ref?: string): SideSummary {
   return {
@@ -16,6 +16,7 @@ export function summarizeCluster(cluster: Cluster, ref?: string): SideSummary {
       ? { adminPolicies: (cluster.adminPolicies?.length ?? 0) + (cluster.baselinePolicy ? 1 : 0) }
       : {}),
     ...(cluster.assumedNamespaces?.length ? { assumedNamespaces: [...cluster.assumedNamespaces] } : {}),
-    skipped: summarizeSkipped(cluster.skipped),
+    // Copied: callers own their summary (the per-cluster one is memoised).
+    skipped: skippedSummary(cluster).map((k) => ({ ...k, reasons: [...k.reasons] })),
   };
 }
