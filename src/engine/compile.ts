@@ -166,8 +166,9 @@ function readsNamespaceLabels(p: NetworkPolicy): boolean {
 
 // A fingerprint holds every namespace with its labels: about 1 MB at 10,000 namespaces. Comparing two such
 // strings costs a scan of both, so each cluster's is computed once, and equal fingerprints get one small id
-// (compared once per compile, not once per policy).
-const fingerprints = new WeakMap<Cluster, { readonly text: string; id?: number }>();
+// (compared once per compile, not once per policy). Keyed by the namespaces map, which clusters derived from
+// one another share (a map is not modified once its cluster is built).
+const fingerprints = new WeakMap<Cluster['namespaces'], { readonly text: string; id?: number }>();
 /** The fingerprints seen last, with their ids; a fingerprint not among them gets a new id. */
 const recentIds: { readonly text: string; readonly id: number }[] = [];
 const RECENT_IDS = 8;
@@ -175,7 +176,7 @@ let nextFingerprintId = ANY_NAMESPACES + 1;
 
 function fingerprintId(cluster: Cluster): number {
   namespaceFingerprint(cluster);
-  const memo = fingerprints.get(cluster)!;
+  const memo = fingerprints.get(cluster.namespaces)!;
   if (memo.id !== undefined) return memo.id;
   let found = recentIds.find((r) => r.text === memo.text);
   if (found === undefined) {
@@ -192,14 +193,14 @@ function fingerprintId(cluster: Cluster): number {
  * Computed once per cluster (a Cluster is not modified once built).
  */
 export function namespaceFingerprint(cluster: Cluster): string {
-  const hit = fingerprints.get(cluster);
+  const hit = fingerprints.get(cluster.namespaces);
   if (hit !== undefined) return hit.text;
   const parts: string[] = [];
   for (const [name, ns] of cluster.namespaces) {
     parts.push(`${name}\u0002${labelsKey(ns.labels)}`);
   }
   const text = parts.sort().join('\u0003');
-  fingerprints.set(cluster, { text });
+  fingerprints.set(cluster.namespaces, { text });
   return text;
 }
 
