@@ -150,6 +150,8 @@ interface MatrixInternals {
   readonly namespaceSelections: ReadonlyMap<string, readonly string[]>;
   readonly nw: number;
   readonly ipRanges: readonly IpRange[];
+  readonly endpoints: readonly Endpoint[];
+  endpoint(id: string): Endpoint | undefined;
   /** What the NetworkPolicies of d allow from s (every port when none isolates d), by node index. */
   npIngress(s: number, d: number): number;
   /** What the NetworkPolicies of s allow towards d (every port when none isolates s), by node index. */
@@ -296,7 +298,6 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   const classes: WorkloadClass[] = [];
   const classByKey = new Map<string, number>();
   const classKeys: string[] = [];
-  const classOfWorkload = new Map<Workload, number>();
   const classesByNamespace = new Map<string, number[]>();
   const classAt = new Int32Array(cluster.workloads.length);
   for (let at = 0; at < cluster.workloads.length; at++) {
@@ -324,7 +325,6 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       else classesByNamespace.set(w.namespace, [c]);
     }
     classes[c]!.members.push(w);
-    classOfWorkload.set(w, c);
     classAt[at] = c;
   }
   const hostNetworkClasses = classes.flatMap((k, i) => (k.representative.hostNetwork ? [i] : []));
@@ -760,9 +760,21 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     }
   }
 
+  // The class of a workload of the cluster: the class of its key, if it is a member (a set of the members of
+  // a large class is built on first use). No map of every workload: a head's matrix is asked about few.
+  const memberSets = new Map<number, Set<Workload>>();
+  const classOfWorkload = (w: Workload): number | undefined => {
+    const c = classByKey.get(classKeyOf(w));
+    if (c === undefined) return undefined;
+    const members = classes[c]!.members;
+    if (members.length <= 8) return members.includes(w) ? c : undefined;
+    let set = memberSets.get(c);
+    if (!set) memberSets.set(c, (set = new Set(members)));
+    return set.has(w) ? c : undefined;
+  };
   const rangeIndex = new Map(ipRanges.map((r, i) => [r, i]));
   const nodeOf = (e: Endpoint): number => {
-    const node = e.kind === 'workload' ? classOfWorkload.get(e.workload) : rangeIndex.get(e.range);
+    const node = e.kind === 'workload' ? classOfWorkload(e.workload) : rangeIndex.get(e.range);
     if (node === undefined) throw new Error(`endpoint ${e.id} is not part of this matrix`);
     return e.kind === 'workload' ? node : nw + node;
   };
@@ -811,15 +823,13 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     return egress === PortSetTable.EMPTY ? egress : table.intersect(egress, ingressNodes(s, d));
   };
 
-  const endpoints: Endpoint[] = [
-    ...cluster.workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
-    ...ipRanges.map((r): Endpoint => ({ kind: 'ip', id: r.id, range: r })),
-  ];
-  const byId = new Map(endpoints.map((e) => [e.id, e]));
+  // Endpoints are plain records of a workload or range: a matrix with a prior takes the prior's for the
+  // workload records (and the ranges) both clusters hold, and looks ids up in its own few, then the prior's.
+  const { endpoints, endpoint } = prior ? derivedEndpoints(prior, cluster.workloads, ipRanges) : ownEndpoints(cluster.workloads, ipRanges);
   const rangeEndpoints = endpoints.slice(cluster.workloads.length);
   const classEndpoints: (Endpoint[] | undefined)[] = [];
   const nodeEndpoints = (node: number): Endpoint[] =>
-    node < nw ? (classEndpoints[node] ??= classes[node]!.members.map((w) => byId.get(w.id)!)) : [rangeEndpoints[node - nw]!];
+    node < nw ? (classEndpoints[node] ??= classes[node]!.members.map((w) => endpoint(w.id)!)) : [rangeEndpoints[node - nw]!];
 
   let rangeStartsAll: { start: bigint; node: number }[] | undefined;
   let policyRecords: Map<string, NetworkPolicy> | undefined;
@@ -837,6 +847,8 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     namespaceSelections: nsSelectorCache,
     nw,
     ipRanges,
+    endpoints,
+    endpoint,
     npIngress,
     npEgress,
     borrows: prior !== undefined,
@@ -867,19 +879,19 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     workloads: cluster.workloads,
     ipRanges,
     endpoints,
-    endpoint: (id) => byId.get(id),
+    endpoint,
     allowed: (src, dst) => table.get(allowedNodes(nodeOf(src), nodeOf(dst))),
     egressAllowed: (src, dst) => table.get(egressNodes(nodeOf(src), nodeOf(dst))),
     ingressAllowed: (src, dst) => table.get(ingressNodes(nodeOf(src), nodeOf(dst))),
     decisions: (src, dst, direction) => decisionsOf(nodeOf(src), nodeOf(dst), direction),
-    classOf: (w) => classOfWorkload.get(w)!,
+    classOf: (w) => classOfWorkload(w)!,
     workloadsMatching: (rule) => {
       const found = new Set<number>();
       for (const nodes of matchedNodes(rule)) for (const node of nodes) if (node < nw) found.add(node);
       return [...found].sort((a, b) => a - b).flatMap((c) => classes[c]!.members);
     },
     isolation: (w) => {
-      const k = classes[classOfWorkload.get(w)!]!;
+      const k = classes[classOfWorkload(w)!]!;
       return { ingress: k.ingressBy, egress: k.egressBy, admin: { ingress: k.adminIngressBy, egress: k.adminEgressBy } };
     },
     nodeOf,
@@ -887,7 +899,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     egressAt: (src, dst) => table.get(egressNodes(src, dst)),
     ingressAt: (src, dst) => table.get(ingressNodes(src, dst)),
     peersOf: (w, side) => {
-      const self = classOfWorkload.get(w);
+      const self = classOfWorkload(w);
       if (self === undefined) throw new Error(`workload ${w.id} is not part of this matrix`);
       const out: { endpoints: readonly Endpoint[]; ports: PortSet }[] = [];
       for (let node = 0; node < n; node++) {
@@ -918,6 +930,57 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   };
   internalsOf.set(matrix, internals);
   return matrix;
+}
+
+function ownEndpoints(workloads: readonly Workload[], ipRanges: readonly IpRange[]): { endpoints: Endpoint[]; endpoint: (id: string) => Endpoint | undefined } {
+  const endpoints: Endpoint[] = [
+    ...workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
+    ...ipRanges.map((r): Endpoint => ({ kind: 'ip', id: r.id, range: r })),
+  ];
+  const byId = new Map(endpoints.map((e) => [e.id, e]));
+  return { endpoints, endpoint: (id) => byId.get(id) };
+}
+
+/**
+ * The endpoints of a cluster that shares most workload records with the prior's: the prior's endpoint of each
+ * shared record (and of every range when the partition is the prior's), new ones for the rest. An id is
+ * looked up among the new ones, then among the prior's that are this cluster's too.
+ */
+function derivedEndpoints(prior: MatrixInternals, workloads: readonly Workload[], ipRanges: readonly IpRange[]): { endpoints: Endpoint[]; endpoint: (id: string) => Endpoint | undefined } {
+  const aligned = alignRecords(prior.cluster.workloads, workloads);
+  const own = new Map<string, Endpoint>();
+  const endpoints: Endpoint[] = new Array<Endpoint>(workloads.length + ipRanges.length);
+  for (let j = 0; j < workloads.length; j++) {
+    const k = aligned.matchInA[j]!;
+    if (k >= 0) endpoints[j] = prior.endpoints[k]!;
+    else {
+      const w = workloads[j]!;
+      const e: Endpoint = { kind: 'workload', id: w.id, workload: w };
+      endpoints[j] = e;
+      own.set(e.id, e);
+    }
+  }
+  const sharedRanges = ipRanges === prior.ipRanges;
+  for (let i = 0; i < ipRanges.length; i++) {
+    if (sharedRanges) endpoints[workloads.length + i] = prior.endpoints[prior.cluster.workloads.length + i]!;
+    else {
+      const r = ipRanges[i]!;
+      const e: Endpoint = { kind: 'ip', id: r.id, range: r };
+      endpoints[workloads.length + i] = e;
+      own.set(e.id, e);
+    }
+  }
+  // Prior records not shared: their ids are not answered from the prior (unless this cluster has the id too).
+  const gone = new Set<Workload>(aligned.onlyA);
+  const endpoint = (id: string): Endpoint | undefined => {
+    const e = own.get(id);
+    if (e !== undefined) return e;
+    const theirs = prior.endpoint(id);
+    if (theirs === undefined) return undefined;
+    if (theirs.kind === 'ip') return sharedRanges ? theirs : undefined;
+    return gone.has(theirs.workload) ? undefined : theirs;
+  };
+  return { endpoints, endpoint };
 }
 
 /** The ipBlock sets of every rule (and every admin rule), in order: what the IP partition respects. */
