@@ -7,7 +7,7 @@ import { IpSet } from './ipSet.js';
 import { PortSet } from './portSet.js';
 import { PortSetTable } from './portSetTable.js';
 import { GROUP_THRESHOLD, SparseRow, type NodeGroup } from './sparseRow.js';
-import { alignRecords } from '../diff/sharedRecords.js';
+import { alignRecords, type Alignment } from '../diff/sharedRecords.js';
 
 /** One side of a connection: a workload, or a range of addresses outside the cluster. */
 export type Endpoint =
@@ -133,12 +133,17 @@ interface MatrixInternals {
   readonly table: PortSetTable;
   readonly cluster: Cluster;
   readonly classes: readonly WorkloadClass[];
-  readonly classByKey: ReadonlyMap<string, number>;
+  /** The class with a key, if any. */
+  classIndexOfKey(key: string): number | undefined;
   /** The class of each workload of the cluster, by position. */
   readonly classAt: Int32Array;
+  /** The position of each class's first member (its representative) in the cluster's workloads. */
+  readonly firstAt: Int32Array;
   /** The key of each class, by index. */
-  readonly classKeys: readonly string[];
+  classKeyAt(c: number): string;
   readonly classesByNamespace: ReadonlyMap<string, readonly number[]>;
+  /** The hostNetwork classes, in order. */
+  readonly hostNetworkClasses: readonly number[];
   /**
    * The classes each policy of the cluster selects, by the policy's index (a matrix that borrows, never a
    * prior itself, leaves out the namespaces it shares with its prior).
@@ -294,40 +299,11 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   const compiled = compileCluster(cluster);
   const table = prior?.table ?? new PortSetTable();
 
-  // Workload classes.
-  const classes: WorkloadClass[] = [];
-  const classByKey = new Map<string, number>();
-  const classKeys: string[] = [];
-  const classesByNamespace = new Map<string, number[]>();
-  const classAt = new Int32Array(cluster.workloads.length);
-  for (let at = 0; at < cluster.workloads.length; at++) {
-    const w = cluster.workloads[at]!;
-    const key = classKeyOf(w);
-    let c = classByKey.get(key);
-    if (c === undefined) {
-      c = classes.length;
-      classByKey.set(key, c);
-      classKeys.push(key);
-      classes.push({
-        representative: w,
-        members: [],
-        // One shared empty list until a policy selects the class: most classes of a head take the prior's
-        // lists, and 50,000 classes made 300,000 lists otherwise.
-        ingressBy: NONE,
-        egressBy: NONE,
-        ingressCompiled: NONE,
-        egressCompiled: NONE,
-        adminIngressBy: NONE,
-        adminEgressBy: NONE,
-      });
-      const list = classesByNamespace.get(w.namespace);
-      if (list) list.push(c);
-      else classesByNamespace.set(w.namespace, [c]);
-    }
-    classes[c]!.members.push(w);
-    classAt[at] = c;
-  }
-  const hostNetworkClasses = classes.flatMap((k, i) => (k.representative.hostNetwork ? [i] : []));
+  // Workload classes: with a prior whose workload records this cluster mostly shares, the prior's classes
+  // renumbered (see derivedClasses), else built over every workload.
+  const alignedWorkloads = prior ? alignRecords(prior.cluster.workloads, cluster.workloads) : undefined;
+  const structure = (prior && alignedWorkloads && derivedClasses(prior, cluster.workloads, alignedWorkloads)) || ownClasses(cluster.workloads);
+  const { classes, classAt, firstAt, classesByNamespace, classIndexOfKey, classKeyAt, hostNetworkClasses } = structure;
   // Built on first use: a matrix that borrows most rows may never match a peer.
   let classIndexCache: LabelIndex<number> | undefined;
   const classIndex = (): LabelIndex<number> =>
@@ -379,7 +355,9 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     return hit;
   };
   /** The segments of a rule without from/to: every node. */
-  const allNodes: readonly NodeGroup[] = [Int32Array.from({ length: n }, (_, i) => i)];
+  const everyNode = new Int32Array(n);
+  for (let i = 0; i < n; i++) everyNode[i] = i;
+  const allNodes: readonly NodeGroup[] = [everyNode];
   const rangeStarts = ipRanges
     .map((r, range) => ({ start: r.set.intervals[0]![0], range }))
     .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
@@ -462,13 +440,16 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   // selection depends on the classes' labels and hostNetwork flags alone, which their keys hold.
   const selectedBy: (readonly number[])[] = [];
   const sameNamespace = new Map<string, boolean>();
-  const fromPriorClass = prior ? new Int32Array(prior.nw) : undefined;
+  // Prior class -> class, for the namespaces found unchanged. A derived structure knows it already for every
+  // namespace none of whose classes changed.
+  const fromPriorClass = prior ? (structure.derived ? Int32Array.from(structure.derived.remap) : new Int32Array(prior.nw)) : undefined;
   const unchangedNamespace = (ns: string): boolean => {
     let same = sameNamespace.get(ns);
+    if (same === undefined && structure.derived && !structure.derived.touched.has(ns)) same = true;
     if (same === undefined) {
       const mine = classesByNamespace.get(ns) ?? [];
       const theirs = prior!.classesByNamespace.get(ns) ?? [];
-      same = mine.length === theirs.length && mine.every((c, x) => classKeys[c] === prior!.classKeys[theirs[x]!]);
+      same = mine.length === theirs.length && mine.every((c, x) => classKeyAt(c) === prior!.classKeyAt(theirs[x]!));
       if (same) theirs.forEach((c, x) => (fromPriorClass![c] = mine[x]!));
       sameNamespace.set(ns, same);
     }
@@ -485,7 +466,16 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       const k = aligned.matchInA[i]!;
       if (k < 0 || compiled.policies[i] !== prior.compiledPolicies[k]) mixed.add(compiled.policies[i]!.policy.namespace);
     }
-    for (const ns of classesByNamespace.keys()) if (!mixed.has(ns) && unchangedNamespace(ns)) sharedNamespaces.add(ns);
+    for (const [ns, list] of classesByNamespace) {
+      if (!mixed.has(ns) && unchangedNamespace(ns)) sharedNamespaces.add(ns);
+      else if (structure.derived) {
+        // Derived classes came with the prior's lists (see derivedClasses): this namespace's are built below.
+        for (const c of list) {
+          const k = classes[c]!;
+          k.ingressBy = k.egressBy = k.ingressCompiled = k.egressCompiled = NONE;
+        }
+      }
+    }
   }
   let lastNamespace: string | undefined;
   let lastSame = false;
@@ -534,6 +524,8 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     }
   }
   for (const ns of sharedNamespaces) {
+    // Derived classes of a namespace none of whose classes changed have the lists already.
+    if (structure.derived && !structure.derived.touched.has(ns)) continue;
     const theirs = prior!.classesByNamespace.get(ns)!;
     classesByNamespace.get(ns)!.forEach((c, x) => {
       const k = classes[c]!;
@@ -548,15 +540,17 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   // Rows borrowed from the prior, and the node map its rows are read through (-1: evaluate the cell here).
   const priorColumn = new Int32Array(n).fill(-1);
   if (prior) {
-    classByKey.forEach((c, key) => {
-      const p = prior.classByKey.get(key);
-      if (p === undefined) return;
-      if (!relabelled.has(classes[c]!.representative.namespace)) priorColumn[c] = p;
+    // The prior's class of the same key, if any.
+    const priorOf = structure.derived?.priorOf ?? Int32Array.from(classes, (_, c) => prior.classIndexOfKey(classKeyAt(c)) ?? -1);
+    for (let c = 0; c < nw; c++) {
+      const p = priorOf[c]!;
+      if (p < 0) continue;
       const k = classes[c]!;
+      if (relabelled.size === 0 || !relabelled.has(k.representative.namespace)) priorColumn[c] = p;
       const pk = prior.classes[p]!;
       if (k.ingressBy.length > 0 && samePolicies(k.ingressBy, pk.ingressBy)) k.ingressFrom = p;
       if (k.egressBy.length > 0 && samePolicies(k.egressBy, pk.egressBy)) k.egressFrom = p;
-    });
+    }
     ipRanges.forEach((r, i) => (priorColumn[nw + i] = prior.rangeNodeAt(r.set.intervals[0]![0])));
   }
 
@@ -764,7 +758,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   // a large class is built on first use). No map of every workload: a head's matrix is asked about few.
   const memberSets = new Map<number, Set<Workload>>();
   const classOfWorkload = (w: Workload): number | undefined => {
-    const c = classByKey.get(classKeyOf(w));
+    const c = classIndexOfKey(classKeyOf(w));
     if (c === undefined) return undefined;
     const members = classes[c]!.members;
     if (members.length <= 8) return members.includes(w) ? c : undefined;
@@ -825,7 +819,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
 
   // Endpoints are plain records of a workload or range: a matrix with a prior takes the prior's for the
   // workload records (and the ranges) both clusters hold, and looks ids up in its own few, then the prior's.
-  const { endpoints, endpoint } = prior ? derivedEndpoints(prior, cluster.workloads, ipRanges) : ownEndpoints(cluster.workloads, ipRanges);
+  const { endpoints, endpoint } = prior && alignedWorkloads ? derivedEndpoints(prior, cluster.workloads, alignedWorkloads, ipRanges) : ownEndpoints(cluster.workloads, ipRanges);
   const rangeEndpoints = endpoints.slice(cluster.workloads.length);
   const classEndpoints: (Endpoint[] | undefined)[] = [];
   const nodeEndpoints = (node: number): Endpoint[] =>
@@ -838,10 +832,12 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     table,
     cluster,
     classes,
-    classByKey,
+    classIndexOfKey,
     classAt,
-    classKeys,
+    firstAt,
+    classKeyAt,
     classesByNamespace,
+    hostNetworkClasses,
     selectedBy,
     compiledPolicies: compiled.policies,
     namespaceSelections: nsSelectorCache,
@@ -932,6 +928,212 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   return matrix;
 }
 
+interface ClassStructure {
+  readonly classes: WorkloadClass[];
+  readonly classAt: Int32Array;
+  readonly firstAt: Int32Array;
+  readonly classesByNamespace: Map<string, number[]>;
+  readonly hostNetworkClasses: readonly number[];
+  classIndexOfKey(key: string): number | undefined;
+  classKeyAt(c: number): string;
+  /**
+   * Set for a structure derived from a prior's: prior class -> class (-1: its members changed, or it is gone),
+   * class -> the prior's class of its key (-1: none), and the namespaces holding a class whose members changed.
+   */
+  readonly derived?: { readonly remap: Int32Array; readonly priorOf: Int32Array; readonly touched: ReadonlySet<string> };
+}
+
+function newClass(representative: Workload, members: Workload[]): WorkloadClass {
+  return {
+    representative,
+    members,
+    // One shared empty list until a policy selects the class: most classes of a head take the prior's
+    // lists, and 50,000 classes made 300,000 lists otherwise.
+    ingressBy: NONE,
+    egressBy: NONE,
+    ingressCompiled: NONE,
+    egressCompiled: NONE,
+    adminIngressBy: NONE,
+    adminEgressBy: NONE,
+  };
+}
+
+/** Classes over every workload, numbered in order of their first member. */
+function ownClasses(workloads: readonly Workload[]): ClassStructure {
+  const classes: WorkloadClass[] = [];
+  const classByKey = new Map<string, number>();
+  const classKeys: string[] = [];
+  const first: number[] = [];
+  const classesByNamespace = new Map<string, number[]>();
+  const classAt = new Int32Array(workloads.length);
+  for (let at = 0; at < workloads.length; at++) {
+    const w = workloads[at]!;
+    const key = classKeyOf(w);
+    let c = classByKey.get(key);
+    if (c === undefined) {
+      c = classes.length;
+      classByKey.set(key, c);
+      classKeys.push(key);
+      first.push(at);
+      classes.push(newClass(w, []));
+      const list = classesByNamespace.get(w.namespace);
+      if (list) list.push(c);
+      else classesByNamespace.set(w.namespace, [c]);
+    }
+    classes[c]!.members.push(w);
+    classAt[at] = c;
+  }
+  return {
+    classes,
+    classAt,
+    firstAt: Int32Array.from(first),
+    classesByNamespace,
+    hostNetworkClasses: classes.flatMap((k, i) => (k.representative.hostNetwork ? [i] : [])),
+    classIndexOfKey: (key) => classByKey.get(key),
+    classKeyAt: (c) => classKeys[c]!,
+  };
+}
+
+/** At most this many workload records may differ from the prior's for its classes to be derived. */
+const MAX_DERIVED_WORKLOADS = 4096;
+
+/**
+ * The classes of a cluster whose workloads are the prior's records but for a few (the alignment's unmatched
+ * ones), exactly as ownClasses numbers them, without going through every workload: a class none of whose
+ * members changed has the same members (the records are shared, so are their keys), in the same order, and
+ * its first member keeps its place relative to the other shared records (the alignment preserves order).
+ * Only the classes of the changed records' keys are gathered again; all are then ordered by first member.
+ * Members lists of unchanged classes are the prior's (read-only once built).
+ */
+function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], aligned: Alignment<Workload>): ClassStructure | undefined {
+  if (aligned.onlyA.length + aligned.onlyB.length > MAX_DERIVED_WORKLOADS) return undefined;
+  if (aligned.onlyA.length + aligned.onlyB.length === workloads.length + prior.cluster.workloads.length && workloads.length > 0) return undefined;
+  const priorWorkloads = prior.cluster.workloads;
+  // The head position of each prior record, -1 when not shared.
+  const headAt = new Int32Array(priorWorkloads.length).fill(-1);
+  for (let j = 0; j < workloads.length; j++) {
+    const k = aligned.matchInA[j]!;
+    if (k >= 0) headAt[k] = j;
+  }
+  // The keys of changed records, with the positions of their classes' members in this cluster.
+  const changed = new Map<string, number[]>();
+  const flagged = new Uint8Array(prior.nw);
+  const touched = new Set<string>();
+  const touch = (w: Workload): void => {
+    const key = classKeyOf(w);
+    if (changed.has(key)) return;
+    changed.set(key, []);
+    touched.add(w.namespace);
+    const p = prior.classIndexOfKey(key);
+    if (p !== undefined) flagged[p] = 1;
+  };
+  for (const w of aligned.onlyA) touch(w);
+  for (const w of aligned.onlyB) touch(w);
+  if (changed.size > 0) {
+    for (let k = 0; k < priorWorkloads.length; k++) {
+      const p = prior.classAt[k]!;
+      if (flagged[p] === 1 && headAt[k]! >= 0) changed.get(prior.classKeyAt(p))!.push(headAt[k]!);
+    }
+  }
+  for (const j of aligned.onlyBIndex) changed.get(classKeyOf(workloads[j]!))!.push(j);
+  const regathered = [...changed.values()].filter((list) => list.length > 0);
+  for (const list of regathered) list.sort((x, y) => x - y);
+  regathered.sort((x, y) => x[0]! - y[0]!);
+
+  let kept = 0;
+  for (let p = 0; p < prior.nw; p++) if (flagged[p] === 0) kept++;
+  const nw = kept + regathered.length;
+  const classes = new Array<WorkloadClass>(nw);
+  const firstAt = new Int32Array(nw);
+  const remap = new Int32Array(prior.nw).fill(-1);
+  const priorOf = new Int32Array(nw);
+  const classAt = new Int32Array(workloads.length);
+  const own = new Map<string, number>();
+  const fresh: number[] = [];
+  let p = 0;
+  let f = 0;
+  for (let c = 0; c < nw; c++) {
+    while (p < prior.nw && flagged[p] === 1) p++;
+    const priorFirst = p < prior.nw ? headAt[prior.firstAt[p]!]! : Infinity;
+    const freshFirst = f < regathered.length ? regathered[f]![0]! : Infinity;
+    if (priorFirst < freshFirst) {
+      const pk = prior.classes[p]!;
+      // With the prior's policy lists (read-only, shared): buildMatrix replaces them where its namespace's
+      // policies or classes are not the prior's.
+      const k = newClass(pk.representative, pk.members);
+      k.ingressBy = pk.ingressBy;
+      k.egressBy = pk.egressBy;
+      k.ingressCompiled = pk.ingressCompiled;
+      k.egressCompiled = pk.egressCompiled;
+      classes[c] = k;
+      firstAt[c] = priorFirst;
+      remap[p] = c;
+      priorOf[c] = p;
+      p++;
+    } else {
+      const list = regathered[f++]!;
+      const members = list.map((j) => workloads[j]!);
+      classes[c] = newClass(members[0]!, members);
+      firstAt[c] = freshFirst;
+      const key = classKeyOf(members[0]!);
+      own.set(key, c);
+      priorOf[c] = prior.classIndexOfKey(key) ?? -1;
+      for (const j of list) classAt[j] = c;
+      fresh.push(c);
+    }
+  }
+  for (let j = 0; j < workloads.length; j++) {
+    const k = aligned.matchInA[j]!;
+    if (k < 0) continue;
+    const c = remap[prior.classAt[k]!]!;
+    if (c >= 0) classAt[j] = c;
+  }
+
+  // Per namespace, in class order: the prior's lists renumbered, with the regathered classes in place.
+  const classesByNamespace = new Map<string, number[]>();
+  for (const [ns, list] of prior.classesByNamespace) {
+    if (!touched.has(ns)) classesByNamespace.set(ns, list.map((x) => remap[x]!));
+    else {
+      const mine: number[] = [];
+      for (const x of list) if (remap[x]! >= 0) mine.push(remap[x]!);
+      classesByNamespace.set(ns, mine);
+    }
+  }
+  for (const c of fresh) {
+    const ns = classes[c]!.representative.namespace;
+    const list = classesByNamespace.get(ns);
+    if (list) list.push(c);
+    else classesByNamespace.set(ns, [c]);
+  }
+  for (const ns of touched) {
+    const list = classesByNamespace.get(ns);
+    if (!list) continue;
+    if (list.length === 0) classesByNamespace.delete(ns);
+    else list.sort((x, y) => x - y);
+  }
+
+  const hostNetworkClasses: number[] = [];
+  for (const x of prior.hostNetworkClasses) if (remap[x]! >= 0) hostNetworkClasses.push(remap[x]!);
+  for (const c of fresh) if (classes[c]!.representative.hostNetwork) hostNetworkClasses.push(c);
+  hostNetworkClasses.sort((x, y) => x - y);
+
+  return {
+    classes,
+    classAt,
+    firstAt,
+    classesByNamespace,
+    hostNetworkClasses,
+    classIndexOfKey: (key) => {
+      const c = own.get(key);
+      if (c !== undefined) return c;
+      const x = prior.classIndexOfKey(key);
+      return x === undefined || remap[x]! < 0 ? undefined : remap[x];
+    },
+    classKeyAt: (c) => classKeyOf(classes[c]!.representative),
+    derived: { remap, priorOf, touched },
+  };
+}
+
 function ownEndpoints(workloads: readonly Workload[], ipRanges: readonly IpRange[]): { endpoints: Endpoint[]; endpoint: (id: string) => Endpoint | undefined } {
   const endpoints: Endpoint[] = [
     ...workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
@@ -946,8 +1148,12 @@ function ownEndpoints(workloads: readonly Workload[], ipRanges: readonly IpRange
  * shared record (and of every range when the partition is the prior's), new ones for the rest. An id is
  * looked up among the new ones, then among the prior's that are this cluster's too.
  */
-function derivedEndpoints(prior: MatrixInternals, workloads: readonly Workload[], ipRanges: readonly IpRange[]): { endpoints: Endpoint[]; endpoint: (id: string) => Endpoint | undefined } {
-  const aligned = alignRecords(prior.cluster.workloads, workloads);
+function derivedEndpoints(
+  prior: MatrixInternals,
+  workloads: readonly Workload[],
+  aligned: Alignment<Workload>,
+  ipRanges: readonly IpRange[],
+): { endpoints: Endpoint[]; endpoint: (id: string) => Endpoint | undefined } {
   const own = new Map<string, Endpoint>();
   const endpoints: Endpoint[] = new Array<Endpoint>(workloads.length + ipRanges.length);
   for (let j = 0; j < workloads.length; j++) {

@@ -3,7 +3,7 @@
 // records of unchanged objects shared between the sides as the loader shares them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { borrowedRows, computeMatrix, type ReachabilityMatrix } from '../../src/engine/matrix.js';
+import { borrowedRows, computeMatrix, workloadClasses, type ReachabilityMatrix } from '../../src/engine/matrix.js';
 import { buildCluster } from '../../src/manifests/buildCluster.js';
 import type { Cluster } from '../../src/manifests/model.js';
 import { clusterChangeArb } from '../helpers/arbitraries.js';
@@ -44,6 +44,13 @@ function expectSameAnswers(got: ReachabilityMatrix, want: ReachabilityMatrix): v
     const g = got.workloads.find((x) => x.id === w.id)!;
     expect(got.isolation(g).ingress.map((p) => p.id)).toEqual(want.isolation(w).ingress.map((p) => p.id));
     expect(got.isolation(g).egress.map((p) => p.id)).toEqual(want.isolation(w).egress.map((p) => p.id));
+  }
+  // Classes are numbered as a build from scratch numbers them (outputs that walk nodes in order depend on it).
+  expect([...workloadClasses(got)!]).toEqual([...workloadClasses(want)!]);
+  expect(got.workloads.map((w) => got.classOf(w))).toEqual(want.workloads.map((w) => want.classOf(w)));
+  for (const w of want.workloads) {
+    const side = (m: ReachabilityMatrix, x: typeof w) => m.peersOf(x, 'from').map((p) => `${p.endpoints.map((e) => e.id).join(',')}:${p.ports.toString()}`);
+    expect(side(got, got.workloads.find((x) => x.id === w.id)!)).toEqual(side(want, w));
   }
   const list = (m: ReachabilityMatrix) => m.connections().map((c) => `${c.src.id}>${c.dst.id}:${c.ports.toString()}`);
   expect(list(got)).toEqual(list(want));
