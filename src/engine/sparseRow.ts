@@ -18,32 +18,69 @@ export class SparseRow {
   /** Allocated on the first grant: most rows at scale hold only `all` and groups. */
   private cells: Map<number, number> | undefined;
   readonly groups: { readonly nodes: NodeGroup; ports: number }[] = [];
+  /**
+   * The row written out, once it is read often (a diff reads a changed row at every column): one array read
+   * per cell instead of a search of every group. Nodes past its end hold only `all`.
+   */
+  private dense: Uint32Array | undefined;
+  private reads = 0;
 
   constructor(private readonly table: PortSetTable) {}
 
   grantAll(ports: number): void {
+    this.dropDense();
     this.all = this.table.union(this.all, ports);
   }
 
   grant(node: number, ports: number): void {
+    this.dropDense();
     this.cells ??= new Map();
     const cur = this.cells.get(node);
     this.cells.set(node, cur === undefined ? ports : this.table.union(cur, ports));
   }
 
   grantGroup(nodes: NodeGroup, ports: number): void {
+    this.dropDense();
     const same = this.groups.find((g) => g.nodes === nodes);
     if (same) same.ports = this.table.union(same.ports, ports);
     else this.groups.push({ nodes, ports });
   }
 
   get(node: number): number {
+    const dense = this.dense;
+    if (dense !== undefined) return node < dense.length ? dense[node]! : this.all;
+    if (this.groups.length > 0 && ++this.reads > DENSE_AFTER_READS) {
+      this.densify();
+      return this.get(node);
+    }
     const cell = this.cells?.get(node);
     let ports = cell === undefined ? this.all : this.table.union(this.all, cell);
     for (const g of this.groups) if (contains(g.nodes, node)) ports = this.table.union(ports, g.ports);
     return ports;
   }
+
+  private densify(): void {
+    let length = 0;
+    for (const g of this.groups) if (g.nodes.length > 0) length = Math.max(length, g.nodes[g.nodes.length - 1]! + 1);
+    if (this.cells) for (const node of this.cells.keys()) length = Math.max(length, node + 1);
+    const dense = new Uint32Array(length).fill(this.all);
+    if (this.cells) for (const [node, ports] of this.cells) dense[node] = this.table.union(this.all, ports);
+    for (const g of this.groups) for (const node of g.nodes) dense[node] = this.table.union(dense[node]!, g.ports);
+    this.dense = dense;
+    denseRows.push(this);
+    if (denseRows.length > MAX_DENSE_ROWS) denseRows.shift()!.dropDense();
+  }
+
+  private dropDense(): void {
+    this.dense = undefined;
+    this.reads = 0;
+  }
 }
+
+/** Reads of a row before it is written out; and how many rows are written out at once (the latest ones). */
+const DENSE_AFTER_READS = 2048;
+const MAX_DENSE_ROWS = 64;
+const denseRows: SparseRow[] = [];
 
 function contains(sorted: Int32Array, node: number): boolean {
   let lo = 0;
