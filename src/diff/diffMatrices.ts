@@ -65,25 +65,63 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
 
   // Joint nodes, keyed by (base class, head class); class indexes stay far below 2^26. The endpoints of
   // workloads are in workload order: a node's ends are read by position, not looked up by id.
+  // Joint nodes are numbered in order of their first member (head order).
   const nodes: JointNode[] = [];
-  const jointByKey = new Map<number, (WorkloadPair & { readonly at: number; readonly baseAt: number })[]>();
+  const jointMembers: (WorkloadPair & { readonly at: number; readonly baseAt: number })[][] = [];
   const onlyAAt = new Map<string, number>(paired.onlyA.map((w, k) => [w.id, paired.onlyAIndex[k]!]));
   const baseClasses = workloadClasses(base);
   const headClasses = workloadClasses(head);
-  head.workloads.forEach((h, j) => {
-    const b = partnerInA(paired, base.workloads, head.workloads, j);
-    if (!b) return;
-    const matched = paired.matchInA[j]!;
-    const baseAt = matched >= 0 ? matched : onlyAAt.get(h.id)!;
-    const key = (baseClasses ? baseClasses[baseAt]! : base.classOf(b)) * 67108864 + (headClasses ? headClasses[j]! : head.classOf(h));
-    const pair = { base: b, head: h, at: j, baseAt };
-    const list = jointByKey.get(key);
-    if (list) list.push(pair);
-    else jointByKey.set(key, [pair]);
-  });
+  if (baseClasses && headClasses) {
+    // A head class nearly always pairs with one base class: the joint node of each head class by index, and
+    // a map only for the pairs of a head class split across base classes.
+    let headCount = 0;
+    for (let j = 0; j < headClasses.length; j++) headCount = Math.max(headCount, headClasses[j]! + 1);
+    const firstOfHead = new Int32Array(headCount).fill(-1);
+    const baseOfJoint: number[] = [];
+    let split: Map<number, number> | undefined;
+    for (let j = 0; j < head.workloads.length; j++) {
+      const matched = paired.matchInA[j]!;
+      const h = head.workloads[j]!;
+      const b = matched >= 0 ? base.workloads[matched] : paired.onlyAById.get(h.id);
+      if (!b) continue;
+      const baseAt = matched >= 0 ? matched : onlyAAt.get(h.id)!;
+      const bc = baseClasses[baseAt]!;
+      const hc = headClasses[j]!;
+      let g = firstOfHead[hc]!;
+      if (g < 0) {
+        g = firstOfHead[hc] = jointMembers.length;
+        jointMembers.push([]);
+        baseOfJoint.push(bc);
+      } else if (baseOfJoint[g] !== bc) {
+        const key = bc * 67108864 + hc;
+        split ??= new Map();
+        const other = split.get(key);
+        if (other === undefined) {
+          split.set(key, (g = jointMembers.length));
+          jointMembers.push([]);
+          baseOfJoint.push(bc);
+        } else g = other;
+      }
+      jointMembers[g]!.push({ base: b, head: h, at: j, baseAt });
+    }
+  } else {
+    const jointByKey = new Map<number, (WorkloadPair & { readonly at: number; readonly baseAt: number })[]>();
+    head.workloads.forEach((h, j) => {
+      const b = partnerInA(paired, base.workloads, head.workloads, j);
+      if (!b) return;
+      const matched = paired.matchInA[j]!;
+      const baseAt = matched >= 0 ? matched : onlyAAt.get(h.id)!;
+      const key = base.classOf(b) * 67108864 + head.classOf(h);
+      const pair = { base: b, head: h, at: j, baseAt };
+      const list = jointByKey.get(key);
+      if (list) list.push(pair);
+      else jointByKey.set(key, [pair]);
+    });
+    for (const members of jointByKey.values()) jointMembers.push(members);
+  }
   // The node indexes of the workload nodes (their classes), by position.
   const workloadNodeAt: { readonly b: number; readonly h: number }[] = [];
-  for (const members of jointByKey.values()) {
+  for (const members of jointMembers) {
     const rep = members[0]!;
     nodes.push({ kind: 'workloads', members, b: base.endpoints[rep.baseAt]!, h: head.endpoints[rep.at]! });
     if (baseClasses && headClasses) workloadNodeAt.push({ b: baseClasses[rep.baseAt]!, h: headClasses[rep.at]! });
@@ -282,11 +320,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // A workload that becomes isolated gets one line saying what still reaches it, not one line per lost peer.
   // Likewise a workload that loses isolation gets one line, with what used to be the only allowed traffic.
   // Only dirty workloads can change isolation: the policies selecting a clean one are the same on both sides.
-  // (Workload joint nodes come first, in the order of jointByKey.)
+  // (Workload joint nodes come first, in the order of jointMembers.)
   const flips = isolationFlips(
     base,
     head,
-    [...jointByKey.values()].filter((_, k) => srcState[k] !== 0 || dstState[k] !== 0),
+    jointMembers.filter((_, k) => srcState[k] !== 0 || dstState[k] !== 0),
   );
   const newlyIsolated = flips.gained;
   const lostIsolation = flips.lost;
