@@ -82,6 +82,8 @@ export class IpSet {
 
   /** key(), computed once: sets are shared by many peers (sharedPeer, IpSet.fromIpBlock's memo). */
   private keyText: string | undefined;
+  /** toString's text, kept: a diff names the same address atoms on every run (sets are immutable). */
+  private cidrText: string | undefined;
 
   private constructor(readonly intervals: readonly IpInterval[]) {}
 
@@ -203,7 +205,7 @@ export class IpSet {
   }
 
   toString(): string {
-    return this.toCidrs().join(',');
+    return (this.cidrText ??= this.toCidrs().join(','));
   }
 }
 
