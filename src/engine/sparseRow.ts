@@ -67,8 +67,8 @@ export class SparseRow {
     if (this.cells) for (const [node, ports] of this.cells) dense[node] = this.table.union(this.all, ports);
     for (const g of this.groups) for (const node of g.nodes) dense[node] = this.table.union(dense[node]!, g.ports);
     this.dense = dense;
-    denseRows.push(this);
-    if (denseRows.length > MAX_DENSE_ROWS) denseRows.shift()!.dropDense();
+    denseRows.push(new WeakRef(this));
+    if (denseRows.length > MAX_DENSE_ROWS) denseRows.shift()!.deref()?.dropDense();
   }
 
   private dropDense(): void {
@@ -80,7 +80,8 @@ export class SparseRow {
 /** Reads of a row before it is written out; and how many rows are written out at once (the latest ones). */
 const DENSE_AFTER_READS = 2048;
 const MAX_DENSE_ROWS = 64;
-const denseRows: SparseRow[] = [];
+// Weakly held: a row whose matrix is gone takes its dense copy (and its groups and table) with it.
+const denseRows: WeakRef<SparseRow>[] = [];
 
 function contains(sorted: Int32Array, node: number): boolean {
   let lo = 0;
