@@ -54,6 +54,21 @@ describe('ParseCache', () => {
     c.set('d', 'D', 11); // larger than the bound: not kept
     expect(c.has('d')).toBe(false);
   });
+
+  it('gives entries read since they were placed a second chance, oldest first', () => {
+    const c = new ParseCache<string>(12);
+    for (const k of ['a', 'b', 'c']) c.set(k, k.toUpperCase(), 4);
+    c.get('b');
+    c.get('a');
+    c.set('d', 'D', 4); // a and b were read: c, the least recently used, goes
+    expect(['a', 'b', 'c', 'd'].map((k) => c.has(k))).toEqual([true, true, false, true]);
+    // Passed over, a and b moved to the young end unmarked, behind d: d is now the oldest and goes.
+    c.set('e', 'E', 4);
+    expect(['a', 'b', 'd', 'e'].map((k) => c.has(k))).toEqual([true, true, false, true]);
+    c.set('f', 'F', 4); // then a, unread since it was moved
+    expect(['a', 'b', 'e', 'f'].map((k) => c.has(k))).toEqual([false, true, true, true]);
+    expect(c.bytes).toBe(12);
+  });
 });
 
 describe('parseFile with a cache', () => {
