@@ -152,11 +152,14 @@ function fileModel(documents: readonly RawDocument[], path: string, defaultNames
   return model;
 }
 
+/** The path of a document's own object: one list for every source (paths are never changed). */
+const DOCUMENT_ROOT: readonly (string | number)[] = [];
+
 /** The objects of the documents of one file, with their sources. */
 function objectsOf(path: string, documents: readonly RawDocument[], texts: ReadonlyMap<string, string>): readonly ListItem[] {
   const out: ListItem[] = [];
   for (const d of documents) {
-    const source: SourceRef = { file: path, line: d.line, doc: d.doc, path: [] };
+    const source: SourceRef = { file: path, line: d.line, doc: d.doc, path: DOCUMENT_ROOT };
     if (isObject(d.value) && isList(d.value)) out.push(...listItems(d.value, source, texts));
     else out.push({ value: d.value, source });
   }
@@ -177,7 +180,9 @@ function identify(item: ListItem, defaultNamespace: string): K8sObject | undefin
   const namespace = explicitNamespace ? (metadata.namespace as string) : defaultNamespace;
   // Cluster-scoped kinds have no namespace: their key and their shown name are the name alone.
   const clusterScoped = kind === 'Namespace' || ADMIN_KINDS.has(kind);
-  return { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source, clusterScoped };
+  // read and built are set later: present from the start, so that setting them keeps the object's shape (a
+  // property added later goes to a property array of its own, one per object).
+  return { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source, clusterScoped, read: undefined, built: undefined };
 }
 
 /** The namespace part of an object's identity: none for cluster-scoped kinds. */
@@ -723,14 +728,14 @@ function readAdmin(raw: unknown, tier: 'admin' | 'baseline'): { spec?: AdminSpec
       }
     }
   }
-  return { ...(spec ? { spec } : {}), problems: problems.items, specKey: spec ? canonicalJson(raw ?? {}) : '' };
+  return { ...(spec ? { spec } : {}), problems: problemsOf(problems), specKey: spec ? canonicalJson(raw ?? {}) : '' };
 }
 
 function readService(sink: Sink, o: K8sObject): void {
   const { spec, problems } = (o.read ??= ((): ServiceRead => {
     const problems = new ProblemList();
     const spec = readServiceSpec(o.obj, problems);
-    return { ...(spec ? { spec } : {}), problems: problems.items };
+    return { ...(spec ? { spec } : {}), problems: problemsOf(problems) };
   })()) as ServiceRead;
   const reason = reportProblems(sink, o, problems);
   if (reason || !spec) return skip(sink, { kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason ?? 'invalid');
@@ -741,7 +746,7 @@ function readIngress(sink: Sink, o: K8sObject): void {
   const { backends, problems } = (o.read ??= ((): IngressRead => {
     const problems = new ProblemList();
     const backends = o.kind === 'Ingress' ? readIngressBackends(o.obj, problems) : readRouteBackends(o.obj, problems);
-    return { backends, problems: problems.items };
+    return { backends, problems: problemsOf(problems) };
   })()) as IngressRead;
   const reason = reportProblems(sink, o, problems);
   if (reason) return skip(sink, { kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason);
@@ -767,7 +772,7 @@ function readWorkload(sink: Sink, o: K8sObject): void {
     const problems = new ProblemList();
     const template = readPodTemplate(o.obj, o.kind, problems);
     const owner = controllerOf(o.obj);
-    return { ...(template ? { template } : {}), ...(owner ? { owner } : {}), problems: problems.items };
+    return { ...(template ? { template } : {}), ...(owner ? { owner } : {}), problems: problemsOf(problems) };
   })()) as WorkloadRead;
   const reason = reportProblems(sink, o, problems);
   if (reason || !template) {
@@ -1299,11 +1304,18 @@ function deriveCluster(prior: Assembly, input: BuildInput): Assembly | undefined
   };
 }
 
+/** No problems: one list kept by every reading without any (most of them), not an empty list each. */
+const NO_PROBLEMS: readonly Problem[] = [];
+
+function problemsOf(problems: ProblemList): readonly Problem[] {
+  return problems.items.length === 0 ? NO_PROBLEMS : problems.items;
+}
+
 /** The spec of a NetworkPolicy, its problems, and its canonical text (equal for equal specs). */
 function readPolicy(raw: unknown): PolicyRead {
   const problems = new ProblemList();
   const spec = readPolicySpec(raw, problems);
-  return new PolicyReading(spec, problems.items, raw);
+  return new PolicyReading(spec, problemsOf(problems), raw);
 }
 
 class PolicyReading implements PolicyRead {
