@@ -55,8 +55,7 @@ interface K8sObject {
   readonly namespace: string;
   readonly explicitNamespace: boolean;
   readonly source: SourceRef;
-  /** The duplicate-detection key: kind, namespace (none for cluster-scoped kinds) and name. */
-  readonly key: string;
+  /** Cluster-scoped kinds have no namespace: duplicates are found by kind and name alone (see KeyTree). */
   readonly clusterScoped: boolean;
   /**
    * Kept between builds (see FileModel): what reading the object gave, which depends on its raw value and
@@ -153,11 +152,14 @@ function fileModel(documents: readonly RawDocument[], path: string, defaultNames
   return model;
 }
 
+/** The path of a document's own object: one list for every source (paths are never changed). */
+const DOCUMENT_ROOT: readonly (string | number)[] = [];
+
 /** The objects of the documents of one file, with their sources. */
 function objectsOf(path: string, documents: readonly RawDocument[], texts: ReadonlyMap<string, string>): readonly ListItem[] {
   const out: ListItem[] = [];
   for (const d of documents) {
-    const source: SourceRef = { file: path, line: d.line, doc: d.doc, path: [] };
+    const source: SourceRef = { file: path, line: d.line, doc: d.doc, path: DOCUMENT_ROOT };
     if (isObject(d.value) && isList(d.value)) out.push(...listItems(d.value, source, texts));
     else out.push({ value: d.value, source });
   }
@@ -178,7 +180,79 @@ function identify(item: ListItem, defaultNamespace: string): K8sObject | undefin
   const namespace = explicitNamespace ? (metadata.namespace as string) : defaultNamespace;
   // Cluster-scoped kinds have no namespace: their key and their shown name are the name alone.
   const clusterScoped = kind === 'Namespace' || ADMIN_KINDS.has(kind);
-  return { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source, key: `${kind}/${clusterScoped ? '' : namespace}/${name}`, clusterScoped };
+  // read and built are set later: present from the start, so that setting them keeps the object's shape (a
+  // property added later goes to a property array of its own, one per object).
+  return { obj: value, kind, apiVersion, name, namespace, explicitNamespace, source, clusterScoped, read: undefined, built: undefined };
+}
+
+/** The namespace part of an object's identity: none for cluster-scoped kinds. */
+function keyNamespace(o: K8sObject): string {
+  return o.clusterScoped ? '' : o.namespace;
+}
+
+/**
+ * An object's identity (kind, namespace for namespaced kinds, name) as one string, for the few objects of
+ * a derived build's changed files: kind and namespace are length-prefixed, so no two identities share it.
+ */
+function keyOf(o: K8sObject): string {
+  const ns = keyNamespace(o);
+  return `${o.kind.length}:${o.kind}${ns.length}:${ns}${o.name}`;
+}
+
+/**
+ * The first source of each object identity, by kind, then namespace ('' for cluster-scoped kinds), then
+ * name. Nested maps of the parsed strings rather than one map of concatenated keys: a full build looks up
+ * every object (250,000 at the huge bench tier), and a concatenated key is made, flattened and hashed each
+ * time, where the parsed strings are hashed once (the hash is kept with the string) and the maps are small.
+ */
+class KeyTree {
+  constructor(private readonly byKind = new Map<string, Map<string, Map<string, SourceRef>>>()) {}
+
+  /** The names of one kind and namespace, with their first sources; created when missing. */
+  names(kind: string, namespace: string): Map<string, SourceRef> {
+    let byNamespace = this.byKind.get(kind);
+    if (byNamespace === undefined) this.byKind.set(kind, (byNamespace = new Map()));
+    let names = byNamespace.get(namespace);
+    if (names === undefined) byNamespace.set(namespace, (names = new Map()));
+    return names;
+  }
+
+  get(kind: string, namespace: string, name: string): SourceRef | undefined {
+    return this.byKind.get(kind)?.get(namespace)?.get(name);
+  }
+
+  /** A copy with the entries removed and added (removals first); the name maps not changed are shared. */
+  with(removed: Iterable<KeyEntry>, added: Iterable<KeyEntry>): KeyTree {
+    const byKind = new Map<string, Map<string, Map<string, SourceRef>>>();
+    for (const [kind, byNamespace] of this.byKind) byKind.set(kind, new Map(byNamespace));
+    const copied = new Set<Map<string, SourceRef>>();
+    const names = (kind: string, namespace: string): Map<string, SourceRef> => {
+      let byNamespace = byKind.get(kind);
+      if (byNamespace === undefined) byKind.set(kind, (byNamespace = new Map()));
+      let m = byNamespace.get(namespace);
+      if (m === undefined || !copied.has(m)) {
+        m = new Map(m);
+        byNamespace.set(namespace, m);
+        copied.add(m);
+      }
+      return m;
+    };
+    for (const e of removed) names(e.kind, e.namespace).delete(e.name);
+    for (const e of added) names(e.kind, e.namespace).set(e.name, e.source!);
+    return new KeyTree(byKind);
+  }
+}
+
+/** An identity removed from (no source) or added to a KeyTree. */
+interface KeyEntry {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly source?: SourceRef;
+}
+
+function keyEntry(o: K8sObject, source?: SourceRef): KeyEntry {
+  return source === undefined ? { kind: o.kind, namespace: keyNamespace(o), name: o.name } : { kind: o.kind, namespace: keyNamespace(o), name: o.name, source };
 }
 
 /**
@@ -186,31 +260,35 @@ function identify(item: ListItem, defaultNamespace: string): K8sObject | undefin
  * deriveCluster) shares the other's map and records only what it removed and added.
  */
 class KeyIndex {
+  /** added and removed are by keyOf. */
   constructor(
-    private readonly root: ReadonlyMap<string, SourceRef>,
-    private readonly added: ReadonlyMap<string, SourceRef> = new Map(),
-    private readonly removed: ReadonlySet<string> = new Set(),
+    private readonly root: KeyTree,
+    private readonly added: ReadonlyMap<string, KeyEntry> = new Map(),
+    private readonly removed: ReadonlyMap<string, KeyEntry> = new Map(),
   ) {}
 
-  get(key: string): SourceRef | undefined {
-    const a = this.added.get(key);
-    if (a !== undefined) return a;
-    return this.removed.has(key) ? undefined : this.root.get(key);
+  get(o: K8sObject): SourceRef | undefined {
+    if (this.added.size > 0 || this.removed.size > 0) {
+      const key = keyOf(o);
+      const a = this.added.get(key);
+      if (a !== undefined) return a.source;
+      if (this.removed.has(key)) return undefined;
+    }
+    return this.root.get(o.kind, keyNamespace(o), o.name);
   }
 
-  derive(removedKeys: readonly string[], addedEntries: ReadonlyMap<string, SourceRef>): KeyIndex {
+  /** removedObjects: objects of removed files; addedObjects: objects of changed files by keyOf. */
+  derive(removedObjects: readonly K8sObject[], addedObjects: ReadonlyMap<string, K8sObject>): KeyIndex {
     const added = new Map(this.added);
-    const removed = new Set(this.removed);
-    for (const k of removedKeys) {
+    const removed = new Map(this.removed);
+    for (const o of removedObjects) {
+      const k = keyOf(o);
       added.delete(k);
-      removed.add(k);
+      removed.set(k, keyEntry(o));
     }
-    for (const [k, v] of addedEntries) added.set(k, v);
+    for (const [k, o] of addedObjects) added.set(k, keyEntry(o, o.source));
     if (added.size + removed.size <= KEY_DELTA_LIMIT) return new KeyIndex(this.root, added, removed);
-    const root = new Map(this.root);
-    for (const k of removed) root.delete(k);
-    for (const [k, v] of added) root.set(k, v);
-    return new KeyIndex(root);
+    return new KeyIndex(this.root.with(removed.values(), added.values()));
   }
 }
 /** Past this many keys removed or added since the last full map, a derived build copies the map. */
@@ -233,7 +311,7 @@ interface Sink {
   /** How many objects use each namespace (see usedNamespaceOf). */
   readonly used: Map<string, number>;
   readonly candidates: WorkloadCandidate[];
-  readonly seen: Map<string, SourceRef>;
+  readonly seen: KeyTree;
   /** Files holding an object defined twice (either definition). */
   readonly dupPaths: Set<string>;
   file: number;
@@ -252,7 +330,7 @@ function newSink(texts: ReadonlyMap<string, string>): Sink {
     declared: new Map(),
     used: new Map(),
     candidates: [],
-    seen: new Map(),
+    seen: new KeyTree(),
     dupPaths: new Set(),
     file: 0,
   };
@@ -508,8 +586,9 @@ function usedNamespaceOf(o: K8sObject): string | undefined {
 }
 
 function classify(sink: Sink, o: K8sObject): void {
-  const { kind, apiVersion, name, namespace, explicitNamespace, source, key, clusterScoped } = o;
-  const first = sink.seen.get(key);
+  const { kind, apiVersion, name, namespace, explicitNamespace, source, clusterScoped } = o;
+  const names = sink.seen.names(kind, clusterScoped ? '' : namespace);
+  const first = names.get(name);
   if (first) {
     const shownName = clusterScoped ? name : `${namespace}/${name}`;
     sink.dupPaths.add(first.file);
@@ -518,7 +597,7 @@ function classify(sink: Sink, o: K8sObject): void {
     skip(sink, { kind, apiVersion, namespace: clusterScoped ? undefined : namespace, name, source }, `duplicate of ${first.file}:${first.line}`);
     return;
   }
-  sink.seen.set(key, source);
+  names.set(name, source);
   const used = usedNamespaceOf(o);
   if (used !== undefined) sink.used.set(used, (sink.used.get(used) ?? 0) + 1);
 
@@ -572,19 +651,40 @@ function addPolicy(sink: Sink, o: K8sObject): void {
   const read = (o.read ??= readPolicy(o.obj.spec)) as PolicyRead;
   const reason = reportProblems(sink, o, read.problems);
   if (reason || !read.spec) return skipped(reason ?? 'invalid');
-  const spec = read.spec;
-  sink.policies.push(
-    (o.built ??= {
-      id,
-      namespace: o.namespace,
-      name: o.name,
-      ...spec,
-      source: o.source,
-      get specKey(): string {
-        return read.specKey;
-      },
-    }) as NetworkPolicy,
-  );
+  sink.policies.push((o.built ??= new PolicyRecord(id, o.namespace, o.name, read.spec, o.source, read)) as NetworkPolicy);
+}
+
+/**
+ * A NetworkPolicy of the model. A class rather than an object literal with a `specKey` getter: every such
+ * literal had properties (and a closure) of its own, where these share one shape and the getter.
+ */
+class PolicyRecord implements NetworkPolicy {
+  readonly podSelector: PolicySpec['podSelector'];
+  readonly affectsIngress: boolean;
+  readonly affectsEgress: boolean;
+  readonly ingress: PolicySpec['ingress'];
+  readonly egress: PolicySpec['egress'];
+  readonly #read: PolicyRead;
+
+  constructor(
+    readonly id: string,
+    readonly namespace: string,
+    readonly name: string,
+    spec: PolicySpec,
+    readonly source: SourceRef,
+    read: PolicyRead,
+  ) {
+    this.podSelector = spec.podSelector;
+    this.affectsIngress = spec.affectsIngress;
+    this.affectsEgress = spec.affectsEgress;
+    this.ingress = spec.ingress;
+    this.egress = spec.egress;
+    this.#read = read;
+  }
+
+  get specKey(): string {
+    return this.#read.specKey;
+  }
 }
 
 function readAdminPolicy(sink: Sink, o: K8sObject): void {
@@ -628,14 +728,14 @@ function readAdmin(raw: unknown, tier: 'admin' | 'baseline'): { spec?: AdminSpec
       }
     }
   }
-  return { ...(spec ? { spec } : {}), problems: problems.items, specKey: spec ? canonicalJson(raw ?? {}) : '' };
+  return { ...(spec ? { spec } : {}), problems: problemsOf(problems), specKey: spec ? canonicalJson(raw ?? {}) : '' };
 }
 
 function readService(sink: Sink, o: K8sObject): void {
   const { spec, problems } = (o.read ??= ((): ServiceRead => {
     const problems = new ProblemList();
     const spec = readServiceSpec(o.obj, problems);
-    return { ...(spec ? { spec } : {}), problems: problems.items };
+    return { ...(spec ? { spec } : {}), problems: problemsOf(problems) };
   })()) as ServiceRead;
   const reason = reportProblems(sink, o, problems);
   if (reason || !spec) return skip(sink, { kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason ?? 'invalid');
@@ -646,7 +746,7 @@ function readIngress(sink: Sink, o: K8sObject): void {
   const { backends, problems } = (o.read ??= ((): IngressRead => {
     const problems = new ProblemList();
     const backends = o.kind === 'Ingress' ? readIngressBackends(o.obj, problems) : readRouteBackends(o.obj, problems);
-    return { backends, problems: problems.items };
+    return { backends, problems: problemsOf(problems) };
   })()) as IngressRead;
   const reason = reportProblems(sink, o, problems);
   if (reason) return skip(sink, { kind: o.kind, apiVersion: o.apiVersion, namespace: o.namespace, name: o.name, source: o.source }, reason);
@@ -672,7 +772,7 @@ function readWorkload(sink: Sink, o: K8sObject): void {
     const problems = new ProblemList();
     const template = readPodTemplate(o.obj, o.kind, problems);
     const owner = controllerOf(o.obj);
-    return { ...(template ? { template } : {}), ...(owner ? { owner } : {}), problems: problems.items };
+    return { ...(template ? { template } : {}), ...(owner ? { owner } : {}), problems: problemsOf(problems) };
   })()) as WorkloadRead;
   const reason = reportProblems(sink, o, problems);
   if (reason || !template) {
@@ -1003,7 +1103,7 @@ function deriveCluster(prior: Assembly, input: BuildInput): Assembly | undefined
 
   // The changes must be local (see above).
   const removedPaths = new Set<string>();
-  const removedKeys: string[] = [];
+  const removedObjects: K8sObject[] = [];
   for (const i of removed) {
     const m = old[i]!;
     if (prior.dupPaths.has(m.path)) return undefined;
@@ -1011,19 +1111,20 @@ function deriveCluster(prior: Assembly, input: BuildInput): Assembly | undefined
     for (const o of m.objects) {
       if (o === undefined) continue;
       if (nonLocal(prior, o)) return undefined;
-      removedKeys.push(o.key);
+      removedObjects.push(o);
     }
   }
-  const addedKeys = new Map<string, SourceRef>();
+  const addedObjects = new Map<string, K8sObject>();
   for (const j of changed) {
     const path = files[j]!.path;
     if (parseDiagnostics[j]!.some((d) => d.file !== path)) return undefined;
     for (const o of models[j]!.objects) {
       if (o === undefined) continue;
-      if (nonLocal(prior, o) || addedKeys.has(o.key)) return undefined;
-      const first = prior.seen.get(o.key);
+      const key = keyOf(o);
+      if (nonLocal(prior, o) || addedObjects.has(key)) return undefined;
+      const first = prior.seen.get(o);
       if (first !== undefined && !removedPaths.has(first.file)) return undefined;
-      addedKeys.set(o.key, o.source);
+      addedObjects.set(key, o);
     }
   }
 
@@ -1191,7 +1292,7 @@ function deriveCluster(prior: Assembly, input: BuildInput): Assembly | undefined
     servicesAt,
     skippedAt,
     workloadsAt,
-    seen: prior.seen.derive(removedKeys, addedKeys),
+    seen: prior.seen.derive(removedObjects, addedObjects),
     dupPaths: prior.dupPaths,
     ownerRefs: prior.ownerRefs,
     used,
@@ -1203,19 +1304,33 @@ function deriveCluster(prior: Assembly, input: BuildInput): Assembly | undefined
   };
 }
 
+/** No problems: one list kept by every reading without any (most of them), not an empty list each. */
+const NO_PROBLEMS: readonly Problem[] = [];
+
+function problemsOf(problems: ProblemList): readonly Problem[] {
+  return problems.items.length === 0 ? NO_PROBLEMS : problems.items;
+}
+
 /** The spec of a NetworkPolicy, its problems, and its canonical text (equal for equal specs). */
 function readPolicy(raw: unknown): PolicyRead {
   const problems = new ProblemList();
   const spec = readPolicySpec(raw, problems);
-  // The key is read only for a policy whose record differs between the sides of a diff: computed then.
-  let key: string | undefined;
-  return {
-    ...(spec ? { spec } : {}),
-    problems: problems.items,
-    get specKey(): string {
-      return (key ??= spec ? canonicalJson(raw ?? {}) : '');
-    },
-  };
+  return new PolicyReading(spec, problemsOf(problems), raw);
+}
+
+class PolicyReading implements PolicyRead {
+  #key: string | undefined;
+
+  constructor(
+    readonly spec: PolicySpec | undefined,
+    readonly problems: readonly Problem[],
+    private readonly raw: unknown,
+  ) {}
+
+  /** Read only for a policy whose record differs between the sides of a diff: computed then. */
+  get specKey(): string {
+    return (this.#key ??= this.spec ? canonicalJson(this.raw ?? {}) : '');
+  }
 }
 
 function skippedRecord(o: { kind: string; apiVersion?: string; namespace?: string; name?: string; source: SourceRef }, reason: string): SkippedObject {

@@ -71,6 +71,12 @@ export function readSelector(raw: unknown, path: PathRef, problems: ProblemList)
       for (const m of labelValueProblems(v)) problems.error([...p(), 'values', j], `"${v}": ${m}`);
     });
     if (key !== undefined && operator !== undefined && OPERATORS.includes(operator)) {
+      // The parsed requirement itself when it is exactly what would be made (parsed values are never changed):
+      // selectors with requirements are read by the ten thousand, and each copy was kept by the model.
+      if (values === valuesRaw && plainRequirement(expr)) {
+        matchExpressions.push(expr as unknown as LabelRequirement);
+        return;
+      }
       matchExpressions.push({
         key,
         operator: operator as SelectorOperator,
@@ -86,3 +92,15 @@ export function readSelector(raw: unknown, path: PathRef, problems: ProblemList)
 }
 
 const EXPRESSION_FIELDS: readonly string[] = ['key', 'operator', 'values'];
+
+/**
+ * A plain map with exactly the fields key, operator and values, in this order (the order of a requirement
+ * made here: selectors are compared by their JSON), so that, its values read as they are, it is such a
+ * requirement.
+ */
+function plainRequirement(expr: Record<string, unknown>): boolean {
+  if (Object.getPrototypeOf(expr) !== Object.prototype) return false;
+  let i = 0;
+  for (const k in expr) if (k !== EXPRESSION_FIELDS[i++]) return false;
+  return i === 3;
+}
