@@ -2,7 +2,7 @@
 // `limits` (1 MiB per file, 20,000 objects per side); `0` turns a limit off. A file over the limit is an error
 // diagnostic and the rest is analysed; a side over the object limit stops the command with exit code 2 and a
 // message naming the flag. The CLI has no time limit (interrupt it).
-import { DEFAULT_LIMITS } from '../config/schema.js';
+import { DEFAULT_LIMITS } from '../config/defaults.js';
 import { applyFileLimit, checkObjectLimit } from '../manifests/limits.js';
 import type { Cluster, Diagnostic, ManifestFile } from '../manifests/model.js';
 import { UsageError, type ParsedArgs } from './args.js';

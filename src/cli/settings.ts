@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { loadOptionsOf } from '../config/loadOptions.js';
-import { defaultConfig, parseConfig, type NetpolConfig } from '../config/schema.js';
+import { defaultConfig } from '../config/defaults.js';
+import type { NetpolConfig } from '../config/schema.js';
 import type { LoadOptions } from '../manifests/model.js';
 import { flag, UsageError, type ParsedArgs } from './args.js';
 import { setCliLimits } from './limits.js';
@@ -28,6 +29,8 @@ export async function cliSettings(args: ParsedArgs, cwd: string): Promise<CliSet
     } catch (e) {
       throw new UsageError(`--config ${path}: ${(e as Error).message.split('\n')[0]}`);
     }
+    // The schema (and zod) only when there is a file to validate: see config/defaults.ts.
+    const { parseConfig } = await import('../config/schema.js');
     const parsed = parseConfig(raw);
     if (!parsed.ok) throw new UsageError(`--config ${path}: ${parsed.error}`);
     config = parsed.config;

@@ -2,6 +2,9 @@
 // `NetpolConfig` type, the JSON Schema (schema/netpol.schema.json) and the key table (docs/config.md).
 // Evaluating `failOn` against a diff is domain logic and lives elsewhere; this file only describes it.
 import { z } from 'zod';
+import { DEFAULT_LIMITS, DEFAULT_PATHS } from './defaults.js';
+
+export { DEFAULT_LIMITS, DEFAULT_PATHS };
 
 const labelValue = z.string().max(63);
 
@@ -56,8 +59,6 @@ export type FailOnRule = z.infer<typeof failOnRuleSchema>;
 
 export const COMMENT_MODES = ['update', 'hide-and-new', 'delete-and-new', 'new', 'off'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
-
-export const DEFAULT_LIMITS = { maxFileBytes: 1_048_576, maxObjects: 20_000, timeoutSeconds: 120, onExceeded: 'failure' } as const;
 
 export const limitsSchema = z
   .strictObject({
@@ -121,8 +122,6 @@ export const helmConfigSchema = z
       .describe('Per chart directory (relative to the repository root): { values, releaseName, namespace }.'),
   })
   .describe('Helm charts (directories with a Chart.yaml), rendered with helm template; dependencies must be vendored under charts/.');
-
-export const DEFAULT_PATHS = ['**/*.yaml', '**/*.yml', '**/*.json'] as const;
 
 export const netpolConfigSchema = z
   .strictObject({
