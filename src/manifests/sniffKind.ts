@@ -39,10 +39,6 @@ export interface SniffedHeader {
 
 /** A kind on a column-0 line of its own: the cheap pre-check before reading every line. */
 const KIND_LINE = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/m;
-/** `key:` or `key: rest`, the key plain and simple. */
-const ENTRY = /^([A-Za-z0-9_][\w.\/-]*):(?:$|[ ]+(.*)$)/;
-/** A plain scalar that cannot start or hold anything YAML gives a meaning to. */
-const PLAIN = /^(?:[^-?:,\[\]{}#&*!|>'"%@`\s]|-[^\s])(?:[^:#\t]|:(?=\S)|(?<=\S)#)*$/;
 const BLOCK_HEADER = /^[|>][-+]?$/;
 const FLOW = /^(?:\[\]|\{\}|\[[ ]*[\w.\/-]+(?:[ ]*,[ ]*[\w.\/-]+)*[ ]*\])$/;
 
@@ -52,7 +48,8 @@ const DEEP = '\u0000';
 interface Level {
   readonly indent: number;
   readonly seq: boolean;
-  readonly keys: Set<string>;
+  /** The keys seen at this level (see addKey); undefined before the first. */
+  keys: string[] | Set<string> | undefined;
   /** Path of keys from the root, for the header ('' root, 'metadata'; DEEP below any other root key). */
   readonly path: string;
 }
@@ -102,7 +99,7 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
     }
     if (stack.length === 0) {
       if (indent !== 0) return undefined;
-      stack.push({ indent: 0, seq: false, keys: new Set(), path: '' });
+      stack.push({ indent: 0, seq: false, keys: undefined, path: '' });
     }
 
     // Where does this line belong?
@@ -113,9 +110,9 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
       const p = pending;
       pending = undefined;
       if (indent > p.indent) {
-        stack.push({ indent, seq: isItem, keys: new Set(), path: p.path });
+        stack.push({ indent, seq: isItem, keys: undefined, path: p.path });
       } else if (indent === p.indent && p.byKey && isItem && !stack[stack.length - 1]!.seq) {
-        stack.push({ indent, seq: true, keys: new Set(), path: p.path }); // `key:` then `- item` at its indent
+        stack.push({ indent, seq: true, keys: undefined, path: p.path }); // `key:` then `- item` at its indent
       }
     }
     while (stack.length > 0 && stack[stack.length - 1]!.indent > indent) stack.pop();
@@ -141,22 +138,19 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
       body = body.trimStart();
       at = indent + 2 + lead;
       if (body.startsWith('- ')) return undefined; // nested compact sequences: rare, let the parser read them
-      const m = ENTRY.exec(body);
-      if (!m) {
+      if (!entry(body)) {
         if (!value(body)) return undefined;
         if (BLOCK_HEADER.test(body)) block = { parent: indent, content: -1 };
         continue;
       }
       // `- key: value`: a mapping whose keys sit at `at`.
-      level = { indent: at, seq: false, keys: new Set(), path: DEEP };
+      level = { indent: at, seq: false, keys: undefined, path: DEEP };
       stack.push(level);
     }
-    const m = ENTRY.exec(body);
-    if (!m) return undefined;
-    const key = m[1]!;
-    if (level.keys.has(key)) return undefined; // a duplicate key: let the parser report it
-    level.keys.add(key);
-    const rest = m[2] ?? '';
+    if (!isItem && !entry(body)) return undefined;
+    const key = entryKey;
+    if (!addKey(level, key)) return undefined; // a duplicate key: let the parser report it
+    const rest = entryRest;
     // Only root keys and metadata's can be header fields: deeper paths are not spelt out.
     const path = level.path === '' ? key : level.path === 'metadata' ? `metadata.${key}` : DEEP;
     if (rest === '') {
@@ -183,6 +177,102 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
   return { apiVersion, kind, name, ...(namespace !== undefined && namespace !== '' ? { namespace } : {}) };
 }
 
+/** Set by entry: the key, and the rest of the line after `: ` ('' when none). */
+let entryKey = '';
+let entryRest = '';
+
+/** Key characters: `[A-Za-z0-9_]` (2) may start a key, `.`, `/` and `-` (1) only follow. */
+const KEY_CHAR = new Uint8Array(128).map((_, i) =>
+  /[A-Za-z0-9_]/.test(String.fromCharCode(i)) ? 2 : './-'.includes(String.fromCharCode(i)) ? 1 : 0,
+);
+
+/**
+ * Whether `body` is `key:` or `key: rest`, the key plain and simple (`/^([A-Za-z0-9_][\w.\/-]*):(?:$|[ ]+(.*)$)/`),
+ * with entryKey and entryRest set (exported for tests). A hand-written match: the regex (and its match array) were much of the
+ * sniffing's cost.
+ */
+export function entry(body: string): boolean {
+  const n = body.length;
+  if (n === 0 || KEY_CHAR[body.charCodeAt(0)] !== 2) return false;
+  let i = 1;
+  while (i < n && KEY_CHAR[body.charCodeAt(i)]) i++;
+  if (i === n || body.charCodeAt(i) !== 0x3a /* : */) return false;
+  let j = i + 1;
+  if (j < n) {
+    if (body.charCodeAt(j) !== 0x20) return false;
+    while (j < n && body.charCodeAt(j) === 0x20) j++;
+    // `.` matches no line terminator: the line holds no LF, but may hold the others.
+    for (let k = j; k < n; k++) {
+      const c = body.charCodeAt(k);
+      if (c === 0x0d || c === 0x2028 || c === 0x2029) return false;
+    }
+  }
+  entryKey = body.slice(0, i);
+  entryRest = body.slice(j);
+  return true;
+}
+
+/** entry's last key and rest, for tests. */
+export function entryKeyRest(): [string, string] {
+  return [entryKey, entryRest];
+}
+
+/**
+ * Adds `key` to the keys of `level`; false when it is there already. A level's first keys are kept in a
+ * list (most levels have a few keys, and a Set for each cost more than the lookups), many in a Set.
+ */
+function addKey(level: Level, key: string): boolean {
+  const keys = level.keys;
+  if (keys === undefined) {
+    level.keys = [key];
+    return true;
+  }
+  if (Array.isArray(keys)) {
+    if (keys.includes(key)) return false;
+    if (keys.length < 16) keys.push(key);
+    else level.keys = new Set(keys).add(key);
+    return true;
+  }
+  if (keys.has(key)) return false;
+  keys.add(key);
+  return true;
+}
+
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  return c <= 0x20
+    ? c === 0x20 || (c >= 0x09 && c <= 0x0d)
+    : c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Characters a plain scalar may not start with (besides `\s`; `-` only before a space). */
+const NOT_PLAIN_START = new Uint8Array(128).map((_, i) => ('-?:,[]{}#&*!|>\'"%@`'.includes(String.fromCharCode(i)) ? 1 : 0));
+
+/**
+ * A plain scalar that cannot start or hold anything YAML gives a meaning to: what
+ * `/^(?:[^-?:,\[\]{}#&*!|>'"%@`\s]|-[^\s])(?:[^:#\t]|:(?=\S)|(?<=\S)#)*$/` matches, hand-written.
+ */
+export function plain(v: string): boolean {
+  const n = v.length;
+  if (n === 0) return false;
+  const c0 = v.charCodeAt(0);
+  let i = 1;
+  if (c0 === 0x2d /* - */) {
+    if (n < 2 || isSpace(v.charCodeAt(1))) return false;
+    i = 2;
+  } else if ((c0 < 128 && NOT_PLAIN_START[c0]) || isSpace(c0)) return false;
+  for (; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0x09) return false;
+    if (c === 0x3a /* : */) {
+      if (i + 1 === n || isSpace(v.charCodeAt(i + 1))) return false;
+    } else if (c === 0x23 /* # */) {
+      if (isSpace(v.charCodeAt(i - 1))) return false;
+    }
+  }
+  return true;
+}
+
 /** The line without its comment; undefined when a quote or bracket makes that unclear. */
 function stripComment(text: string): string | undefined {
   const hash = text.indexOf('#');
@@ -206,7 +296,7 @@ function value(v: string): boolean {
   if (c === '"' || c === "'") return closedQuote(v, 0);
   if (c === '[' || c === '{') return FLOW.test(v);
   if (c === '|' || c === '>') return BLOCK_HEADER.test(v);
-  return PLAIN.test(v) && !v.endsWith(':');
+  return plain(v) && !v.endsWith(':');
 }
 
 /** A scalar that is surely a string with this value, as the YAML core schema reads it. */

@@ -5,7 +5,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { generateTier, TIERS } from '../../src/bench/generate.js';
 import { splitDocuments } from '../../src/manifests/splitDocuments.js';
-import { isModelledKind, MODELLED_KINDS, sniffUnmodelled } from '../../src/manifests/sniffKind.js';
+import { entry, entryKeyRest, isModelledKind, MODELLED_KINDS, plain, sniffUnmodelled } from '../../src/manifests/sniffKind.js';
 import { WORKLOAD_KINDS } from '../../src/manifests/podTemplate.js';
 import { MANIFEST_SCHEMA } from '../../src/manifests/yamlSchema.js';
 
@@ -92,6 +92,57 @@ describe('sniffUnmodelled', () => {
       expect(() => (v = yaml.load(t, { schema: MANIFEST_SCHEMA })), t).not.toThrow();
       const o = v as { kind: unknown; apiVersion: unknown; metadata: { name: unknown; namespace?: unknown } };
       expect([o.kind, o.apiVersion, o.metadata.name, o.metadata.namespace || undefined], t).toEqual([h.kind, h.apiVersion, h.name, h.namespace]);
+    }
+  });
+});
+
+describe('sniffUnmodelled: hand-written matchers equal the regexes they replace', () => {
+  const ENTRY = /^([A-Za-z0-9_][\w.\/-]*):(?:$|[ ]+(.*)$)/;
+  const PLAIN = /^(?:[^-?:,\[\]{}#&*!|>'"%@`\s]|-[^\s])(?:[^:#\t]|:(?=\S)|(?<=\S)#)*$/;
+  // Characters each regex treats specially, and some it does not.
+  const ALPHABET = ['a', 'Z', '0', '_', '.', '/', '-', ':', ' ', '#', '\t', '\r', '\u2028', '\u00a0', '\ufeff', '\u3000', '?', ',', '[', '{', '"', "'", '|', '>', '@', '%', '`', '!', '&', '*', 'é', '\u{1F600}', '=', '\v'];
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const samples = (): string[] => {
+    const out = ['', 'a', 'a:', 'a: ', 'a:  b', 'a:b', '-', '-a', '- a', '-:', '-#', 'a #b', 'a#b', 'a:\tb', 'a: b\r', 'a\u2028: b', 'key.x/y-z: v: w'];
+    for (let i = 0; i < 20000; i++) {
+      let s = '';
+      const n = rand(8);
+      for (let k = 0; k < n; k++) s += ALPHABET[rand(ALPHABET.length)];
+      out.push(s, `key${s}`, `a-b.c/d:${s}`, `x: ${s}`, `v${s}x`);
+    }
+    return out;
+  };
+
+  it('entry: `key:` or `key: rest`', () => {
+    for (const s of samples()) {
+      const m = ENTRY.exec(s);
+      const got = entry(s) ? entryKeyRest() : undefined;
+      expect(got, JSON.stringify(s)).toEqual(m ? [m[1], m[2] ?? ''] : undefined);
+    }
+  });
+
+  it('plain: a plain scalar YAML gives no meaning to', () => {
+    for (const s of samples()) expect(plain(s), JSON.stringify(s)).toBe(PLAIN.test(s));
+  });
+
+  it('finds a duplicate key however many keys a level holds', () => {
+    for (const n of [1, 2, 15, 16, 17, 40]) {
+      const keys = Array.from({ length: n }, (_, i) => `  k${i}: v`);
+      const base = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n${keys.join('\n')}\n`;
+      expect(sniffUnmodelled(base), `${n} keys`).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', name: 'cfg' });
+      for (const dup of [0, n - 1]) {
+        expect(sniffUnmodelled(`${base}  k${dup}: again\n`), `${n} keys, k${dup} twice`).toBeUndefined();
+        expect(() => yaml.load(`${base}  k${dup}: again\n`, { schema: MANIFEST_SCHEMA })).toThrow();
+      }
+      // The same keys in sibling items are no duplicates; in one item they are.
+      const items = `apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n${[0, 1].map(() => Array.from({ length: n }, (_, i) => `${i === 0 ? '  - ' : '    '}k${i}: v`).join('\n')).join('\n')}\n`;
+      expect(sniffUnmodelled(items), `${n} keys per item`).toEqual({ apiVersion: 'v1', kind: 'Service', name: 's' });
+      agrees(items);
+      expect(sniffUnmodelled(`${items}    k${n - 1}: again\n`)).toBeUndefined();
     }
   });
 });
