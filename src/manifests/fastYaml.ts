@@ -26,11 +26,13 @@ const FALLBACK = { fallback: true };
 const UNSUPPORTED_CHARS = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
 
 /**
- * The characters fastLoad never reads, and U+FFFD (which parseFile looks for as well): a text without any
- * needs neither check, so a file is scanned once for both (see fastLoad's `charsChecked`).
+ * The characters fastLoad never reads, U+FFFD (which parseFile looks for as well), and the white space that
+ * JavaScript trims but YAML does not (U+00A0, U+3000...: sniffUnmodelled refuses it): a text without any
+ * needs none of these checks, so a file is scanned once for all (see fastLoad's and sniffUnmodelled's
+ * `charsChecked`).
  */
 // eslint-disable-next-line no-control-regex
-export const UNSUPPORTED_OR_REPLACEMENT_CHARS = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\u2028\u2029\uFEFF\uFFFD-\uFFFF]/;
+export const UNSUPPORTED_OR_REPLACEMENT_CHARS = /[\x00-\x09\x0B-\x1F\x7F-\xA0\u1680\u2000-\u200A\u202F\u205F\u3000\uD800-\uDFFF\u2028\u2029\uFEFF\uFFFD-\uFFFF]/;
 
 /** js-yaml's maxDepth is 100 nested nodes; stay well clear of it. */
 const MAX_DEPTH = 60;

@@ -194,7 +194,7 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
   const parts = splitDocuments(text);
   for (const part of parts) {
     // A file with `{{` may be a template that only a full parse can tell: never sniff it.
-    const header = sniff && !hasTemplate ? sniffUnmodelled(part.text) : undefined;
+    const header = sniff && !hasTemplate ? sniffUnmodelled(part.text, charsChecked) : undefined;
     if (header) {
       const name = own(header.name);
       const metadata = header.namespace !== undefined ? { name, namespace: shared(header.namespace) } : { name };

@@ -42,6 +42,22 @@ const KIND_LINE = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/m;
 const BLOCK_HEADER = /^[|>][-+]?$/;
 const FLOW = /^(?:\[\]|\{\}|\[[ ]*[\w.\/-]+(?:[ ]*,[ ]*[\w.\/-]+)*[ ]*\])$/;
 
+/**
+ * What this reader refuses in a document: white space JavaScript trims but YAML does not (U+00A0 and the
+ * like: text to js-yaml), a CR that ends no CRLF (a line break to js-yaml), and the characters js-yaml
+ * rejects (controls, lone surrogates, U+FFFE/U+FFFF). A text with none of UNSUPPORTED_OR_REPLACEMENT_CHARS
+ * (parseFile checks each file) has none of these.
+ */
+// eslint-disable-next-line no-control-regex
+const REFUSED_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\xA0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\uD800-\uDFFF\uFFFE\uFFFF\u0085]|\r(?!\n)/;
+
+/** The header field a key holds. */
+const NONE = 0;
+const KIND = 1;
+const API_VERSION = 2;
+const NAME = 3;
+const NAMESPACE = 4;
+
 /** The path of anything below a root key other than metadata (no key can spell it: keys match ENTRY). */
 const DEEP = '\u0000';
 
@@ -50,7 +66,7 @@ interface Level {
   readonly seq: boolean;
   /** The keys seen at this level (see addKey); undefined before the first. */
   keys: string[] | Set<string> | undefined;
-  /** Path of keys from the root, for the header ('' root, 'metadata'; DEEP below any other root key). */
+  /** Where the level is, for the header: '' the root, 'metadata', DEEP anywhere else. */
   readonly path: string;
 }
 
@@ -58,9 +74,11 @@ interface Level {
  * The header of a document of an unmodelled kind; undefined when its kind is modelled, or when the text is
  * not plain block YAML this reader is sure about.
  */
-export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
+export function sniffUnmodelled(docText: string, charsChecked = false): SniffedHeader | undefined {
+  // charsChecked: the caller found none of UNSUPPORTED_OR_REPLACEMENT_CHARS in a text holding this one.
   const k = KIND_LINE.exec(docText);
   if (!k || isModelledKind(k[1]!)) return undefined;
+  if (!charsChecked && REFUSED_CHARS.test(docText)) return undefined;
 
   const header: { apiVersion?: string; kind?: string; name?: string; namespace?: string } = {};
   const stack: Level[] = [];
@@ -76,9 +94,19 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
     start = end + 1;
     end = docText.indexOf('\n', start);
     if (end < 0) end = docText.length;
-    const line = docText.slice(start, end);
-    const text = line.trimStart();
-    const indent = line.length - text.length;
+    // The indent: spaces (the common case, without cutting the line twice), else any white space trimStart
+    // takes (a tab in it is refused below).
+    let p = start;
+    while (docText.charCodeAt(p) === 0x20) p++;
+    let text: string;
+    let tabbed = false;
+    if (p < end && isSpace(docText.charCodeAt(p))) {
+      const line = docText.slice(start, end);
+      text = line.trimStart();
+      p = start + line.length - text.length;
+      tabbed = line.slice(0, p - start).includes('\t');
+    } else text = docText.slice(p, end);
+    const indent = p - start;
     if (block) {
       if (text === '' || indent > block.parent) {
         if (text === '') continue;
@@ -89,7 +117,7 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
       block = undefined;
     }
     if (text === '' || text.charCodeAt(0) === 35 /* # */) continue;
-    if (indent > 0 && line.slice(0, indent).includes('\t')) return undefined;
+    if (tabbed) return undefined;
     if (first) {
       first = false;
       if (text.startsWith('---')) {
@@ -151,8 +179,15 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
     const key = entryKey;
     if (!addKey(level, key)) return undefined; // a duplicate key: let the parser report it
     const rest = entryRest;
-    // Only root keys and metadata's can be header fields: deeper paths are not spelt out.
-    const path = level.path === '' ? key : level.path === 'metadata' ? `metadata.${key}` : DEEP;
+    // Only root keys and metadata's can be header fields: deeper paths are not spelt out. Keys are compared
+    // one by one: a root key `metadata.name` (dots are plain) is no metadata's name.
+    const field =
+      level.path === ''
+        ? key === 'kind' ? KIND : key === 'apiVersion' ? API_VERSION : NONE
+        : level.path === 'metadata'
+          ? key === 'name' ? NAME : key === 'namespace' ? NAMESPACE : NONE
+          : NONE;
+    const path = level.path === '' && key === 'metadata' ? 'metadata' : DEEP;
     if (rest === '') {
       pending = { indent: at, byKey: true, path };
       continue;
@@ -162,12 +197,12 @@ export function sniffUnmodelled(docText: string): SniffedHeader | undefined {
       block = { parent: at, content: -1 };
       continue;
     }
-    if (path === 'kind' || path === 'apiVersion' || path === 'metadata.name' || path === 'metadata.namespace') {
+    if (field !== NONE) {
       const v = stringValue(rest);
       if (v === undefined) return undefined;
-      if (path === 'kind') header.kind = v;
-      else if (path === 'apiVersion') header.apiVersion = v;
-      else if (path === 'metadata.name') header.name = v;
+      if (field === KIND) header.kind = v;
+      else if (field === API_VERSION) header.apiVersion = v;
+      else if (field === NAME) header.name = v;
       else header.namespace = v;
     }
   }

@@ -146,3 +146,33 @@ describe('sniffUnmodelled: hand-written matchers equal the regexes they replace'
     }
   });
 });
+
+describe('sniffUnmodelled: header fields are read at their place only', () => {
+  it('a root key spelt `metadata.name` (dots are plain) is no metadata name', () => {
+    const only = 'apiVersion: v1\nkind: ConfigMap\nmetadata.name: x\n';
+    expect(sniffUnmodelled(only)).toBeUndefined();
+    const after = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nmetadata.name: x\nmetadata.namespace: y\n';
+    expect(sniffUnmodelled(after)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', name: 'a' });
+    agrees(after);
+    const nested = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    name: b\n    namespace: c\ndata:\n  kind: Secret\n  metadata:\n    name: d\n';
+    expect(sniffUnmodelled(nested)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', name: 'a' });
+    agrees(nested);
+  });
+
+  it('indents of spaces, and of other white space, as before', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n    ports:\n    -   port: 80\n        name: http\n';
+    expect(sniffUnmodelled(svc)).toEqual({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: 'shop' });
+    agrees(svc);
+    expect(sniffUnmodelled('apiVersion: v1\nkind: Service\nmetadata:\n \tname: web\n')).toBeUndefined();
+    // js-yaml reads U+00A0 as text: `metadata` is null and `\u00a0 name` a root key; after a value it is the value's.
+    expect(sniffUnmodelled('apiVersion: v1\nkind: Service\nmetadata:\n\u00a0 name: web\n')).toBeUndefined();
+    expect(sniffUnmodelled('apiVersion: v1\nkind: Service\nmetadata:\n  name: web\u00a0\n')).toBeUndefined();
+    expect(sniffUnmodelled('apiVersion: v1\nkind: Service\nmetadata:\n  name: web\r  namespace: x\n')).toBeUndefined();
+    const crlf = 'apiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: web\r\n  namespace: shop\r\n';
+    expect(sniffUnmodelled(crlf)).toEqual({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: 'shop' });
+    agrees(crlf);
+    const blank = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n \t \n  namespace: shop\n';
+    expect(sniffUnmodelled(blank)).toEqual({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: 'shop' });
+    agrees(blank);
+  });
+});
