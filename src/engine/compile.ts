@@ -336,9 +336,21 @@ function selectorKey(s: LabelSelector): string {
     const v = labels[k]!;
     out += `${k.length}:${k}=${v.length}:${v};`;
   }
-  if (s.matchExpressions.length > 0) out += `&${JSON.stringify(s.matchExpressions)}`;
+  const exprs = s.matchExpressions;
+  if (exprs.length > 0) {
+    // Each requirement as its key, operator and values, length-prefixed like the labels (what matching reads;
+    // JSON.stringify of the list was a measurable cost of a cold compile).
+    out += `&${exprs.length}:`;
+    for (const e of exprs) {
+      const values = e.values ?? NO_VALUES;
+      out += `${e.key.length}:${e.key}${e.operator.length}:${e.operator}${values.length}:`;
+      for (const v of values) out += `${v.length}:${v}`;
+    }
+  }
   return out;
 }
+
+const NO_VALUES: readonly string[] = [];
 
 /** `podKey`: podPeerKey of a pods peer, already computed by the caller. */
 function compilePeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: string) => Labels, podKey: string): CompiledPeer {

@@ -188,7 +188,14 @@ export class IpSet {
 
   /** Does the set cover a whole address family (0.0.0.0/0 or ::/0)? */
   coversFamily(family: IpFamily): boolean {
-    return this.contains(family === 'IPv4' ? IpSet.allV4 : IpSet.allV6);
+    // Intervals are sorted, disjoint and non-adjacent: a family is covered iff one interval spans it, which
+    // can only be the first (IPv4 starts the line) or the last (IPv6 ends it). Asked of every compiled rule:
+    // no set is built (contains would subtract).
+    const ivs = this.intervals;
+    if (ivs.length === 0) return false;
+    if (family === 'IPv4') return ivs[0]![0] === 0n && ivs[0]![1] >= V4_MAX;
+    const last = ivs[ivs.length - 1]!;
+    return last[0] <= V6_BASE && last[1] >= V6_MAX;
   }
 
   /** The fewest CIDRs whose union is the set, IPv4 first, in address order. */

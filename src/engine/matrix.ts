@@ -565,6 +565,12 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
       if (own.length > 0) {
         for (const rule of cp.ingress) {
           const segments = matchedNodes(rule);
+          if (rule.namedPorts.length === 0) {
+            // The common case: the same ports on every selected class (interned once, not once per class).
+            const ports = table.id(rule.portsFor(null));
+            if (ports !== PortSetTable.EMPTY) for (const c of own) grantSegments(classes[c]!.ingressRow!, segments, ports);
+            continue;
+          }
           for (const c of own) {
             const ports = table.id(rule.portsFor(classes[c]!.representative));
             if (ports !== PortSetTable.EMPTY) grantSegments(classes[c]!.ingressRow!, segments, ports);

@@ -220,10 +220,25 @@ function normalize(r: readonly PortRange[]): Ranges {
   return out;
 }
 
+/**
+ * Both lists are normalized (sorted, disjoint, non-adjacent, within bounds): one merge pass, coalescing
+ * overlapping or adjacent ranges, gives what normalize would (without its copies and sort). The matrix
+ * unions port sets per granted cell, and most unions of a cold build are new pairs.
+ */
 function unionRanges(a: Ranges, b: Ranges): Ranges {
-  if (a.length === 0) return b;
+  if (a.length === 0 || a === b) return b;
   if (b.length === 0) return a;
-  return normalize([...a, ...b]);
+  const out: [number, number][] = [];
+  let last: [number, number] | undefined;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]![0] <= b[j]![0]) ? a[i++]! : b[j++]!;
+    if (last !== undefined && next[0] <= last[1] + 1) {
+      if (next[1] > last[1]) last[1] = next[1];
+    } else out.push((last = [next[0], next[1]]));
+  }
+  return out;
 }
 
 function intersectRanges(a: Ranges, b: Ranges): Ranges {

@@ -29,6 +29,16 @@ describe('IpSet', () => {
     expect(IpSet.fromCidr('0.0.0.0/0').coversFamily('IPv4')).toBe(true);
     expect(IpSet.fromIpBlock('0.0.0.0/0', ['10.0.0.0/8']).coversFamily('IPv4')).toBe(false);
   });
+  it('coversFamily agrees with contains(all of the family), across and at the family boundary', () => {
+    const cidrs = ['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1', '255.255.255.255/32', '::/0', '::/1', '8000::/1', '::/128', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128', '10.0.0.0/8'];
+    const sets: IpSet[] = [IpSet.empty, IpSet.all, IpSet.allV4, IpSet.allV6, IpSet.fromIpBlock('0.0.0.0/0', ['10.0.0.0/8']), IpSet.fromIpBlock('::/0', ['::/128'])];
+    // Unions of up to three CIDRs: the IPv4 /0 next to ::/1 makes one interval spanning the boundary.
+    for (const a of cidrs) for (const b of cidrs) for (const c of cidrs) sets.push(IpSet.fromCidr(a).union(IpSet.fromCidr(b)).union(IpSet.fromCidr(c)));
+    for (const s of sets) {
+      expect(s.coversFamily('IPv4')).toBe(s.contains(IpSet.allV4));
+      expect(s.coversFamily('IPv6')).toBe(s.contains(IpSet.allV6));
+    }
+  });
   it('contains / overlaps / equals', () => {
     const a = IpSet.fromCidr('10.0.0.0/8');
     expect(a.contains(IpSet.fromCidr('10.1.0.0/16'))).toBe(true);
