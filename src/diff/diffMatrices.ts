@@ -63,73 +63,116 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
 
   seedDisplayNames(base.cluster, head.cluster, paired.onlyA, paired.onlyB);
 
-  // Joint nodes, keyed by (base class, head class); class indexes stay far below 2^26. The endpoints of
-  // workloads are in workload order: a node's ends are read by position, not looked up by id.
-  // Joint nodes are numbered in order of their first member (head order).
-  const nodes: JointNode[] = [];
-  const jointMembers: (WorkloadPair & { readonly at: number; readonly baseAt: number })[][] = [];
+  // Joint nodes, keyed by (base class, head class); class indexes stay far below 2^26. Workload joint nodes
+  // come first, numbered in order of their first member (head order), then the address atoms. A huge cluster
+  // has tens of thousands of them and a pull request touches a few: a workload node is kept as numbers (its
+  // classes, and its members as a chain of head positions) and its record built only when a delta or a
+  // dirty row reaches it (nodeAt).
   const onlyAAt = new Map<string, number>(paired.onlyA.map((w, k) => [w.id, paired.onlyAIndex[k]!]));
   const baseClasses = workloadClasses(base);
   const headClasses = workloadClasses(head);
+  const nh = head.workloads.length;
+  // Per head position: the next member of its joint node (-1: the last), and its base partner's position.
+  const nextMember = new Int32Array(nh).fill(-1);
+  const baseAtOf = new Int32Array(nh).fill(-1);
+  // Per workload joint node: its first and last member's head positions, and its node index on both sides.
+  const firstMember = new Int32Array(nh);
+  const lastMember = new Int32Array(nh);
+  const jointBase = new Int32Array(nh);
+  const jointHead = new Int32Array(nh);
+  let wc = 0;
+  const join = (g: number, j: number, baseAt: number): void => {
+    baseAtOf[j] = baseAt;
+    if (g === wc) {
+      wc++;
+      firstMember[g] = j;
+    } else nextMember[lastMember[g]!] = j;
+    lastMember[g] = j;
+  };
   if (baseClasses && headClasses) {
     // A head class nearly always pairs with one base class: the joint node of each head class by index, and
     // a map only for the pairs of a head class split across base classes.
     let headCount = 0;
     for (let j = 0; j < headClasses.length; j++) headCount = Math.max(headCount, headClasses[j]! + 1);
     const firstOfHead = new Int32Array(headCount).fill(-1);
-    const baseOfJoint: number[] = [];
     let split: Map<number, number> | undefined;
-    for (let j = 0; j < head.workloads.length; j++) {
+    for (let j = 0; j < nh; j++) {
       const matched = paired.matchInA[j]!;
-      const h = head.workloads[j]!;
-      const b = matched >= 0 ? base.workloads[matched] : paired.onlyAById.get(h.id);
-      if (!b) continue;
-      const baseAt = matched >= 0 ? matched : onlyAAt.get(h.id)!;
+      let baseAt = matched;
+      if (matched < 0) {
+        const other = onlyAAt.get(head.workloads[j]!.id);
+        if (other === undefined) continue;
+        baseAt = other;
+      }
       const bc = baseClasses[baseAt]!;
       const hc = headClasses[j]!;
       let g = firstOfHead[hc]!;
       if (g < 0) {
-        g = firstOfHead[hc] = jointMembers.length;
-        jointMembers.push([]);
-        baseOfJoint.push(bc);
-      } else if (baseOfJoint[g] !== bc) {
+        g = firstOfHead[hc] = wc;
+        jointBase[g] = bc;
+        jointHead[g] = hc;
+      } else if (jointBase[g] !== bc) {
         const key = bc * 67108864 + hc;
         split ??= new Map();
         const other = split.get(key);
         if (other === undefined) {
-          split.set(key, (g = jointMembers.length));
-          jointMembers.push([]);
-          baseOfJoint.push(bc);
+          split.set(key, (g = wc));
+          jointBase[g] = bc;
+          jointHead[g] = hc;
         } else g = other;
       }
-      jointMembers[g]!.push({ base: b, head: h, at: j, baseAt });
+      join(g, j, baseAt);
     }
   } else {
-    const jointByKey = new Map<number, (WorkloadPair & { readonly at: number; readonly baseAt: number })[]>();
+    const jointByKey = new Map<number, { readonly at: number; readonly baseAt: number }[]>();
     head.workloads.forEach((h, j) => {
       const b = partnerInA(paired, base.workloads, head.workloads, j);
       if (!b) return;
       const matched = paired.matchInA[j]!;
       const baseAt = matched >= 0 ? matched : onlyAAt.get(h.id)!;
       const key = base.classOf(b) * 67108864 + head.classOf(h);
-      const pair = { base: b, head: h, at: j, baseAt };
+      const pair = { at: j, baseAt };
       const list = jointByKey.get(key);
       if (list) list.push(pair);
       else jointByKey.set(key, [pair]);
     });
-    for (const members of jointByKey.values()) jointMembers.push(members);
+    for (const members of jointByKey.values()) {
+      const g = wc;
+      const rep = members[0]!;
+      jointBase[g] = base.nodeOf(base.endpoints[rep.baseAt]!);
+      jointHead[g] = head.nodeOf(head.endpoints[rep.at]!);
+      for (const m of members) join(g, m.at, m.baseAt);
+    }
   }
-  // The node indexes of the workload nodes (their classes), by position.
-  const workloadNodeAt: { readonly b: number; readonly h: number }[] = [];
-  for (const members of jointMembers) {
-    const rep = members[0]!;
-    nodes.push({ kind: 'workloads', members, b: base.endpoints[rep.baseAt]!, h: head.endpoints[rep.at]! });
-    if (baseClasses && headClasses) workloadNodeAt.push({ b: baseClasses[rep.baseAt]!, h: headClasses[rep.at]! });
-  }
+  type Member = WorkloadPair & { readonly at: number; readonly baseAt: number };
+  const membersOf = (g: number): Member[] => {
+    const out: Member[] = [];
+    for (let j = firstMember[g]!; j >= 0; j = nextMember[j]!) {
+      const baseAt = baseAtOf[j]!;
+      out.push({ base: base.workloads[baseAt]!, head: head.workloads[j]!, at: j, baseAt });
+    }
+    return out;
+  };
   const atoms = ipAtoms(base.ipRanges, head.ipRanges);
-  for (const atom of atoms) {
-    nodes.push({ kind: 'ips', set: atom.set, b: base.endpoint(atom.base.id)!, h: head.endpoint(atom.head.id)! });
-  }
+  const atomNodes: JointNode[] = atoms.map((atom) => ({
+    kind: 'ips',
+    set: atom.set,
+    b: base.endpoint(atom.base.id)!,
+    h: head.endpoint(atom.head.id)!,
+  }));
+  const builtNodes: (JointNode & { kind: 'workloads' })[] = [];
+  const builtMembers: Member[][] = [];
+  const workloadMembers = (g: number): Member[] => (builtMembers[g] ??= membersOf(g));
+  const nodeAt = (i: number): JointNode => {
+    if (i >= wc) return atomNodes[i - wc]!;
+    let n = builtNodes[i];
+    if (!n) {
+      const members = workloadMembers(i);
+      const rep = members[0]!;
+      builtNodes[i] = n = { kind: 'workloads', members, b: base.endpoints[rep.baseAt]!, h: head.endpoints[rep.at]! };
+    }
+    return n;
+  };
 
   const end = (n: JointNode, side: 'base' | 'head'): PairEnd =>
     n.kind === 'ips' ? { ips: n.set } : { workload: n.members[0]![side] };
@@ -138,28 +181,36 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // egress policies, and both ends' labels are unchanged has the same answer on both sides, whatever the
   // IP partition (rules are evaluated per address). Admin tiers are cluster-wide: any change there, or
   // opts.exhaustive, compares every pair.
-  const dirty = dirtyNodes(nodes, base, head, changes, opts.exhaustive === true);
+  const dirty = dirtyNodes(
+    wc,
+    (g) => base.workloads[baseAtOf[firstMember[g]!]!]!,
+    (g) => head.workloads[firstMember[g]!]!,
+    base,
+    head,
+    changes,
+    opts.exhaustive === true,
+  );
   const jointDeltas: JointDelta[] = [];
   // Per joint node, by position: its node index on both sides (no endpoint or map lookups in the loops
   // below), whether it is an address atom, and how dirty it is as a source and as a destination (0 clean,
   // 1 only through its own egress / ingress policies, 2 for every reason; see dirtyNodes).
-  const count = nodes.length;
+  const count = wc + atoms.length;
   const bi = new Int32Array(count);
   const hi = new Int32Array(count);
   const isIps = new Uint8Array(count);
   const srcState = new Uint8Array(count);
   const dstState = new Uint8Array(count);
-  const dirtyDst: number[] = [];
-  nodes.forEach((x, i) => {
-    const at = workloadNodeAt[i];
-    bi[i] = at ? at.b : base.nodeOf(x.b);
-    hi[i] = at ? at.h : head.nodeOf(x.h);
-    isIps[i] = x.kind === 'ips' ? 1 : 0;
-    const both = dirty.both.has(x);
-    srcState[i] = both ? 2 : dirty.src.has(x) ? 1 : 0;
-    dstState[i] = both ? 2 : dirty.dst.has(x) ? 1 : 0;
-    if (dstState[i] !== 0) dirtyDst.push(i);
+  bi.set(jointBase.subarray(0, wc));
+  hi.set(jointHead.subarray(0, wc));
+  srcState.set(dirty.src);
+  dstState.set(dirty.dst);
+  atomNodes.forEach((x, k) => {
+    bi[wc + k] = base.nodeOf(x.b);
+    hi[wc + k] = head.nodeOf(x.h);
+    isIps[wc + k] = 1;
   });
+  const dirtyDst: number[] = [];
+  for (let i = 0; i < wc; i++) if (dstState[i] !== 0) dirtyDst.push(i);
   // What each side allows (or an upper bound of it: one direction's ports) on every pair of a dirty row or
   // column, kept from the comparison below when there are few: a grouped line asks whether anything else is
   // allowed those ports to or from its anchor ("still allowed: ..."), and when nothing is, that is known
@@ -196,8 +247,6 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   };
   const compare = (i: number, j: number): void => {
     if (isIps[i] === 1 && isIps[j] === 1) return;
-    const s = nodes[i]!;
-    const d = nodes[j]!;
     const sb = bi[i]!;
     const db = bi[j]!;
     const sh = hi[i]!;
@@ -206,6 +255,8 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     const hp = head.allowedAt(sh, dh);
     bound(i, j, bp, hp);
     if (bp === hp || bp.equals(hp)) return;
+    const s = nodeAt(i);
+    const d = nodeAt(j);
     let anchor: 'dst' | 'src' = 'dst';
     if (s.kind === 'ips') anchor = 'dst';
     else if (d.kind === 'ips') anchor = 'src';
@@ -320,12 +371,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // A workload that becomes isolated gets one line saying what still reaches it, not one line per lost peer.
   // Likewise a workload that loses isolation gets one line, with what used to be the only allowed traffic.
   // Only dirty workloads can change isolation: the policies selecting a clean one are the same on both sides.
-  // (Workload joint nodes come first, in the order of jointMembers.)
-  const flips = isolationFlips(
-    base,
-    head,
-    jointMembers.filter((_, k) => srcState[k] !== 0 || dstState[k] !== 0),
-  );
+  const dirtyGroups: Member[][] = [];
+  for (let g = 0; g < wc; g++) if (srcState[g] !== 0 || dstState[g] !== 0) dirtyGroups.push(workloadMembers(g));
+  const flips = isolationFlips(base, head, dirtyGroups);
   const newlyIsolated = flips.gained;
   const lostIsolation = flips.lost;
   // In head order, as the lines were made before.

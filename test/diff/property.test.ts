@@ -56,4 +56,17 @@ describe('the dirty-pair shortcut', () => {
       { numRuns: 300 },
     );
   });
+
+  it('joint nodes built from public class lookups (a matrix without class positions) give the same diff', () => {
+    fc.assert(
+      fc.property(clusterChangeArb, ({ base, head }) => {
+        const mb = computeMatrix(base);
+        const mh = computeMatrix(head);
+        // A copy of the public interface: workloadClasses has no positions for it, so the joint nodes are
+        // keyed through classOf / nodeOf instead of the class arrays.
+        expect(diffMatrices({ ...mb }, { ...mh })).toEqual(diffMatrices(mb, mh));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
