@@ -66,18 +66,20 @@ export async function loadClusterSets(
   const read = await readManifestFiles([...paths], opts.readStdin ? { readStdin: opts.readStdin } : {});
   const cwd = process.cwd();
   const name = opts.dir === undefined ? undefined : relativeName(opts.dir, cwd);
-  const files = name ? read.files.map((f) => ({ path: name(f.path), text: f.text })) : read.files;
-  const diagnostics = name ? read.diagnostics.map((d) => ({ ...d, file: name(d.file) })) : read.diagnostics;
+  const named = <T extends { readonly path: string }>(xs: readonly T[]): T[] => (name ? xs.map((x) => ({ ...x, path: name(x.path) })) : [...xs]);
+  const namedNotes = (ds: Cluster['diagnostics']): Cluster['diagnostics'] => (name ? ds.map((d) => ({ ...d, file: name(d.file) })) : ds);
+  const files = named(read.files);
+  const diagnostics = namedNotes(read.diagnostics);
   const side = opts.side !== undefined ? { side: opts.side } : {};
   if (!opts.settings.render.render) return [{ cluster: clusterOf(files, opts.settings.load, diagnostics, [], opts.side) }];
   // Render inputs are found on disk from the paths as given, then named as the manifests are.
   const extra = await readRenderInputs(paths, read.files);
   return renderedClusterSets(
-    name ? [...files, ...extra.files.map((f) => ({ path: name(f.path), text: f.text }))] : [...files, ...extra.files],
+    [...files, ...named(extra.files)],
     opts.settings,
     {
-      binaryFiles: name ? extra.binaryFiles.map((b) => ({ path: name(b.path), bytes: b.bytes })) : extra.binaryFiles,
-      diagnostics: [...diagnostics, ...(name ? extra.diagnostics.map((d) => ({ ...d, file: name(d.file) })) : extra.diagnostics)],
+      binaryFiles: named(extra.binaryFiles),
+      diagnostics: [...diagnostics, ...namedNotes(extra.diagnostics)],
       // Rendering resolves the side's paths against its directory; --overlay and --helm-values stay relative to cwd.
       ...(opts.dir !== undefined ? { baseDir: absPath(cwd, opts.dir), cwd } : {}),
       ...side,
