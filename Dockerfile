@@ -12,7 +12,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/bundle-cli.mjs ./scripts/
 RUN npx tsc -p tsconfig.build.json
+# The `netpol` bin of package.json: the CLI bundled into lib/bin, so it starts fast.
+RUN node scripts/bundle-cli.mjs
 
 # ---- renderers: kustomize and helm, pinned and checked ---------------------------------------------------
 # Kustomize overlays and Helm charts are rendered with the real tools (remote resources and plugins refused,

@@ -134,7 +134,7 @@ function benchTier(name: string, args: Args, log: (s: string) => void): TierRepo
     floor.push(worker<FloorResult>(dir, 'floor', [], heap));
     ours.push(worker<OursResult>(dir, 'ours', ['--warm', name === 'huge' ? '2' : '5', ...(args.force ? ['--force'] : [])], heap));
     if (head) {
-      cli.push(wall([join(root, 'lib', 'cli.js'), 'diff', '--base', join(dir, 'base'), '--head', head, '--format', 'json', '--quiet']));
+      cli.push(wall([join(root, 'lib', 'bin', 'netpol.js'), 'diff', '--base', join(dir, 'base'), '--head', head, '--format', 'json', '--quiet']));
     }
   }
   const m = (f: (o: OursResult) => number): number => median(ours.map(f));
@@ -204,7 +204,7 @@ const log = (s: string): void => {
 const loadBefore = loadavg();
 const startup = {
   nodeMs: median(Array.from({ length: 7 }, () => wall(['-e', '0']))),
-  helpMs: median(Array.from({ length: 7 }, () => wall([join(root, 'lib', 'cli.js'), '--help']))),
+  helpMs: median(Array.from({ length: 7 }, () => wall([join(root, 'lib', 'bin', 'netpol.js'), '--help']))),
 };
 const reports = args.tiers.map((t) => benchTier(t, args, log));
 const env = {
@@ -219,7 +219,7 @@ if (args.json) {
 } else {
   process.stdout.write(
     `node ${env.node}, ${env.cpus} CPUs (${env.cpu}); load average before ${env.loadavgBefore.join(' ')}, after ${env.loadavgAfter.join(' ')}\n` +
-      `start-up: \`node lib/cli.js --help\` ${ms(startup.helpMs)} (bare \`node -e 0\` ${ms(startup.nodeMs)})\n\n` +
+      `start-up: \`node lib/bin/netpol.js --help\` ${ms(startup.helpMs)} (bare \`node -e 0\` ${ms(startup.nodeMs)})\n\n` +
       reports.map(table).join('\n'),
   );
 }

@@ -39,7 +39,7 @@ describe('Dockerfile', () => {
   it('builds in one stage, runs production dependencies only as a non-root user in the other', () => {
     expect(stages.map((s) => s.name)).toEqual(['build', 'renderers', 'runtime']);
     const build = stages[0]!;
-    expect(instr(build, 'RUN')).toEqual(['npm ci --ignore-scripts --no-audit --no-fund', 'npx tsc -p tsconfig.build.json']);
+    expect(instr(build, 'RUN')).toEqual(['npm ci --ignore-scripts --no-audit --no-fund', 'npx tsc -p tsconfig.build.json', 'node scripts/bundle-cli.mjs']);
     expect(instr(runtime, 'RUN')[0]).toMatch(/^npm ci --omit=dev --ignore-scripts\b/);
     expect(instr(runtime, 'COPY')).toContain('--from=build /app/lib ./lib');
     expect(instr(runtime, 'USER')).toEqual(['node']);
