@@ -51,8 +51,9 @@ export function skippedSummary(cluster: Cluster): SkippedSummary[] {
 
 /**
  * The last clusters built, by their inputs: the merge base of a pull request is built again on every push
- * and every command from the same parsed files (parse cache hits keep their documents), and then the cluster
- * built before is the answer. Base and head alternate, so two are kept. Clusters are read-only.
+ * and every command from the same files, and then the cluster built before is the answer (found by comparing
+ * the files, see fileMatch.ts: no parse, no parse cache look-up). Base and head alternate, so two are kept.
+ * Clusters are read-only, and may share lists with each other.
  */
 const RECENT_CLUSTERS = 2;
 const recentClusters: Assembly[] = [];

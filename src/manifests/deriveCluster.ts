@@ -265,23 +265,27 @@ function shifted(out: Int32Array, from: Int32Array, j: number, i: number, count:
 
 /**
  * A list made of blocks of other lists: a derived build's are a few long runs of the prior's lists between
- * the changed files' records. The blocks are noted, then copied once into an array of the final size (the
- * garbage collector's work at the huge tier is mostly in proportion to what is allocated).
+ * the changed files' records. The blocks are noted (adjacent ones joined), then copied once into an array
+ * of the final size (the garbage collector's work at the huge tier is mostly in proportion to what is
+ * allocated); a list that is all of one prior list is that list (clusters are read-only).
  */
 class Runs<T> {
-  readonly #blocks: { readonly from: readonly T[]; readonly a: number; readonly b: number }[] = [];
+  readonly #blocks: { readonly from: readonly T[]; readonly a: number; b: number }[] = [];
   length = 0;
 
   add(from: readonly T[], a: number, b: number): void {
     if (b <= a) return;
-    this.#blocks.push({ from, a, b });
     this.length += b - a;
+    const last = this.#blocks[this.#blocks.length - 1];
+    if (last !== undefined && last.from === from && last.b === a) last.b = b;
+    else this.#blocks.push({ from, a, b });
   }
 
-  list(): T[] {
+  list(): readonly T[] {
     const blocks = this.#blocks;
     if (blocks.length === 0) return [];
-    if (blocks.length === 1) return blocks[0]!.from.slice(blocks[0]!.a, blocks[0]!.b);
+    const first = blocks[0]!;
+    if (blocks.length === 1) return first.a === 0 && first.b === first.from.length ? first.from : first.from.slice(first.a, first.b);
     const out = new Array<T>(this.length);
     let at = 0;
     for (const { from, a, b } of blocks) for (let k = a; k < b; k++) out[at++] = from[k]!;
