@@ -111,6 +111,17 @@ describe('files are matched to a recent build without parsing', () => {
     expect(buildCluster(files)).toBe(base);
   });
 
+  it('parsing set otherwise (sniffing) builds anew: the same files may read differently', () => {
+    const files = repo();
+    const base = buildCluster(files);
+    configureParsing({ sniff: false });
+    const full = buildCluster(files);
+    expect(full).not.toBe(base);
+    expect(full).toStrictEqual(scratch(files));
+    configureParsing({ sniff: true });
+    expect(buildCluster(files)).toBe(base);
+  });
+
   it('a path that repeats or a file moved is built from scratch, and the same', () => {
     const files = repo();
     buildCluster(files);
