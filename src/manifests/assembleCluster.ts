@@ -4,7 +4,7 @@ import { ASSUMED_PODS_NAME, AUTO_NAMESPACE_LABEL, INGRESS_CONTROLLER_NAME } from
 import { compileSelector } from '../engine/labelSelector.js';
 import { KeyIndex } from './keyIndex.js';
 import { classifyFile, newSink, ownWorkload, report, skip, type WorkloadCandidate } from './classifyObjects.js';
-import { byFileAndLine, indexOnce, makeCluster, undeclaredNamespace, type Assembly, type BuildInput, type SkippedPart } from './clusterAssembly.js';
+import { byFileAndLine, makeCluster, pathIndexOnce, UseCounts, undeclaredNamespace, type Assembly, type BuildInput, type SkippedPart } from './clusterAssembly.js';
 
 /** The ingress-nginx Helm chart's controller pods and namespace. */
 const NGINX_CONTROLLER = { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
@@ -19,7 +19,7 @@ const OPENSHIFT_ROUTER = {
 const PER_POD_LABELS = new Set(['statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']);
 
 export function assembleCluster(input: BuildInput): Assembly {
-  const { files, opts, texts, models, parseDiagnostics, documentCounts, optionsKey } = input;
+  const { files, opts, texts, models, optionsKey } = input;
   const sink = newSink(texts);
   const { diagnostics, skipped, policies, adminPolicies, services, ingressBackends, declared, candidates } = sink;
   let documentCount = 0;
@@ -29,8 +29,8 @@ export function assembleCluster(input: BuildInput): Assembly {
     const path = files[i]!.path;
     if (paths.has(path)) derivable = false;
     paths.add(path);
-    documentCount += documentCounts[i]!;
-    const parsed = parseDiagnostics[i]!;
+    documentCount += models[i]!.documentCount;
+    const parsed = models[i]!.parseDiagnostics;
     if (parsed.length > 0) {
       diagnostics.push(...parsed);
       if (parsed.some((d) => d.file !== path)) derivable = false;
@@ -184,9 +184,10 @@ export function assembleCluster(input: BuildInput): Assembly {
   });
   return {
     optionsKey,
+    files,
+    texts,
     models,
-    modelIndex: indexOnce(models),
-    documentCounts,
+    pathIndex: pathIndexOnce(files),
     policiesAt,
     servicesAt,
     skippedAt,
@@ -194,7 +195,7 @@ export function assembleCluster(input: BuildInput): Assembly {
     seen: new KeyIndex(sink.seen),
     dupPaths: sink.dupPaths,
     ownerRefs,
-    used: sink.used,
+    used: new UseCounts(sink.used),
     assumedNames: new Set(assumed.keys()),
     derivable,
     cluster,

@@ -1,12 +1,13 @@
 // The main entry of the manifests layer: files -> Cluster. Semantics are Kubernetes': namespace labels,
 // policy defaulting and validation, controller ownership. Anything not modelled is listed in `skipped`
 // with a reason, never dropped silently; anything the API server would reject is an error diagnostic.
-import type { Cluster, Diagnostic, LoadOptions, ManifestFile } from './model.js';
-import { parseFile } from './parseFile.js';
+import type { Cluster, LoadOptions, ManifestFile } from './model.js';
+import { parseFile, sniffsByDefault } from './parseFile.js';
 import { summarizeSkipped, type SkippedSummary } from './summarize.js';
 import { fileModel, type FileModel } from './fileModel.js';
 import type { Assembly, BuildInput, SkippedPart } from './clusterAssembly.js';
-import { partOf, skippedPart } from './clusterAssembly.js';
+import { FileTexts, partOf, skippedPart } from './clusterAssembly.js';
+import { sameFiles, type FileMatch } from './fileMatch.js';
 import { assembleCluster } from './assembleCluster.js';
 import { closestPrior, deriveCluster } from './deriveCluster.js';
 
@@ -50,8 +51,9 @@ export function skippedSummary(cluster: Cluster): SkippedSummary[] {
 
 /**
  * The last clusters built, by their inputs: the merge base of a pull request is built again on every push
- * and every command from the same parsed files (parse cache hits keep their documents), and then the cluster
- * built before is the answer. Base and head alternate, so two are kept. Clusters are read-only.
+ * and every command from the same files, and then the cluster built before is the answer (found by comparing
+ * the files, see fileMatch.ts: no parse, no parse cache look-up). Base and head alternate, so two are kept.
+ * Clusters are read-only, and may share lists with each other.
  */
 const RECENT_CLUSTERS = 2;
 const recentClusters: Assembly[] = [];
@@ -70,55 +72,30 @@ export function setClusterReuse(on: boolean): boolean {
 /** How many clusters were built from scratch and derived from a recent one (tests check both paths run). */
 export const clusterBuilds = { full: 0, derived: 0 };
 
-function sameModels(a: readonly FileModel[], b: readonly FileModel[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Cluster {
   const defaultNamespace = opts.defaultNamespace ?? 'default';
-  const texts = new Map<string, string>();
-  for (const file of files) texts.set(file.path, file.text);
-
-  // 1. Files -> documents -> objects (lists flattened). The same documents (a parse cache hit) at the same
-  // path give the same objects and sources.
-  const models: FileModel[] = [];
-  const parseDiagnostics: (readonly Diagnostic[])[] = [];
-  const documentCounts: number[] = [];
-  // The recent builds' models at the same position are tried first (no lookup: files mostly come in the
-  // same order), then the memo by documents.
-  const hints = reuseClusters ? recentClusters.map((r) => r.models) : [];
-  for (let j = 0; j < files.length; j++) {
-    const file = files[j]!;
-    const parsed = parseFile(file);
-    documentCounts.push(parsed.documentCount);
-    parseDiagnostics.push(parsed.diagnostics);
-    let model: FileModel | undefined;
-    for (const h of hints) {
-      const m = h[j];
-      if (m !== undefined && m.documents === parsed.documents && m.path === file.path && m.defaultNamespace === defaultNamespace) {
-        model = m;
-        break;
-      }
-    }
-    models.push(model ?? fileModel(parsed.documents, file.path, defaultNamespace, texts));
-  }
-  const optionsKey = JSON.stringify([opts.ingressController ?? null, opts.assumedNamespaces ?? null]);
+  // Everything besides the files that the cluster depends on.
+  const optionsKey = JSON.stringify([opts.ingressController ?? null, opts.assumedNamespaces ?? null, defaultNamespace, sniffsByDefault()]);
+  // The same files as a recent build (paths and texts, compared without parsing): its cluster.
   if (reuseClusters) {
-    const at = recentClusters.findIndex((r) => r.optionsKey === optionsKey && sameModels(r.models, models));
+    const at = recentClusters.findIndex((r) => r.optionsKey === optionsKey && sameFiles(files, r));
     if (at >= 0) {
       const [again] = recentClusters.splice(at, 1);
       recentClusters.unshift(again!);
       return again!.cluster;
     }
   }
-  const input: BuildInput = { files, opts, texts, models, parseDiagnostics, documentCounts, optionsKey };
+  // A copy: the caller may reuse its array, and later builds compare their files to these.
+  const snapshot = files.slice();
+  const match = reuseClusters ? closestPrior(snapshot, optionsKey, recentClusters) : undefined;
   let assembly: Assembly | undefined;
-  if (reuseClusters) {
-    const prior = closestPrior(input, recentClusters);
-    if (prior) assembly = deriveCluster(prior, input);
+  let input: BuildInput;
+  if (match) {
+    input = derivedInput(match, snapshot, opts, optionsKey);
+    assembly = deriveCluster(match, input);
     if (assembly) clusterBuilds.derived++;
+  } else {
+    input = fullInput(snapshot, opts, optionsKey);
   }
   if (!assembly) {
     assembly = assembleCluster(input);
@@ -130,4 +107,58 @@ export function buildCluster(files: ManifestFile[], opts: LoadOptions = {}): Clu
     recentClusters.length = Math.min(recentClusters.length, RECENT_CLUSTERS);
   }
   return assembly.cluster;
+}
+
+/**
+ * Files -> documents -> objects for a build that a recent one matches: the files it had too take its
+ * parse results and models (the same path and text give the same ones), and only the others are parsed.
+ */
+function derivedInput(match: FileMatch, files: readonly ManifestFile[], opts: LoadOptions, optionsKey: string): BuildInput {
+  const { prior, fromPrior, changed, removed } = match;
+  const defaultNamespace = opts.defaultNamespace ?? 'default';
+  let texts: FileTexts;
+  if (match.uniquePaths) {
+    const changes = new Map<string, string | undefined>();
+    for (const i of removed) changes.set(prior.files[i]!.path, undefined);
+    for (const j of changed) changes.set(files[j]!.path, files[j]!.text);
+    texts = prior.texts.with(changes, files);
+  } else {
+    texts = FileTexts.of(files);
+  }
+  // The prior's models in runs, then the changed files' (an array of the final size, filled once).
+  const models = new Array<FileModel>(files.length);
+  for (let j = 0; j < files.length; j++) {
+    const i = fromPrior[j]!;
+    if (i >= 0) models[j] = prior.models[i]!;
+  }
+  for (const j of changed) {
+    const file = files[j]!;
+    models[j] = fileModel(parseFile(file), file.path, defaultNamespace, texts);
+  }
+  return { files, opts, texts, models, optionsKey };
+}
+
+/** Files -> documents -> objects, every file parsed (parse cache hits keep their documents). */
+function fullInput(files: readonly ManifestFile[], opts: LoadOptions, optionsKey: string): BuildInput {
+  const defaultNamespace = opts.defaultNamespace ?? 'default';
+  const texts = FileTexts.of(files);
+  const models: FileModel[] = [];
+  // The same documents at the same path give the same objects and sources: the recent builds' models at
+  // the same position are tried first (no lookup: files mostly come in the same order), then the memo by
+  // documents.
+  const hints = reuseClusters ? recentClusters.map((r) => r.models) : [];
+  for (let j = 0; j < files.length; j++) {
+    const file = files[j]!;
+    const parsed = parseFile(file);
+    let model: FileModel | undefined;
+    for (const h of hints) {
+      const m = h[j];
+      if (m !== undefined && m.documents === parsed.documents && m.path === file.path && m.defaultNamespace === defaultNamespace) {
+        model = m;
+        break;
+      }
+    }
+    models.push(model ?? fileModel(parsed, file.path, defaultNamespace, texts));
+  }
+  return { files, opts, texts, models, optionsKey };
 }

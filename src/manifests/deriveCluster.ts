@@ -3,36 +3,28 @@
 // the changed files (before and after) hold no namespace, admin policy, Ingress or Route, no object defined
 // twice anywhere and no new duplicate, and no workload that names a controller, is named as one, or lives in
 // an assumed namespace. Anything else is built from scratch.
-import type { Diagnostic, NamespaceInfo, NetworkPolicy, Service, SkippedObject, Workload } from './model.js';
+import type { Diagnostic, ManifestFile, NamespaceInfo, NetworkPolicy, Service, SkippedObject, Workload } from './model.js';
 import { WORKLOAD_KINDS } from './podTemplate.js';
 import { ADMIN_KINDS, type K8sObject } from './fileModel.js';
 import { keyOf } from './keyIndex.js';
 import { controllerOf } from './objectReads.js';
 import { classifyFile, newSink, ownWorkload, usedNamespaceOf } from './classifyObjects.js';
-import { byFileAndLine, indexOnce, makeCluster, partOf, undeclaredNamespace, type Assembly, type BuildInput } from './clusterAssembly.js';
+import { byFileAndLine, makeCluster, pathIndexOnce, undeclaredNamespace, type Assembly, type BuildInput, type SkippedPart } from './clusterAssembly.js';
+import { matchFiles, type FileMatch } from './fileMatch.js';
 
 /** At most this many changed files (and at most a quarter of them, or 8) are derived rather than built. */
 const DERIVE_MAX_CHANGES = 512;
 
-/** The recent build the input differs least from, if any may be derived from. */
-export function closestPrior(input: BuildInput, recentClusters: readonly Assembly[]): Assembly | undefined {
-  let best: Assembly | undefined;
-  let bestChanges = Math.min(DERIVE_MAX_CHANGES, Math.max(8, input.models.length >> 2)) + 1;
+/** The files matched to the recent build they differ least from, if any may be derived from. */
+export function closestPrior(files: readonly ManifestFile[], optionsKey: string, recentClusters: readonly Assembly[]): FileMatch | undefined {
+  let best: FileMatch | undefined;
+  let limit = Math.min(DERIVE_MAX_CHANGES, Math.max(8, files.length >> 2));
   for (const r of recentClusters) {
-    if (!r.derivable || r.optionsKey !== input.optionsKey) continue;
-    // Files mostly keep their positions: counted by position when that finds few changes, else by model.
-    let same = 0;
-    if (r.models.length === input.models.length) for (let j = 0; j < r.models.length; j++) if (r.models[j] === input.models[j]) same++;
-    if (input.models.length - same + (r.models.length - same) >= bestChanges) {
-      const index = r.modelIndex();
-      same = 0;
-      for (const m of input.models) if (index.has(m)) same++;
-    }
-    // Files changed or added, and files removed.
-    const changes = input.models.length - same + (r.models.length - same);
-    if (changes < bestChanges) {
-      best = r;
-      bestChanges = changes;
+    if (!r.derivable || r.optionsKey !== optionsKey) continue;
+    const match = matchFiles(files, r, limit);
+    if (match !== undefined) {
+      best = match;
+      limit = match.changes - 1;
     }
   }
   return best;
@@ -45,31 +37,20 @@ function nonLocal(prior: Assembly, o: K8sObject): boolean {
   return controllerOf(o.obj) !== undefined || prior.ownerRefs.has(`${o.namespace}/${o.name}[${o.kind}]`) || prior.assumedNames.has(o.namespace);
 }
 
-export function deriveCluster(prior: Assembly, input: BuildInput): Assembly | undefined {
-  const { files, texts, models, parseDiagnostics, documentCounts, optionsKey } = input;
+export function deriveCluster(match: FileMatch, input: BuildInput): Assembly | undefined {
+  const { files, texts, models, optionsKey } = input;
+  const { prior, fromPrior, changed, removed } = match;
   const n = models.length;
   const old = prior.models;
-  const fromPrior = new Int32Array(n).fill(-1);
-  const kept = new Uint8Array(old.length);
-  // Paths repeat iff the texts by path are fewer than the files.
-  if (texts.size !== n) return undefined;
-  const changed: number[] = [];
+  if (!match.uniquePaths) return undefined;
+  // Unchanged files keep their order (the lists of a cluster are in file order).
   let last = -1;
   for (let j = 0; j < n; j++) {
-    const i = old[j] === models[j] ? j : prior.modelIndex().get(models[j]!);
-    if (i === undefined) {
-      changed.push(j);
-      continue;
-    }
-    // Unchanged files keep their order (the lists of a cluster are in file order).
+    const i = fromPrior[j]!;
+    if (i < 0) continue;
     if (i <= last) return undefined;
     last = i;
-    kept[i] = 1;
-    fromPrior[j] = i;
   }
-  const removed: number[] = [];
-  for (let i = 0; i < old.length; i++) if (kept[i] === 0) removed.push(i);
-  if (changed.length + removed.length > DERIVE_MAX_CHANGES) return undefined;
 
   // The changes must be local (see above).
   const removedPaths = new Set<string>();
@@ -87,7 +68,7 @@ export function deriveCluster(prior: Assembly, input: BuildInput): Assembly | un
   const addedObjects = new Map<string, K8sObject>();
   for (const j of changed) {
     const path = files[j]!.path;
-    if (parseDiagnostics[j]!.some((d) => d.file !== path)) return undefined;
+    if (models[j]!.parseDiagnostics.some((d) => d.file !== path)) return undefined;
     for (const o of models[j]!.objects) {
       if (o === undefined) continue;
       const key = keyOf(o);
@@ -113,7 +94,7 @@ export function deriveCluster(prior: Assembly, input: BuildInput): Assembly | un
     const before = sink.diagnostics.length;
     sink.file = j;
     classifyFile(sink, models[j]!);
-    const block = [...parseDiagnostics[j]!, ...sink.diagnostics.slice(before)];
+    const block = [...models[j]!.parseDiagnostics, ...sink.diagnostics.slice(before)];
     if (block.some((d) => d.file !== files[j]!.path)) return undefined;
     diagnosticsOf.set(j, block.sort(byFileAndLine));
   }
@@ -124,19 +105,17 @@ export function deriveCluster(prior: Assembly, input: BuildInput): Assembly | un
     return at + 1 < changed.length ? partAt.get(changed[at + 1]!)! : end;
   };
 
-  // The lists, file by file: runs of unchanged files copied from the prior cluster, changed files from the sink.
+  // The lists, file by file: runs of unchanged files copied from the prior cluster, changed files from the
+  // sink, each list cut and joined in blocks (a derived build copies ~200,000 records at the huge bench tier).
   const pc = prior.cluster;
-  const policies: NetworkPolicy[] = [];
-  const services: Service[] = [];
-  const skipped: SkippedObject[] = [];
-  const workloads: Workload[] = [];
+  const policies = new Runs<NetworkPolicy>();
+  const services = new Runs<Service>();
+  const skipped = new Runs<SkippedObject>();
+  const workloads = new Runs<Workload>();
   const policiesAt = new Int32Array(n + 1);
   const servicesAt = new Int32Array(n + 1);
   const skippedAt = new Int32Array(n + 1);
   const workloadsAt = new Int32Array(n + 1);
-  const copy = <T>(out: T[], from: readonly T[], a: number, b: number): void => {
-    for (let k = a; k < b; k++) out.push(from[k]!);
-  };
   const priorServices = pc.services ?? [];
   for (let j = 0; j < n; ) {
     const i = fromPrior[j]!;
@@ -147,10 +126,12 @@ export function deriveCluster(prior: Assembly, input: BuildInput): Assembly | un
       workloadsAt[j] = workloads.length;
       const a = partAt.get(j)!;
       const b = nextPart(j);
-      copy(policies, sink.policies, a.policies, b.policies);
-      copy(services, sink.services, a.services, b.services);
-      copy(skipped, sink.skipped, a.skipped, b.skipped);
-      for (let k = a.candidates; k < b.candidates; k++) workloads.push(ownWorkload(sink.candidates[k]!));
+      policies.add(sink.policies, a.policies, b.policies);
+      services.add(sink.services, a.services, b.services);
+      skipped.add(sink.skipped, a.skipped, b.skipped);
+      const own: Workload[] = [];
+      for (let k = a.candidates; k < b.candidates; k++) own.push(ownWorkload(sink.candidates[k]!));
+      workloads.add(own, 0, own.length);
       j++;
       continue;
     }
@@ -158,17 +139,14 @@ export function deriveCluster(prior: Assembly, input: BuildInput): Assembly | un
     let k = j;
     while (k + 1 < n && fromPrior[k + 1] === fromPrior[k]! + 1) k++;
     const i2 = fromPrior[k]! + 1;
-    for (let x = j; x <= k; x++) {
-      const y = fromPrior[x]!;
-      policiesAt[x] = policies.length + prior.policiesAt[y]! - prior.policiesAt[i]!;
-      servicesAt[x] = services.length + prior.servicesAt[y]! - prior.servicesAt[i]!;
-      skippedAt[x] = skipped.length + prior.skippedAt[y]! - prior.skippedAt[i]!;
-      workloadsAt[x] = workloads.length + prior.workloadsAt[y]! - prior.workloadsAt[i]!;
-    }
-    copy(policies, pc.policies, prior.policiesAt[i]!, prior.policiesAt[i2]!);
-    copy(services, priorServices, prior.servicesAt[i]!, prior.servicesAt[i2]!);
-    copy(skipped, pc.skipped, prior.skippedAt[i]!, prior.skippedAt[i2]!);
-    copy(workloads, pc.workloads, prior.workloadsAt[i]!, prior.workloadsAt[i2]!);
+    shifted(policiesAt, prior.policiesAt, j, i, k - j + 1, policies.length - prior.policiesAt[i]!);
+    shifted(servicesAt, prior.servicesAt, j, i, k - j + 1, services.length - prior.servicesAt[i]!);
+    shifted(skippedAt, prior.skippedAt, j, i, k - j + 1, skipped.length - prior.skippedAt[i]!);
+    shifted(workloadsAt, prior.workloadsAt, j, i, k - j + 1, workloads.length - prior.workloadsAt[i]!);
+    policies.add(pc.policies, prior.policiesAt[i]!, prior.policiesAt[i2]!);
+    services.add(priorServices, prior.servicesAt[i]!, prior.servicesAt[i2]!);
+    skipped.add(pc.skipped, prior.skippedAt[i]!, prior.skippedAt[i2]!);
+    workloads.add(pc.workloads, prior.workloadsAt[i]!, prior.workloadsAt[i2]!);
     j = k + 1;
   }
   policiesAt[n] = policies.length;
@@ -176,38 +154,37 @@ export function deriveCluster(prior: Assembly, input: BuildInput): Assembly | un
   skippedAt[n] = skipped.length;
   workloadsAt[n] = workloads.length;
   // What the ownership step and the assumed world added after the files' own records: unchanged.
-  copy(skipped, pc.skipped, prior.skippedAt[old.length]!, pc.skipped.length);
-  copy(workloads, pc.workloads, prior.workloadsAt[old.length]!, pc.workloads.length);
+  skipped.add(pc.skipped, prior.skippedAt[old.length]!, pc.skipped.length);
+  workloads.add(pc.workloads, prior.workloadsAt[old.length]!, pc.workloads.length);
 
-  // Namespaces in use.
-  const used = new Map(prior.used);
+  // Namespaces in use: the counts that change (0: no longer used) over the prior's.
+  const counts = new Map<string, number>();
+  const countOf = (ns: string): number => counts.get(ns) ?? prior.used.get(ns) ?? 0;
   const flipped = new Set<string>();
   for (const i of removed) {
     for (const o of old[i]!.objects) {
       const ns = o === undefined ? undefined : usedNamespaceOf(o);
       if (ns === undefined) continue;
-      const count = used.get(ns)! - 1;
-      if (count > 0) used.set(ns, count);
-      else {
-        used.delete(ns);
-        flipped.add(ns);
-      }
+      const count = countOf(ns) - 1;
+      counts.set(ns, count);
+      if (count === 0) flipped.add(ns);
     }
   }
   for (const [ns, count] of sink.used) {
-    const was = used.get(ns) ?? 0;
-    used.set(ns, was + count);
+    const was = countOf(ns);
+    counts.set(ns, was + count);
     if (was === 0) {
       if (flipped.has(ns)) flipped.delete(ns);
       else flipped.add(ns);
     }
   }
+  const used = prior.used.with(counts);
   let namespaces = pc.namespaces;
   const changedNames = [...flipped].filter((ns) => !prior.assumedNames.has(ns) && !(pc.namespaces.get(ns)?.declared ?? false));
   if (changedNames.length > 0) {
     const names = new Set(pc.namespaces.keys());
     for (const ns of changedNames) {
-      if (used.has(ns)) names.add(ns);
+      if (countOf(ns) > 0) names.add(ns);
       else names.delete(ns);
     }
     const next = new Map<string, NamespaceInfo>();
@@ -234,30 +211,37 @@ export function deriveCluster(prior: Assembly, input: BuildInput): Assembly | un
   }
 
   let documentCount = pc.documentCount;
-  for (const i of removed) documentCount -= prior.documentCounts[i]!;
-  for (const j of changed) documentCount += documentCounts[j]!;
+  for (const i of removed) documentCount -= old[i]!.documentCount;
+  for (const j of changed) documentCount += models[j]!.documentCount;
 
   const cluster = makeCluster({
     namespaces,
-    workloads,
-    policies,
+    workloads: workloads.list(),
+    policies: policies.list(),
     adminPolicies: pc.adminPolicies ?? [],
     baselinePolicy: pc.baselinePolicy,
-    services,
+    services: services.list(),
     ingressBackends: pc.ingressBackends ?? [],
     ingressController: pc.ingressController,
     assumedNamespaces: pc.assumedNamespaces ?? [],
-    skipped,
+    skipped: skipped.list(),
     diagnostics,
     fileCount: files.length,
     documentCount,
     texts,
   });
+  // The unchanged files' skipped objects are the prior's: so are their summaries (made on first use).
+  const skippedParts = new Array<SkippedPart | undefined>(n);
+  for (let j = 0; j < n; j++) {
+    const i = fromPrior[j]!;
+    if (i >= 0) skippedParts[j] = prior.skippedParts[i];
+  }
   return {
     optionsKey,
+    files,
+    texts,
     models,
-    modelIndex: indexOnce(models),
-    documentCounts,
+    pathIndex: pathIndexOnce(files),
     policiesAt,
     servicesAt,
     skippedAt,
@@ -269,7 +253,42 @@ export function deriveCluster(prior: Assembly, input: BuildInput): Assembly | un
     assumedNames: prior.assumedNames,
     derivable: true,
     cluster,
-    // The unchanged files' skipped objects are the prior's: so are their summaries.
-    skippedParts: Array.from(fromPrior, (i) => (i >= 0 && prior.skippedAt[i + 1]! > prior.skippedAt[i]! ? partOf(prior, i) : undefined)),
+    skippedParts,
   };
+}
+
+/** out[j..j+count) = from[i..i+count) + delta: where a run of unchanged files' records start. */
+function shifted(out: Int32Array, from: Int32Array, j: number, i: number, count: number, delta: number): void {
+  if (delta === 0) out.set(from.subarray(i, i + count), j);
+  else for (let k = 0; k < count; k++) out[j + k] = from[i + k]! + delta;
+}
+
+/**
+ * A list made of blocks of other lists: a derived build's are a few long runs of the prior's lists between
+ * the changed files' records. The blocks are noted (adjacent ones joined), then copied once into an array
+ * of the final size (the garbage collector's work at the huge tier is mostly in proportion to what is
+ * allocated); a list that is all of one prior list is that list (clusters are read-only).
+ */
+class Runs<T> {
+  readonly #blocks: { readonly from: readonly T[]; readonly a: number; b: number }[] = [];
+  length = 0;
+
+  add(from: readonly T[], a: number, b: number): void {
+    if (b <= a) return;
+    this.length += b - a;
+    const last = this.#blocks[this.#blocks.length - 1];
+    if (last !== undefined && last.from === from && last.b === a) last.b = b;
+    else this.#blocks.push({ from, a, b });
+  }
+
+  list(): readonly T[] {
+    const blocks = this.#blocks;
+    if (blocks.length === 0) return [];
+    const first = blocks[0]!;
+    if (blocks.length === 1) return first.a === 0 && first.b === first.from.length ? first.from : first.from.slice(first.a, first.b);
+    const out = new Array<T>(this.length);
+    let at = 0;
+    for (const { from, a, b } of blocks) for (let k = a; k < b; k++) out[at++] = from[k]!;
+    return out;
+  }
 }

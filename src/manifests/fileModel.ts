@@ -1,9 +1,9 @@
 // Files -> objects: the named Kubernetes objects of a parsed file, with their sources, kept per parsed file
 // so that a rebuild from the same documents reads only what changed.
-import type { NetworkPolicy, SkippedObject, SourceRef, Workload } from './model.js';
+import type { Diagnostic, NetworkPolicy, SkippedObject, SourceRef, Workload } from './model.js';
 import { isList, listItems, type ListItem } from './listItems.js';
 import { isObject, type RawObject } from './problems.js';
-import type { RawDocument } from './parseFile.js';
+import type { ParsedFile, RawDocument } from './parseFile.js';
 import type { AdminRead, IngressRead, PolicyRead, ServiceRead, WorkloadRead } from './objectReads.js';
 
 export const ADMIN_KINDS = new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
@@ -40,6 +40,9 @@ export interface FileModel {
   /** The objects depend on the path (their sources) and the default namespace (their identities). */
   readonly path: string;
   readonly defaultNamespace: string;
+  /** What parsing the file gave besides its documents (the same documents at the same path give the same). */
+  readonly parseDiagnostics: readonly Diagnostic[];
+  readonly documentCount: number;
   /** The objects of the file (lists flattened). */
   readonly items: readonly ListItem[];
   /** items[i] as a named Kubernetes object, or undefined when it is not one (the build says why). */
@@ -50,13 +53,22 @@ export interface FileModel {
 const fileModels = new WeakMap<readonly RawDocument[], FileModel[]>();
 const MODELS_PER_DOCUMENTS = 4;
 
-export function fileModel(documents: readonly RawDocument[], path: string, defaultNamespace: string, texts: ReadonlyMap<string, string>): FileModel {
+export function fileModel(parsed: ParsedFile, path: string, defaultNamespace: string, texts: ReadonlyMap<string, string>): FileModel {
+  const { documents } = parsed;
   const models = fileModels.get(documents);
   if (models !== undefined) {
     for (const m of models) if (m.path === path && m.defaultNamespace === defaultNamespace) return m;
   }
   const items = objectsOf(path, documents, texts);
-  const model: FileModel = { documents, path, defaultNamespace, items, objects: items.map((item) => identify(item, defaultNamespace)) };
+  const model: FileModel = {
+    documents,
+    path,
+    defaultNamespace,
+    parseDiagnostics: parsed.diagnostics,
+    documentCount: parsed.documentCount,
+    items,
+    objects: items.map((item) => identify(item, defaultNamespace)),
+  };
   // The same text at another path (two checkouts compared side by side): what reading an object gave
   // depends on its raw value and kind alone, so it is shared; the records (which carry the path) are not.
   const sibling = models?.find((m) => m.objects.length === model.objects.length);

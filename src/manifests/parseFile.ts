@@ -121,6 +121,20 @@ interface ContentKeyMemo {
   fullKey?: string;
 }
 
+/**
+ * The file's content key if it was worked out already (a parse, or parseKey), else undefined: never hashes.
+ * buildCluster compares the files of two builds with it when their texts are not the same string.
+ */
+export function knownContentKey(file: ManifestFile): string | undefined {
+  const hit = contentKeys.get(file);
+  return hit !== undefined && hit.text === file.text ? hit.key : undefined;
+}
+
+/** Whether parseFile sniffs unmodelled documents by default: part of what a build's result depends on. */
+export function sniffsByDefault(): boolean {
+  return defaults.sniff;
+}
+
 function contentKeyMemo(file: ManifestFile): ContentKeyMemo {
   const hit = contentKeys.get(file);
   if (hit !== undefined && hit.text === file.text) return hit;

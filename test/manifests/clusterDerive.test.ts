@@ -100,13 +100,16 @@ describe('a cluster derived from a recent build is the cluster a build from scra
         fc.array(fileArb, { minLength: 1, maxLength: 14 }),
         fc.array(fc.array(editArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
         fc.constantFrom<LoadOptions | undefined>(undefined, { assumedNamespaces: { 'kube-system': { labels: { role: 'system' } } } }, { defaultNamespace: 'b' }),
-        (texts, steps, opts) => {
+        fc.boolean(),
+        (texts, steps, opts, refetch) => {
           const base = texts.map((text) => ({ path: `f${serial.n++}.yaml`, text }));
           expect(buildCluster(base, opts)).toStrictEqual(fromScratch(base, opts));
           let files = base;
           for (const edits of steps) {
-            // Each step from the base (a pull request) or from the last head (the next push).
+            // Each step from the base (a pull request) or from the last head (the next push); files matched
+            // by object, or (fetched anew) by path and text.
             files = apply(edits.length === 1 ? base : files, edits, serial);
+            if (refetch) files = files.map((f) => ({ path: f.path, text: ` ${f.text}`.slice(1) }));
             const built = buildCluster(files, opts);
             expect(built).toStrictEqual(fromScratch(files, opts));
             expect(skippedSummary(built)).toStrictEqual(summarizeSkipped(built.skipped));
