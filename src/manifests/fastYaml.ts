@@ -282,7 +282,7 @@ function takeItems(base: number): unknown[] {
 /** A block mapping whose first key, already read, starts at `p` on the current line. */
 function parseMapping(p: number, firstKey: string, depth: number): Record<string, unknown> {
   const col = p - lineStart;
-  const result: Record<string, unknown> = {};
+  const base = items.length;
   let key: string | undefined = firstKey;
   let keyAt = p;
   for (;;) {
@@ -301,9 +301,9 @@ function parseMapping(p: number, firstKey: string, depth: number): Record<string
     } else {
       value = parseInline(q, col, depth + 1, true);
     }
-    setKey(result, key, value);
+    items.push(key, value);
     if (positions) pathStack.pop();
-    if (atEnd || ind < col) return result;
+    if (atEnd || ind < col) return takeMapping(base);
     if (ind > col) fail();
     keyAt = lineStart + ind;
     key = tryKey(keyAt);
@@ -313,6 +313,48 @@ function parseMapping(p: number, firstKey: string, depth: number): Record<string
 
 function isSpaceOrLf(c: number): boolean {
   return c === SPACE || c === LF;
+}
+
+/**
+ * The keys and values from `base` on (key, value, key, value...), as a map taken off `items`. A map of up to
+ * 10 fields is made with room for exactly its fields (see SIZED); the fields are set in the order read.
+ */
+function takeMapping(base: number): Record<string, unknown> {
+  const end = items.length;
+  const n = (end - base) >> 1;
+  if (n >= SIZED.length) {
+    const out: Record<string, unknown> = {};
+    for (let i = base; i < end; i += 2) setKey(out, items[i] as string, items[i + 1]);
+    items.length = base;
+    return out;
+  }
+  const out = new SIZED[n]!();
+  for (let i = base; i < end; i += 2) {
+    const key = items[i] as string;
+    // A duplicate key (few keys: compared with the ones before, cheaper than a lookup in the map).
+    for (let j = base; j < i; j += 2) if (items[j] === key) fail();
+    if (key === '__proto__') setKey(out, key, items[i + 1]);
+    else out[key] = items[i + 1];
+  }
+  items.length = base;
+  return out;
+}
+
+/**
+ * Constructors of plain maps (prototype Object.prototype, as `{}`) with room for exactly 0, 1... 10 fields:
+ * V8 gives `{}` room for 4 fields in the object, and more in a separate array, where a constructor's objects
+ * get exactly the room its first objects used (in-object slack tracking). The parsed documents are kept (the
+ * parse cache), most of their maps have 1 to 3 fields, and the garbage collector copies each of them: at the
+ * medium bench tier this is a sixth of a parsed document's memory (measured).
+ */
+const SIZED: (new () => Record<string, unknown>)[] = [];
+for (let n = 0; n <= 10; n++) SIZED.push(plainMapConstructor());
+
+function plainMapConstructor(): new () => Record<string, unknown> {
+  // One function per size: slack tracking sizes the objects of each by the fields they get.
+  const PlainMap = function PlainMap(): void {};
+  PlainMap.prototype = Object.prototype;
+  return PlainMap as unknown as new () => Record<string, unknown>;
 }
 
 function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
