@@ -26,8 +26,8 @@ export function readPolicySpec(raw: unknown, problems: ProblemList): PolicySpec 
   return readValidPolicySpec(raw) ?? readPolicySpecFully(raw, problems);
 }
 
-/** readPolicySpec in full: every check, with a problem for each failed one. */
-function readPolicySpecFully(raw: unknown, problems: ProblemList): PolicySpec | undefined {
+/** readPolicySpec in full: every check, with a problem for each failed one (exported for tests). */
+export function readPolicySpecFully(raw: unknown, problems: ProblemList): PolicySpec | undefined {
   const mark = problems.items.length;
   const spec = problems.object(raw, ['spec']);
   if (!spec) return undefined;
