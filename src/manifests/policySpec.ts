@@ -4,7 +4,7 @@
 // Reference: https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/
 import type { DocPath, LabelSelector, PolicyPeer, PolicyPort, PolicyRule, Protocol } from './model.js';
 import { PROTOCOLS } from './model.js';
-import { parseCidr } from './cidr.js';
+import { parseCidr, type Cidr } from './cidr.js';
 import { portNameProblems, portNumberProblems } from './k8sNames.js';
 import { emptySelector, readSelector, readValidSelector } from './selector.js';
 import { isObject, typeName, type ProblemList, type RawObject } from './problems.js';
@@ -434,16 +434,26 @@ function readValidIpBlock(raw: unknown): PolicyPeer | undefined {
   if (exceptRaw === undefined || exceptRaw === null) return { type: 'ipBlock', cidr: cidr.text, except: NO_STRINGS };
   if (!Array.isArray(exceptRaw)) return undefined;
   if (exceptRaw.length === 0) return { type: 'ipBlock', cidr: cidr.text, except: NO_STRINGS };
-  const except: string[] = [];
+  const base = scratch.length;
   for (let i = 0; i < exceptRaw.length; i++) {
-    const text: unknown = exceptRaw[i];
-    if (typeof text !== 'string') return undefined;
-    const ex = parseCidr(text);
-    if (typeof ex === 'string' || ex.hadHostBits) return undefined;
-    if (ex.family !== cidr.family || ex.prefix <= cidr.prefix || !ex.address.match(cidr.address, cidr.prefix)) return undefined;
-    except.push(ex.text);
+    const ex = validExcept(exceptRaw[i], cidr);
+    if (ex === undefined) {
+      scratch.length = base;
+      return undefined;
+    }
+    scratch.push(ex);
   }
-  return { type: 'ipBlock', cidr: cidr.text, except: except.slice() };
+  return { type: 'ipBlock', cidr: cidr.text, except: takeScratch<string>(base) };
+}
+
+/** The normalised text of an `except` entry of `cidr` without problems; undefined otherwise. */
+function validExcept(text: unknown, cidr: Cidr): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const ex = parseCidr(text);
+  if (typeof ex === 'string' || ex.hadHostBits) return undefined;
+  // ValidateIPBlock (see readIpBlock).
+  if (ex.family !== cidr.family || ex.prefix <= cidr.prefix || !ex.address.match(cidr.address, cidr.prefix)) return undefined;
+  return ex.text;
 }
 
 const IP_BLOCK_FIELDS = ['cidr', 'except'];

@@ -130,8 +130,16 @@ export function readValidSelector(raw: unknown): LabelSelector | undefined {
   if (exprsRaw === undefined || exprsRaw === null) return { matchLabels, matchExpressions: NO_REQUIREMENTS };
   if (!Array.isArray(exprsRaw)) return undefined;
   if (exprsRaw.length === 0) return { matchLabels, matchExpressions: NO_REQUIREMENTS };
-  const matchExpressions: LabelRequirement[] = [];
-  for (let i = 0; i < exprsRaw.length; i++) {
+  // Made at its length: most selectors have one or two requirements (a list grown item by item keeps room
+  // for 17, and copying it to its length left that list as garbage).
+  const first = readValidRequirement(exprsRaw[0]);
+  if (first === undefined) return undefined;
+  if (exprsRaw.length === 1) return { matchLabels, matchExpressions: [first] };
+  const second = readValidRequirement(exprsRaw[1]);
+  if (second === undefined) return undefined;
+  if (exprsRaw.length === 2) return { matchLabels, matchExpressions: [first, second] };
+  const matchExpressions: LabelRequirement[] = [first, second];
+  for (let i = 2; i < exprsRaw.length; i++) {
     const requirement = readValidRequirement(exprsRaw[i]);
     if (requirement === undefined) return undefined;
     matchExpressions.push(requirement);

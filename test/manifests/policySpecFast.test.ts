@@ -92,7 +92,7 @@ describe('readValidPolicySpec (the fast path) against readPolicySpecFully', () =
     const valid = readValidPolicySpec(raw)!;
     expect(valid).toEqual(readPolicySpecFully(raw, new ProblemList()));
     expect(valid.podSelector.matchLabels).toBe(matchLabels);
-    const ingressPeer = (valid.ingress[0]!.peers as { namespaceSelector: { matchExpressions: unknown[] } }[])[0]!;
+    const ingressPeer = (valid.ingress[0]!.peers as unknown as { namespaceSelector: { matchExpressions: unknown[] } }[])[0]!;
     expect(ingressPeer.namespaceSelector.matchExpressions[0]).toBe(requirement);
     expect(valid.egress[1]).toMatchObject({ index: 1, peers: 'all', ports: 'all', path: ['spec', 'egress', 1] });
   });
