@@ -320,21 +320,23 @@ function compileRule(
     return new Rule(policy, direction, rule, NO_PEERS, true, IpSet.all, true, numeric, named, portsKeyOf(numeric, named), '*');
   }
   const n = rulePeers.length;
-  const peers: CompiledPeer[] = [];
-  let ipSet = IpSet.empty;
-  let peersKey = '';
-  for (let i = 0; i < n; i++) {
+  const first = sharedPeer(policy, rulePeers[0]!, nsLabels, samePeers);
+  // At its length: most rules have one peer (a list grown item by item keeps room for 17, and copying it to
+  // its length left that list as garbage).
+  const peers: CompiledPeer[] = [first];
+  let ipSet = IpSet.empty.union(first.ipSet);
+  let peersKey = first.key;
+  for (let i = 1; i < n; i++) {
     const peer = sharedPeer(policy, rulePeers[i]!, nsLabels, samePeers);
     peers.push(peer);
     if (peer.ipSet !== IpSet.empty) ipSet = ipSet.union(peer.ipSet);
-    peersKey = i === 0 ? peer.key : `${peersKey}\n${peer.key}`;
+    peersKey = `${peersKey}\n${peer.key}`;
   }
   // Node traffic of hostNetwork pods comes from node IPs, which manifests don't tell: it matches an ipBlock
   // only when the block covers a whole address family (0.0.0.0/0 or ::/0), where the answer is certain.
   const matchesNodes = ipSet.coversFamily('IPv4') || ipSet.coversFamily('IPv6');
   const { numeric, named } = compilePorts(rule.ports);
-  // The peers at their length (a list grown item by item keeps room for 17).
-  return new Rule(policy, direction, rule, peers.slice(), false, ipSet, matchesNodes, numeric, named, portsKeyOf(numeric, named), peersKey);
+  return new Rule(policy, direction, rule, n === 1 ? peers : peers.slice(), false, ipSet, matchesNodes, numeric, named, portsKeyOf(numeric, named), peersKey);
 }
 
 /** What a rule's resolved named ports are memoised under: '' without named ports. */
