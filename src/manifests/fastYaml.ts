@@ -125,8 +125,9 @@ export function own(s: string): string {
 
 
 /**
- * The items of the lists being read, innermost last: a list is copied out of here once complete, at its
- * length (a list grown item by item keeps room for 17).
+ * The items of the lists, and the keys and values of the maps, being read, innermost last: a list is copied
+ * out of here once complete, at its length (a list grown item by item keeps room for 17), and a map made
+ * once its size is known (see takeMapping).
  */
 const items: unknown[] = [];
 /**
