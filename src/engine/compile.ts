@@ -280,13 +280,32 @@ function compilePolicy(policy: NetworkPolicy, nsLabels: (ns: string) => Labels, 
   return new Policy(
     policy,
     compileSelector(policy.podSelector),
-    policy.ingress.map((r) => compileRule(policy, 'ingress', r, nsLabels, samePeers)),
-    policy.egress.map((r) => compileRule(policy, 'egress', r, nsLabels, samePeers)),
+    compileRules(policy, 'ingress', policy.ingress, nsLabels, samePeers),
+    compileRules(policy, 'egress', policy.egress, nsLabels, samePeers),
   );
 }
 
+const NO_RULES: readonly CompiledRule[] = [];
 const NO_PEERS: readonly CompiledPeer[] = [];
 const NO_NAMED_PORTS: readonly NamedPortRef[] = [];
+
+// Loops rather than `map` with closures, here and below: policies are compiled once per process (a cold
+// run), mostly before the optimising compiler has caught up, and plain loops run faster until then.
+
+function compileRules(
+  policy: NetworkPolicy,
+  direction: Direction,
+  rules: readonly PolicyRule[],
+  nsLabels: (ns: string) => Labels,
+  samePeers: Map<string, CompiledPeer>,
+): readonly CompiledRule[] {
+  const n = rules.length;
+  if (n === 0) return NO_RULES;
+  if (n === 1) return [compileRule(policy, direction, rules[0]!, nsLabels, samePeers)];
+  const out: CompiledRule[] = [];
+  for (let i = 0; i < n; i++) out.push(compileRule(policy, direction, rules[i]!, nsLabels, samePeers));
+  return out.slice(); // at its length (a list grown item by item keeps room for 17)
+}
 
 function compileRule(
   policy: NetworkPolicy,
@@ -295,17 +314,37 @@ function compileRule(
   nsLabels: (ns: string) => Labels,
   samePeers: Map<string, CompiledPeer>,
 ): CompiledRule {
-  const matchesAllPeers = rule.peers === 'all';
-  const peers = rule.peers === 'all' ? NO_PEERS : rule.peers.map((p) => sharedPeer(policy, p, nsLabels, samePeers));
-  let ipSet = matchesAllPeers ? IpSet.all : IpSet.empty;
-  for (const p of peers) ipSet = ipSet.union(p.ipSet);
+  const rulePeers = rule.peers;
+  if (rulePeers === 'all') {
+    const { numeric, named } = compilePorts(rule.ports);
+    return new Rule(policy, direction, rule, NO_PEERS, true, IpSet.all, true, numeric, named, portsKeyOf(numeric, named), '*');
+  }
+  const n = rulePeers.length;
+  const first = sharedPeer(policy, rulePeers[0]!, nsLabels, samePeers);
+  // At its length: most rules have one peer (a list grown item by item keeps room for 17, and copying it to
+  // its length left that list as garbage).
+  const peers: CompiledPeer[] = [first];
+  let ipSet = IpSet.empty.union(first.ipSet);
+  let peersKey = first.key;
+  for (let i = 1; i < n; i++) {
+    const peer = sharedPeer(policy, rulePeers[i]!, nsLabels, samePeers);
+    peers.push(peer);
+    if (peer.ipSet !== IpSet.empty) ipSet = ipSet.union(peer.ipSet);
+    peersKey = `${peersKey}\n${peer.key}`;
+  }
   // Node traffic of hostNetwork pods comes from node IPs, which manifests don't tell: it matches an ipBlock
   // only when the block covers a whole address family (0.0.0.0/0 or ::/0), where the answer is certain.
-  const matchesNodes = matchesAllPeers || ipSet.coversFamily('IPv4') || ipSet.coversFamily('IPv6');
+  const matchesNodes = ipSet.coversFamily('IPv4') || ipSet.coversFamily('IPv6');
   const { numeric, named } = compilePorts(rule.ports);
-  const portsKey = named.length === 0 ? '' : internPortsKey(`${numeric.key()}|${named.map((n) => `${n.protocol}:${n.name}`).join(',')}`);
-  const peersKey = matchesAllPeers ? '*' : peers.length === 1 ? peers[0]!.key : peers.map((p) => p.key).join('\n');
-  return new Rule(policy, direction, rule, peers, matchesAllPeers, ipSet, matchesNodes, numeric, named, portsKey, peersKey);
+  return new Rule(policy, direction, rule, n === 1 ? peers : peers.slice(), false, ipSet, matchesNodes, numeric, named, portsKeyOf(numeric, named), peersKey);
+}
+
+/** What a rule's resolved named ports are memoised under: '' without named ports. */
+function portsKeyOf(numeric: PortSet, named: readonly NamedPortRef[]): string {
+  if (named.length === 0) return '';
+  let key = `${numeric.key()}|`;
+  for (let i = 0; i < named.length; i++) key += `${i === 0 ? '' : ','}${named[i]!.protocol}:${named[i]!.name}`;
+  return internPortsKey(key);
 }
 
 /**
@@ -356,24 +395,51 @@ const NO_VALUES: readonly string[] = [];
 function compilePeer(policy: NetworkPolicy, peer: PolicyPeer, nsLabels: (ns: string) => Labels, podKey: string): CompiledPeer {
   if (peer.type === 'ipBlock') {
     const ipSet = IpSet.fromIpBlock(peer.cidr, peer.except);
-    return { peer, key: `ip|${ipSet.key()}`, matchesPod: () => false, ipSet };
+    return new IpBlockPeer(peer, `ip|${ipSet.key()}`, ipSet);
   }
   const podMatch: LabelMatcher | undefined = peer.podSelector ? compileSelector(peer.podSelector) : undefined;
   const nsMatch: LabelMatcher | undefined = peer.namespaceSelector
     ? compileSelector(peer.namespaceSelector)
     : undefined;
-  return {
-    peer,
-    // Peers with equal keys match the same pods: the matrix computes each key's matches once.
-    key: podKey,
-    ipSet: IpSet.empty,
-    matchesPod: (w) => {
-      if (w.hostNetwork) return false;
-      // No namespaceSelector: the policy's own namespace (API reference, NetworkPolicyPeer).
-      if (nsMatch ? !nsMatch(nsLabels(w.namespace)) : w.namespace !== policy.namespace) return false;
-      return podMatch ? podMatch(w.labels) : true;
-    },
-  };
+  // Peers with equal keys match the same pods: the matrix computes each key's matches once.
+  return new PodPeer(peer, podKey, policy.namespace, nsMatch, podMatch, nsLabels);
+}
+
+// Compiled peers are objects of these two classes (rather than literals with a closure each): one shape per
+// kind, which the code reading them sees from the start, and no closure context per peer.
+
+class IpBlockPeer implements CompiledPeer {
+  constructor(
+    readonly peer: PolicyPeer,
+    readonly key: string,
+    readonly ipSet: IpSet,
+  ) {}
+
+  matchesPod(): boolean {
+    return false;
+  }
+}
+
+class PodPeer implements CompiledPeer {
+  readonly ipSet: IpSet = IpSet.empty;
+
+  constructor(
+    readonly peer: PolicyPeer,
+    readonly key: string,
+    private readonly namespace: string,
+    private readonly nsMatch: LabelMatcher | undefined,
+    private readonly podMatch: LabelMatcher | undefined,
+    private readonly nsLabels: (ns: string) => Labels,
+  ) {}
+
+  matchesPod(w: Workload): boolean {
+    if (w.hostNetwork) return false;
+    // No namespaceSelector: the policy's own namespace (API reference, NetworkPolicyPeer).
+    const nsMatch = this.nsMatch;
+    if (nsMatch ? !nsMatch(this.nsLabels(w.namespace)) : w.namespace !== this.namespace) return false;
+    const podMatch = this.podMatch;
+    return podMatch ? podMatch(w.labels) : true;
+  }
 }
 
 interface NamedPortRef {

@@ -2,7 +2,7 @@
 // and kind alone, so it is kept with the object between builds (see FileModel) and shared by every build.
 import type { readIngressBackends, ServiceSpec } from './serviceSpec.js';
 import { isObject, ProblemList, type Problem, type RawObject } from './problems.js';
-import { readPolicySpec, type PolicySpec } from './policySpec.js';
+import { readPolicySpec, readValidPolicySpec, type PolicySpec } from './policySpec.js';
 import type { PodTemplate } from './podTemplate.js';
 import { canonicalJson } from './canonicalJson.js';
 import { readAdminSpec, type AdminSpec } from './adminPolicySpec.js';
@@ -49,6 +49,9 @@ export function problemsOf(problems: ProblemList): readonly Problem[] {
 
 /** The spec of a NetworkPolicy, its problems, and its canonical text (equal for equal specs). */
 export function readPolicy(raw: unknown): PolicyRead {
+  // Nearly every spec is valid: read without a problem list first.
+  const valid = readValidPolicySpec(raw);
+  if (valid !== undefined) return new PolicyReading(valid, NO_PROBLEMS, raw);
   const problems = new ProblemList();
   const spec = readPolicySpec(raw, problems);
   return new PolicyReading(spec, problemsOf(problems), raw);

@@ -4,9 +4,9 @@
 // Reference: https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/
 import type { DocPath, LabelSelector, PolicyPeer, PolicyPort, PolicyRule, Protocol } from './model.js';
 import { PROTOCOLS } from './model.js';
-import { parseCidr } from './cidr.js';
+import { parseCidr, type Cidr } from './cidr.js';
 import { portNameProblems, portNumberProblems } from './k8sNames.js';
-import { readSelector } from './selector.js';
+import { emptySelector, readSelector, readValidSelector } from './selector.js';
 import { isObject, typeName, type ProblemList, type RawObject } from './problems.js';
 
 export interface PolicySpec {
@@ -23,6 +23,11 @@ const RULE_FIELDS_TO = ['ports', 'to'];
 
 /** Reads `spec`; undefined when the API server would reject it (problems say why). */
 export function readPolicySpec(raw: unknown, problems: ProblemList): PolicySpec | undefined {
+  return readValidPolicySpec(raw) ?? readPolicySpecFully(raw, problems);
+}
+
+/** readPolicySpec in full: every check, with a problem for each failed one (exported for tests). */
+export function readPolicySpecFully(raw: unknown, problems: ProblemList): PolicySpec | undefined {
   const mark = problems.items.length;
   const spec = problems.object(raw, ['spec']);
   if (!spec) return undefined;
@@ -275,3 +280,180 @@ const numberPorts = new Map<number, PolicyPort>();
 
 /** A port name without problems (portNameProblems): lowercase alphanumerics, single inner hyphens. */
 const PORT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+// ---- The fast path: specs the API server accepts as they are, read without a problem list. ----
+//
+// Nearly every policy is valid and is read once per process, in a cold run, mostly before the optimising
+// compiler has caught up: these readers check and build the same values as the full ones above, with plain
+// loops and no closures or paths (small functions that the compiler optimises early and quickly), and give
+// undefined at the first thing the full reader would have a problem (error or warning) with, or that they do
+// not handle: the full reader then reads the spec again from the start, so problems are found as before.
+
+/**
+ * The spec as readPolicySpec reads it, when reading it records no problem at all; undefined otherwise (or
+ * when unsure), for readPolicySpec's full reading.
+ */
+export function readValidPolicySpec(raw: unknown): PolicySpec | undefined {
+  if (!isObject(raw) || !onlyFields(raw, SPEC_FIELDS)) return undefined;
+  const selectorRaw = raw.podSelector;
+  const podSelector = selectorRaw === undefined || selectorRaw === null ? emptySelector() : readValidSelector(selectorRaw);
+  if (podSelector === undefined) return undefined;
+  const ingress = validRules(raw.ingress, 'ingress');
+  if (ingress === undefined) return undefined;
+  const egress = validRules(raw.egress, 'egress');
+  if (egress === undefined) return undefined;
+  const typesRaw = raw.policyTypes;
+  let affectsIngress = true;
+  let affectsEgress = egress.length > 0;
+  if (typesRaw !== undefined && typesRaw !== null) {
+    if (!Array.isArray(typesRaw) || typesRaw.length > 2) return undefined;
+    if (typesRaw.length > 0) {
+      // SetDefaults_NetworkPolicy only fills in an empty policyTypes (see readPolicySpecFully).
+      affectsIngress = affectsEgress = false;
+      for (let i = 0; i < typesRaw.length; i++) {
+        const t: unknown = typesRaw[i];
+        if (t === 'Ingress') affectsIngress = true;
+        else if (t === 'Egress') affectsEgress = true;
+        else return undefined;
+      }
+    }
+  }
+  return { podSelector, affectsIngress, affectsEgress, ingress, egress };
+}
+
+/** Whether every field of `obj` is among `known` (problems.knownFields would record none). */
+function onlyFields(obj: RawObject, known: readonly string[]): boolean {
+  for (const k in obj) if (!known.includes(k)) return false;
+  return true;
+}
+
+/**
+ * The items being read, innermost last (as fastYaml's): a list is copied out at its length once complete
+ * (a list grown item by item keeps room for 17; `map` is not used, for its closure).
+ */
+const scratch: unknown[] = [];
+
+/** The scratch items from `base` on as a list of their own, taken off the scratch list. */
+function takeScratch<T>(base: number): T[] {
+  const out = scratch.slice(base) as T[];
+  scratch.length = base;
+  return out;
+}
+
+/** A direction's rules (definedRules of them, every one read), or undefined. */
+function validRules(raw: unknown, direction: 'ingress' | 'egress'): readonly PolicyRule[] | undefined {
+  if (raw === undefined || raw === null) return NO_RULES;
+  if (!Array.isArray(raw)) return undefined;
+  if (raw.length === 0) return NO_RULES;
+  const base = scratch.length;
+  for (let i = 0; i < raw.length; i++) {
+    const rule = readValidRule(raw[i], direction, i);
+    if (rule === undefined) {
+      scratch.length = base;
+      return undefined;
+    }
+    scratch.push(rule);
+  }
+  return takeScratch<PolicyRule>(base);
+}
+
+function readValidRule(raw: unknown, direction: 'ingress' | 'egress', i: number): PolicyRule | undefined {
+  if (!isObject(raw)) return undefined;
+  const peersField = direction === 'ingress' ? 'from' : 'to';
+  if (!onlyFields(raw, direction === 'ingress' ? RULE_FIELDS_FROM : RULE_FIELDS_TO)) return undefined;
+  const peers = validPeers(raw[peersField]);
+  if (peers === undefined) return undefined;
+  const ports = validPorts(raw.ports);
+  if (ports === undefined) return undefined;
+  return { index: i, peers, ports, path: rulePath(direction, i) };
+}
+
+function validPeers(raw: unknown): PolicyRule['peers'] | undefined {
+  if (raw === undefined || raw === null) return 'all';
+  if (!Array.isArray(raw)) return undefined;
+  if (raw.length === 0) return 'all';
+  const base = scratch.length;
+  for (let i = 0; i < raw.length; i++) {
+    const peer = readValidPeer(raw[i]);
+    if (peer === undefined) {
+      scratch.length = base;
+      return undefined;
+    }
+    scratch.push(peer);
+  }
+  return takeScratch<PolicyPeer>(base);
+}
+
+function validPorts(raw: unknown): PolicyRule['ports'] | undefined {
+  if (raw === undefined || raw === null) return 'all';
+  if (!Array.isArray(raw)) return undefined;
+  if (raw.length === 0) return 'all';
+  const base = scratch.length;
+  for (let i = 0; i < raw.length; i++) {
+    const entry: unknown = raw[i];
+    const port = isObject(entry) && onlyFields(entry, PORT_FIELDS) ? readValidPort(entry) : undefined;
+    if (port === undefined) {
+      scratch.length = base;
+      return undefined;
+    }
+    scratch.push(port);
+  }
+  return takeScratch<PolicyPort>(base);
+}
+
+function readValidPeer(raw: unknown): PolicyPeer | undefined {
+  if (!isObject(raw) || !onlyFields(raw, PEER_FIELDS)) return undefined;
+  const podsRaw = raw.podSelector;
+  const namespacesRaw = raw.namespaceSelector;
+  const ipBlockRaw = raw.ipBlock;
+  if (ipBlockRaw !== undefined && ipBlockRaw !== null) {
+    const alone = (podsRaw === undefined || podsRaw === null) && (namespacesRaw === undefined || namespacesRaw === null);
+    return alone ? readValidIpBlock(ipBlockRaw) : undefined;
+  }
+  // The fields in readPeer's order (specs are compared as JSON).
+  if (podsRaw !== undefined && podsRaw !== null) {
+    const podSelector = readValidSelector(podsRaw);
+    if (podSelector === undefined) return undefined;
+    if (namespacesRaw === undefined || namespacesRaw === null) return { type: 'pods', podSelector };
+    const namespaceSelector = readValidSelector(namespacesRaw);
+    return namespaceSelector === undefined ? undefined : { type: 'pods', podSelector, namespaceSelector };
+  }
+  if (namespacesRaw === undefined || namespacesRaw === null) return undefined; // no peer: an error
+  const namespaceSelector = readValidSelector(namespacesRaw);
+  return namespaceSelector === undefined ? undefined : { type: 'pods', namespaceSelector };
+}
+
+/** An ipBlock without problems (no warning either: host bits set are left to readIpBlock). */
+function readValidIpBlock(raw: unknown): PolicyPeer | undefined {
+  if (!isObject(raw) || !onlyFields(raw, IP_BLOCK_FIELDS)) return undefined;
+  const cidrText = raw.cidr;
+  if (typeof cidrText !== 'string' || cidrText === '') return undefined;
+  const cidr = parseCidr(cidrText);
+  if (typeof cidr === 'string' || cidr.hadHostBits) return undefined;
+  const exceptRaw = raw.except;
+  if (exceptRaw === undefined || exceptRaw === null) return { type: 'ipBlock', cidr: cidr.text, except: NO_STRINGS };
+  if (!Array.isArray(exceptRaw)) return undefined;
+  if (exceptRaw.length === 0) return { type: 'ipBlock', cidr: cidr.text, except: NO_STRINGS };
+  const base = scratch.length;
+  for (let i = 0; i < exceptRaw.length; i++) {
+    const ex = validExcept(exceptRaw[i], cidr);
+    if (ex === undefined) {
+      scratch.length = base;
+      return undefined;
+    }
+    scratch.push(ex);
+  }
+  return { type: 'ipBlock', cidr: cidr.text, except: takeScratch<string>(base) };
+}
+
+/** The normalised text of an `except` entry of `cidr` without problems; undefined otherwise. */
+function validExcept(text: unknown, cidr: Cidr): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const ex = parseCidr(text);
+  if (typeof ex === 'string' || ex.hadHostBits) return undefined;
+  // ValidateIPBlock (see readIpBlock).
+  if (ex.family !== cidr.family || ex.prefix <= cidr.prefix || !ex.address.match(cidr.address, cidr.prefix)) return undefined;
+  return ex.text;
+}
+
+const IP_BLOCK_FIELDS = ['cidr', 'except'];

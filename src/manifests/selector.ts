@@ -104,3 +104,66 @@ function plainRequirement(expr: Record<string, unknown>): boolean {
   for (const k in expr) if (k !== EXPRESSION_FIELDS[i++]) return false;
   return i === 3;
 }
+
+/** What readSelector reads from an empty (or absent) selector: a new one (the model's are never shared). */
+export function emptySelector(): LabelSelector {
+  return { matchLabels: NO_LABELS, matchExpressions: NO_REQUIREMENTS };
+}
+
+/**
+ * The selector as readSelector reads it when that records no problem; undefined otherwise (or when unsure),
+ * for readSelector's full reading. Without paths, closures or a problem list: nearly every selector is valid,
+ * and policies' are read by the ten thousand in a cold run (see policySpec.ts, readValidPolicySpec).
+ */
+export function readValidSelector(raw: unknown): LabelSelector | undefined {
+  if (!isObject(raw)) return undefined;
+  for (const k in raw) if (k !== 'matchLabels' && k !== 'matchExpressions') return undefined;
+  const labelsRaw = raw.matchLabels;
+  let matchLabels = NO_LABELS;
+  if (labelsRaw !== undefined && labelsRaw !== null) {
+    // readLabels gives a valid plain map as it is.
+    if (!isObject(labelsRaw) || Object.getPrototypeOf(labelsRaw) !== Object.prototype) return undefined;
+    for (const key in labelsRaw) if (!validKey(key) || !validValue(labelsRaw[key])) return undefined;
+    matchLabels = labelsRaw as Labels;
+  }
+  const exprsRaw = raw.matchExpressions;
+  if (exprsRaw === undefined || exprsRaw === null) return { matchLabels, matchExpressions: NO_REQUIREMENTS };
+  if (!Array.isArray(exprsRaw)) return undefined;
+  if (exprsRaw.length === 0) return { matchLabels, matchExpressions: NO_REQUIREMENTS };
+  // Made at its length: most selectors have one or two requirements (a list grown item by item keeps room
+  // for 17, and copying it to its length left that list as garbage).
+  const first = readValidRequirement(exprsRaw[0]);
+  if (first === undefined) return undefined;
+  if (exprsRaw.length === 1) return { matchLabels, matchExpressions: [first] };
+  const second = readValidRequirement(exprsRaw[1]);
+  if (second === undefined) return undefined;
+  if (exprsRaw.length === 2) return { matchLabels, matchExpressions: [first, second] };
+  const matchExpressions: LabelRequirement[] = [first, second];
+  for (let i = 2; i < exprsRaw.length; i++) {
+    const requirement = readValidRequirement(exprsRaw[i]);
+    if (requirement === undefined) return undefined;
+    matchExpressions.push(requirement);
+  }
+  return { matchLabels, matchExpressions: matchExpressions.slice() };
+}
+
+/** One of matchExpressions as readSelector reads it when it has no problem; undefined otherwise. */
+function readValidRequirement(expr: unknown): LabelRequirement | undefined {
+  if (!isObject(expr)) return undefined;
+  for (const k in expr) if (!EXPRESSION_FIELDS.includes(k)) return undefined;
+  const key = expr.key;
+  const operator = expr.operator;
+  if (typeof key !== 'string' || typeof operator !== 'string' || !validKey(key)) return undefined;
+  const valuesRaw = expr.values;
+  const exists = operator === 'Exists' || operator === 'DoesNotExist';
+  if (!exists && operator !== 'In' && operator !== 'NotIn') return undefined;
+  if (valuesRaw === undefined || valuesRaw === null) {
+    // readSelector's `values.filter(...).slice()` of an empty list: a list of its own.
+    return exists ? { key, operator, values: [] } : undefined;
+  }
+  if (!Array.isArray(valuesRaw) || (exists ? valuesRaw.length > 0 : valuesRaw.length === 0)) return undefined;
+  for (let j = 0; j < valuesRaw.length; j++) if (!validValue(valuesRaw[j])) return undefined;
+  // The parsed requirement itself when it is exactly what would be made (see readSelector).
+  if (plainRequirement(expr)) return expr as unknown as LabelRequirement;
+  return { key, operator, values: valuesRaw as string[] };
+}

@@ -97,7 +97,8 @@ export function sniffUnmodelled(docText: string, charsChecked = false): SniffedH
     // The indent: spaces (the common case, without cutting the line twice), else any white space trimStart
     // takes (a tab in it is refused below).
     let p = start;
-    while (docText.charCodeAt(p) === 0x20) p++;
+    // Bounded: reading past the end (the empty line after a final LF) made the optimised code bail out.
+    while (p < end && docText.charCodeAt(p) === 0x20) p++;
     let text: string;
     let tabbed = false;
     if (p < end && isSpace(docText.charCodeAt(p))) {

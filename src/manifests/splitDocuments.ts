@@ -52,7 +52,8 @@ export function splitDocuments(text: string): DocumentText[] {
     lineNo++;
     let e = s.indexOf('\n', p);
     if (e < 0) e = n;
-    const c = s.charCodeAt(p);
+    // -1 past the end (the empty line after a final LF): reading there made the optimised code bail out.
+    const c = p < n ? s.charCodeAt(p) : -1;
     if (c === 0x2d /* - */ && isMarker(s, p, e, 0x2d)) {
       if (contentLine > 0) {
         flush();

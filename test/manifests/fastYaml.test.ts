@@ -88,6 +88,35 @@ describe('fastLoad: the subset', () => {
   });
 });
 
+describe('fastLoad: maps made at their size', () => {
+  /** `n` fields k0..k(n-1), each on a line of its own with `indent`. */
+  const fields = (n: number, indent = '') => Array.from({ length: n }, (_, i) => `${indent}k${i}: ${i}\n`).join('');
+
+  it.each([0, 1, 2, 4, 5, 10, 11, 12, 30])('a map of %i fields reads as js-yaml reads it, a plain object', (n) => {
+    const text = n === 0 ? 'a: {}\nb: [x]\n' : `a:\n${fields(n, '  ')}b: [x]\n`;
+    const value = expectAgrees(text) as { a: object };
+    expect(value).toBeDefined();
+    expect(Object.getPrototypeOf(value.a)).toBe(Object.prototype);
+    expect(Object.keys(value.a)).toHaveLength(n);
+  });
+
+  it.each([2, 3, 10, 11, 12])('gives up on a duplicate key in a map of %i fields', (n) => {
+    expect(fastLoad(`${fields(n)}k0: again\n`)).toBeUndefined();
+    expect(fastLoad(`x:\n${fields(n, '  ')}  k${n - 1}: again\n`)).toBeUndefined();
+  });
+
+  it('reads `__proto__` as an own field, and gives up on it twice', () => {
+    const value = expectAgrees('a: 1\n__proto__: x\nb: 2\n') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['a', '__proto__', 'b']);
+    expect(fastLoad('__proto__: x\n__proto__: y\n')).toBeUndefined();
+  });
+
+  it("keeps numeric keys in js-yaml's order", () => {
+    expect(expectAgrees('b: 1\n2: x\na: 2\n1: y\n')).toBeDefined();
+  });
+});
+
 describe('fastLoad: falls back outside the subset', () => {
   it.each([
     ['empty document', ''],
