@@ -158,11 +158,13 @@ export function fastPositions(docText: string): Map<string, number> | undefined 
 
 /** Set while fastPositions runs. */
 let positions: Map<string, number> | undefined;
-const pathStack: (string | number)[] = [];
+/** The joined path of each open field or item, so entering one more costs one concatenation, not a join of the stack. */
+const pathStack: string[] = [];
 
 function enter(key: string | number, offset: number): void {
-  pathStack.push(key);
-  positions!.set(pathStack.join('\u0001'), offset);
+  const path = pathStack.length === 0 ? String(key) : `${pathStack[pathStack.length - 1]}\u0001${key}`;
+  pathStack.push(path);
+  positions!.set(path, offset);
 }
 
 function loadRoot(): unknown {
