@@ -1,5 +1,6 @@
-import { workloadClasses, type ReachabilityMatrix } from '../engine/matrix.js';
+import { portIds, workloadClasses, type ReachabilityMatrix } from '../engine/matrix.js';
 import type { PortSet } from '../engine/portSet.js';
+import { PortSetTable } from '../engine/portSetTable.js';
 import type { Diagnostic, Workload } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
 import type { DeltaEnd, JointNode, MemberDelta } from './deltaTypes.js';
@@ -40,6 +41,9 @@ interface JointDelta {
   readonly anchor: 'dst' | 'src';
   readonly attribution: readonly Attribution[];
 }
+
+/** A kept bound's cell that holds no answer (not a port-set id). */
+const UNSET = 0xffffffff;
 
 /** At most this many pair answers are kept for the "is anything else allowed" question (see Bounds). */
 const BOUND_CELLS = 1 << 22;
@@ -174,8 +178,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     return n;
   };
 
+  // An address atom lies inside one range of each side: any of its addresses stands for it (see PairEnd).
   const end = (n: JointNode, side: 'base' | 'head'): PairEnd =>
-    n.kind === 'ips' ? { ips: n.set } : { workload: n.members[0]![side] };
+    n.kind === 'ips' ? { ips: n.set, point: n.set.intervals[0]![0] } : { workload: n.members[0]![side] };
 
   // Only pairs a change can touch are compared: a pair whose destination's ingress policies, source's
   // egress policies, and both ends' labels are unchanged has the same answer on both sides, whatever the
@@ -214,18 +219,20 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // What each side allows (or an upper bound of it: one direction's ports) on every pair of a dirty row or
   // column, kept from the comparison below when there are few: a grouped line asks whether anything else is
   // allowed those ports to or from its anchor ("still allowed: ..."), and when nothing is, that is known
-  // without a scan of every node of the matrix (matrix.peersOf).
+  // without a scan of every node of the matrix (matrix.peersOf). Kept as port-set ids of each side's table
+  // (UNSET: no answer kept, an address atom to an address atom).
   interface Bounds {
-    readonly b: PortSet[];
-    readonly h: PortSet[];
+    readonly b: Uint32Array;
+    readonly h: Uint32Array;
   }
   const rowBounds = new Map<number, Bounds>();
   const colBounds = new Map<number, Bounds>();
   const dirtyLines = srcState.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0) + dirtyDst.length;
   if (opts.exhaustive !== true && dirtyLines * count <= BOUND_CELLS) {
+    const line = (): Bounds => ({ b: new Uint32Array(count).fill(UNSET), h: new Uint32Array(count).fill(UNSET) });
     for (let i = 0; i < count; i++) {
-      if (srcState[i] !== 0) rowBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
-      if (dstState[i] !== 0) colBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
+      if (srcState[i] !== 0) rowBounds.set(i, line());
+      if (dstState[i] !== 0) colBounds.set(i, line());
     }
   }
   // The same bounds by position, for the comparison loops: no map lookup per cell.
@@ -233,7 +240,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const colAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
   for (const [i, x] of rowBounds) rowAt[i] = x;
   for (const [i, x] of colBounds) colAt[i] = x;
-  const bound = (i: number, j: number, b: PortSet, h: PortSet): void => {
+  const bound = (i: number, j: number, b: number, h: number): void => {
     const row = rowAt[i];
     if (row) {
       row.b[j] = b;
@@ -245,26 +252,52 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       col.h[i] = h;
     }
   };
-  const compare = (i: number, j: number): void => {
+  // Cells are read as interned port-set ids: equal ids are equal sets when both sides share a table (a head
+  // that borrows the base's rows does), else the sets are compared.
+  const B = idsOf(base);
+  const H = idsOf(head);
+  const tb = B.table;
+  const th = H.table;
+  const sharedTable = tb === th;
+  const same = (b: number, h: number): boolean => (sharedTable ? b === h : tb.get(b).equals(th.get(h)));
+  // Allowed = egress ∩ ingress. A row of a dirty source reads the source's own (dense) row first, a column of
+  // a dirty destination the destination's: the other direction is read only where that one allows something
+  // on either side (in a default-deny cluster, few cells), sparing a read of a row of every other node.
+  const compare = (i: number, j: number, egressFirst: boolean): void => {
     if (isIps[i] === 1 && isIps[j] === 1) return;
     const sb = bi[i]!;
     const db = bi[j]!;
     const sh = hi[i]!;
     const dh = hi[j]!;
-    const bp = base.allowedAt(sb, db);
-    const hp = head.allowedAt(sh, dh);
-    bound(i, j, bp, hp);
-    if (bp === hp || bp.equals(hp)) return;
+    let eb: number;
+    let eh: number;
+    let ib: number;
+    let ih: number;
+    if (egressFirst) {
+      eb = B.egress(sb, db);
+      eh = H.egress(sh, dh);
+      if (eb === PortSetTable.EMPTY && eh === PortSetTable.EMPTY) return bound(i, j, eb, eh);
+      ib = B.ingress(sb, db);
+      ih = H.ingress(sh, dh);
+    } else {
+      ib = B.ingress(sb, db);
+      ih = H.ingress(sh, dh);
+      if (ib === PortSetTable.EMPTY && ih === PortSetTable.EMPTY) return bound(i, j, ib, ih);
+      eb = B.egress(sb, db);
+      eh = H.egress(sh, dh);
+    }
+    const ab = tb.intersect(eb, ib);
+    const ah = th.intersect(eh, ih);
+    bound(i, j, ab, ah);
+    if (same(ab, ah)) return;
+    const bp = tb.get(ab);
+    const hp = th.get(ah);
     const s = nodeAt(i);
     const d = nodeAt(j);
     let anchor: 'dst' | 'src' = 'dst';
     if (s.kind === 'ips') anchor = 'dst';
     else if (d.kind === 'ips') anchor = 'src';
-    else {
-      const egressChanged = !base.egressAt(sb, db).equals(head.egressAt(sh, dh));
-      const ingressChanged = !base.ingressAt(sb, db).equals(head.ingressAt(sh, dh));
-      anchor = egressChanged && !ingressChanged ? 'src' : 'dst';
-    }
+    else anchor = !same(eb, eh) && same(ib, ih) ? 'src' : 'dst';
     const attribution = attributor.attribute(
       { matrix: base, src: end(s, 'base'), dst: end(d, 'base') },
       { matrix: head, src: end(s, 'head'), dst: end(d, 'head') },
@@ -275,26 +308,26 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // the other end is clean differs only if that direction does: compare it first (one row lookup per side
   // instead of two), and the allowed ports only when it differs.
   const sameEgress = (i: number, j: number): boolean => {
-    const b = base.egressAt(bi[i]!, bi[j]!);
-    const h = head.egressAt(hi[i]!, hi[j]!);
+    const b = B.egress(bi[i]!, bi[j]!);
+    const h = H.egress(hi[i]!, hi[j]!);
     bound(i, j, b, h);
-    return b === h || b.equals(h);
+    return same(b, h);
   };
   const sameIngress = (i: number, j: number): boolean => {
-    const b = base.ingressAt(bi[i]!, bi[j]!);
-    const h = head.ingressAt(hi[i]!, hi[j]!);
+    const b = B.ingress(bi[i]!, bi[j]!);
+    const h = H.ingress(hi[i]!, hi[j]!);
     bound(i, j, b, h);
-    return b === h || b.equals(h);
+    return same(b, h);
   };
   for (let i = 0; i < count; i++) {
     const ss = srcState[i]!;
     if (ss !== 0) {
       for (let j = 0; j < count; j++) {
-        if (ss === 2 || dstState[j] !== 0 || !sameEgress(i, j)) compare(i, j);
+        if (ss === 2 || dstState[j] !== 0 || !sameEgress(i, j)) compare(i, j, true);
       }
     } else {
       for (const j of dirtyDst) {
-        if (dstState[j] === 2 || !sameIngress(i, j)) compare(i, j);
+        if (dstState[j] === 2 || !sameIngress(i, j)) compare(i, j, false);
       }
     }
   }
@@ -347,6 +380,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     const bounds = k === undefined ? undefined : (anchorSide === 'src' ? rowBounds : colBounds).get(k);
     if (k === undefined || !bounds || (m !== base && m !== head)) return true;
     const kept = m === head ? bounds.h : bounds.b;
+    const table = m === head ? th : tb;
     const nodeIndex = m === head ? hi : bi;
     const a = nodeIndex[k]!;
     const covers = new Map<PortSet, boolean>();
@@ -360,9 +394,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     };
     const exactly = (node: number): boolean => allows(anchorSide === 'src' ? m.allowedAt(a, node) : m.allowedAt(node, a));
     for (let x = 0; x < count; x++) {
-      const p = kept[x];
-      if (p === undefined) return true;
-      if (allows(p) && exactly(nodeIndex[x]!)) return true;
+      const p = kept[x]!;
+      if (p === UNSET) return true;
+      if (allows(table.get(p)) && exactly(nodeIndex[x]!)) return true;
     }
     for (const node of nodesOfSideOnly(m)) if (node < 0 || exactly(node)) return true;
     return false;
@@ -421,6 +455,17 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     lines,
     diagnostics: mergeDiagnostics(base.cluster.diagnostics, head.cluster.diagnostics),
   };
+}
+
+/**
+ * A matrix's cells as port-set ids (see portIds); a matrix that is not computeMatrix's (none is, today) has
+ * its answers interned in a table of its own.
+ */
+function idsOf(m: ReachabilityMatrix): NonNullable<ReturnType<typeof portIds>> {
+  const ids = portIds(m);
+  if (ids) return ids;
+  const table = new PortSetTable();
+  return { table, egress: (s, d) => table.id(m.egressAt(s, d)), ingress: (s, d) => table.id(m.ingressAt(s, d)) };
 }
 
 function mergeDiagnostics(base: readonly Diagnostic[], head: readonly Diagnostic[]): Diagnostic[] {

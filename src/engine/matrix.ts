@@ -182,6 +182,21 @@ export function workloadClasses(matrix: ReachabilityMatrix): Int32Array | undefi
   return internalsOf.get(matrix)?.classAt;
 }
 
+/**
+ * egressAt / ingressAt as interned port-set ids, and the table they index (ids of one table are equal iff
+ * their sets are; a head that borrows shares its prior's table): for loops over a whole row or column.
+ */
+export function portIds(matrix: ReachabilityMatrix): { readonly table: PortSetTable; egress(s: number, d: number): number; ingress(s: number, d: number): number } | undefined {
+  const x = internalsOf.get(matrix);
+  if (!x) return undefined;
+  const { classes, nw, npEgress, npIngress } = x;
+  return {
+    table: x.table,
+    egress: (s, d) => (s < nw && classes[s]!.egressTiers ? classes[s]!.egressTiers!.effective[d]! : npEgress(s, d)),
+    ingress: (s, d) => (d < nw && classes[d]!.ingressTiers ? classes[d]!.ingressTiers!.effective[s]! : npIngress(s, d)),
+  };
+}
+
 /** How many rows (class and direction) a matrix borrowed from a prior matrix instead of computing them. */
 export function borrowedRows(matrix: ReachabilityMatrix): number {
   const internals = internalsOf.get(matrix);
