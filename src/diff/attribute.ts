@@ -64,7 +64,7 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
     return unchangedHead.get(namespace) ?? [];
   };
 
-  const attributions = new Map<PolicyChange, Map<string, Attribution>>();
+  const attributions = new Map<PolicyChange, Map<number, Attribution>>();
 
   // The namespaces of both sides' workload ends, each once.
   const namespacesOf = (b: SidePair, h: SidePair): string[] => {
@@ -93,7 +93,8 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
           const useHead = ph && (after?.rule || !before?.rule || before.rule.index < (direction === 'ingress' ? ph.ingress : ph.egress).length);
           const version = after?.rule ? after : (before?.rule ? before : (after ?? before!));
           // The same cause for many pairs: its line is looked up in the file once.
-          const key = `${useHead ? 'h' : 'b'}|${direction}|${version === after ? 'a' : 'b'}|${version.rule?.index ?? -1}`;
+          // (As a number: built for every changed pair.)
+          const key = ((version.rule?.index ?? -1) + 1) * 8 + (useHead ? 4 : 0) + (direction === 'ingress' ? 2 : 0) + (version === after ? 1 : 0);
           let byVersion = attributions.get(c);
           if (!byVersion) attributions.set(c, (byVersion = new Map()));
           let a = byVersion.get(key);
@@ -158,7 +159,8 @@ function contribution(p: CompiledPolicy, direction: 'ingress' | 'egress', pair: 
     rule ??= { direction, index: r.rule.index, path: r.rule.path };
   }
   // "selected, nothing allowed" (isolation) is a contribution too: the empty key differs from undefined.
-  return { key: `selected:${parts.sort().join('+')}`, ...(rule ? { rule } : {}) };
+  const key = `selected:${parts.length > 1 ? parts.sort().join('+') : parts.length === 1 ? parts[0]! : ''}`;
+  return rule ? { key, rule } : { key };
 }
 
 /**

@@ -42,9 +42,6 @@ interface JointDelta {
   readonly attribution: readonly Attribution[];
 }
 
-/** A kept bound's cell that holds no answer (not a port-set id). */
-const UNSET = 0xffffffff;
-
 /** At most this many pair answers are kept for the "is anything else allowed" question (see Bounds). */
 const BOUND_CELLS = 1 << 22;
 
@@ -57,11 +54,11 @@ const DIRECTION_RANK: Record<DiffLine['direction'], number> = { opened: 0, added
  * partitions). Workloads both sides treat alike are compared once.
  */
 export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix, opts: DiffOptions = {}): ReachabilityDiff {
-  const changes = objectChanges(base.cluster, head.cluster);
-  const attributor = createAttributor(base, head, changes);
-
   // Workloads by id (ids are unique on each side), matching the records both sides share first.
   const paired = pairById(base.workloads, head.workloads);
+  const changes = objectChanges(base.cluster, head.cluster, paired);
+  const attributor = createAttributor(base, head, changes);
+
   const added = paired.onlyB.filter((w) => !paired.onlyAById.has(w.id));
   const removed = paired.onlyA.filter((w) => !paired.onlyBById.has(w.id));
 
@@ -220,7 +217,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // column, kept from the comparison below when there are few: a grouped line asks whether anything else is
   // allowed those ports to or from its anchor ("still allowed: ..."), and when nothing is, that is known
   // without a scan of every node of the matrix (matrix.peersOf). Kept as port-set ids of each side's table
-  // (UNSET: no answer kept, an address atom to an address atom).
+  // plus one (0, as allocated: no answer kept, an address atom to an address atom).
   interface Bounds {
     readonly b: Uint32Array;
     readonly h: Uint32Array;
@@ -229,7 +226,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const colBounds = new Map<number, Bounds>();
   const dirtyLines = srcState.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0) + dirtyDst.length;
   if (opts.exhaustive !== true && dirtyLines * count <= BOUND_CELLS) {
-    const line = (): Bounds => ({ b: new Uint32Array(count).fill(UNSET), h: new Uint32Array(count).fill(UNSET) });
+    const line = (): Bounds => ({ b: new Uint32Array(count), h: new Uint32Array(count) });
     for (let i = 0; i < count; i++) {
       if (srcState[i] !== 0) rowBounds.set(i, line());
       if (dstState[i] !== 0) colBounds.set(i, line());
@@ -243,13 +240,13 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const bound = (i: number, j: number, b: number, h: number): void => {
     const row = rowAt[i];
     if (row) {
-      row.b[j] = b;
-      row.h[j] = h;
+      row.b[j] = b + 1;
+      row.h[j] = h + 1;
     }
     const col = colAt[j];
     if (col) {
-      col.b[i] = b;
-      col.h[i] = h;
+      col.b[i] = b + 1;
+      col.h[i] = h + 1;
     }
   };
   // Cells are read as interned port-set ids: equal ids are equal sets when both sides share a table (a head
@@ -395,8 +392,8 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     const exactly = (node: number): boolean => allows(anchorSide === 'src' ? m.allowedAt(a, node) : m.allowedAt(node, a));
     for (let x = 0; x < count; x++) {
       const p = kept[x]!;
-      if (p === UNSET) return true;
-      if (allows(table.get(p)) && exactly(nodeIndex[x]!)) return true;
+      if (p === 0) return true;
+      if (allows(table.get(p - 1)) && exactly(nodeIndex[x]!)) return true;
     }
     for (const node of nodesOfSideOnly(m)) if (node < 0 || exactly(node)) return true;
     return false;

@@ -33,9 +33,16 @@ export function dirtyNodes(
   // Namespaces where something changed: the workloads of the others are clean (one lookup each).
   const touched = new Set([...changes.policiesByNamespace.keys(), ...changes.namespaces.keys()]);
   for (const c of changes.workloads.values()) touched.add(c.head.namespace);
+  // Workloads come namespace by namespace (file by file): the namespace is looked up when it changes.
+  let lastNamespace: string | undefined;
+  let lastTouched = false;
   for (let n = 0; n < count; n++) {
     const h = headRep(n);
-    if (!touched.has(h.namespace)) continue;
+    if (h.namespace !== lastNamespace) {
+      lastNamespace = h.namespace;
+      lastTouched = touched.has(lastNamespace);
+    }
+    if (!lastTouched) continue;
     if (changes.workloads.has(h.id) || changes.namespaces.has(h.namespace)) {
       src[n] = 2;
       dst[n] = 2;
