@@ -155,11 +155,19 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     return out;
   };
   const atoms = ipAtoms(base.ipRanges, head.ipRanges);
+  // A matrix's endpoints and nodes list its IP ranges last, in order: an atom's follow from its ranges'
+  // positions (no lookup by a range's id, which is its list of CIDRs).
+  const rangeEnds = (m: ReachabilityMatrix) => {
+    const endAt = m.workloads.length;
+    return { endAt, nodeAt: m.ipRanges.length > 0 ? m.nodeOf(m.endpoints[endAt]!) : 0 };
+  };
+  const baseRanges = rangeEnds(base);
+  const headRanges = rangeEnds(head);
   const atomNodes: JointNode[] = atoms.map((atom) => ({
     kind: 'ips',
     set: atom.set,
-    b: base.endpoint(atom.base.id)!,
-    h: head.endpoint(atom.head.id)!,
+    b: base.endpoints[baseRanges.endAt + atom.baseAt]!,
+    h: head.endpoints[headRanges.endAt + atom.headAt]!,
   }));
   const builtNodes: (JointNode & { kind: 'workloads' })[] = [];
   const builtMembers: Member[][] = [];
@@ -206,9 +214,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   hi.set(jointHead.subarray(0, wc));
   srcState.set(dirty.src);
   dstState.set(dirty.dst);
-  atomNodes.forEach((x, k) => {
-    bi[wc + k] = base.nodeOf(x.b);
-    hi[wc + k] = head.nodeOf(x.h);
+  atoms.forEach((atom, k) => {
+    bi[wc + k] = baseRanges.nodeAt + atom.baseAt;
+    hi[wc + k] = headRanges.nodeAt + atom.headAt;
     isIps[wc + k] = 1;
   });
   const dirtyDst: number[] = [];

@@ -25,31 +25,12 @@ export function resolveTargetPort(port: ServicePort, w: Workload): number | unde
   return w.ports.find((cp) => cp.name === port.targetPort && cp.protocol === port.protocol)?.port;
 }
 
-/**
- * The Services of each namespace, in order, per list of Services (a Service selects only in its namespace:
- * a diff line asks about a few workloads of a cluster with thousands of Services).
- */
-const servicesByNamespace = new WeakMap<readonly Service[], { readonly length: number; readonly byNamespace: Map<string, Service[]> }>();
-function servicesIn(services: readonly Service[], namespace: string): readonly Service[] {
-  let hit = servicesByNamespace.get(services);
-  // (A list still being filled by a loader has grown since: indexed again.)
-  if (!hit || hit.length !== services.length) {
-    const byNamespace = new Map<string, Service[]>();
-    for (const s of services) {
-      const list = byNamespace.get(s.namespace);
-      if (list) list.push(s);
-      else byNamespace.set(s.namespace, [s]);
-    }
-    servicesByNamespace.set(services, (hit = { length: services.length, byNamespace }));
-  }
-  return hit.byNamespace.get(namespace) ?? [];
-}
-
 /** Every Service port that lands on `w`, in Service then port order. */
 export function serviceTargets(services: readonly Service[] | undefined, w: Workload): ServiceTarget[] {
   const out: ServiceTarget[] = [];
-  for (const service of services ? servicesIn(services, w.namespace) : []) {
-    if (!serviceSelects(service, w)) continue;
+  for (const service of services ?? []) {
+    // (The namespace first: a cluster has thousands of Services, and this is asked per diff line.)
+    if (service.namespace !== w.namespace || !serviceSelects(service, w)) continue;
     for (const port of service.ports) {
       const targetPort = resolveTargetPort(port, w);
       if (targetPort !== undefined) out.push({ service, port, targetPort });
