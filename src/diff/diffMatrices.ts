@@ -1,4 +1,4 @@
-import { portIds, workloadClasses, type ReachabilityMatrix } from '../engine/matrix.js';
+import { portIds, workloadClasses, type PortIds, type ReachabilityMatrix } from '../engine/matrix.js';
 import type { PortSet } from '../engine/portSet.js';
 import { PortSetTable } from '../engine/portSetTable.js';
 import type { Diagnostic, Workload } from '../manifests/model.js';
@@ -265,32 +265,21 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const th = H.table;
   const sharedTable = tb === th;
   const same = (b: number, h: number): boolean => (sharedTable ? b === h : tb.get(b).equals(th.get(h)));
-  // Allowed = egress ∩ ingress. A row of a dirty source reads the source's own (dense) row first, a column of
-  // a dirty destination the destination's: the other direction is read only where that one allows something
-  // on either side (in a default-deny cluster, few cells), sparing a read of a row of every other node.
-  const compare = (i: number, j: number, egressFirst: boolean): void => {
+  // Allowed = egress ∩ ingress. A row of a dirty source reads the source's own row (as one array per side),
+  // a column of a dirty destination the destination's: the other direction is read only where that one
+  // allows something on either side (in a default-deny cluster, few cells), sparing a read of a row of every
+  // other node. `fb` / `fh`: the ids of that first direction, base and head.
+  const compare = (i: number, j: number, egressFirst: boolean, fb: number, fh: number): void => {
     if (isIps[i] === 1 && isIps[j] === 1) return;
+    if (fb === PortSetTable.EMPTY && fh === PortSetTable.EMPTY) return bound(i, j, fb, fh);
     const sb = bi[i]!;
     const db = bi[j]!;
     const sh = hi[i]!;
     const dh = hi[j]!;
-    let eb: number;
-    let eh: number;
-    let ib: number;
-    let ih: number;
-    if (egressFirst) {
-      eb = B.egress(sb, db);
-      eh = H.egress(sh, dh);
-      if (eb === PortSetTable.EMPTY && eh === PortSetTable.EMPTY) return bound(i, j, eb, eh);
-      ib = B.ingress(sb, db);
-      ih = H.ingress(sh, dh);
-    } else {
-      ib = B.ingress(sb, db);
-      ih = H.ingress(sh, dh);
-      if (ib === PortSetTable.EMPTY && ih === PortSetTable.EMPTY) return bound(i, j, ib, ih);
-      eb = B.egress(sb, db);
-      eh = H.egress(sh, dh);
-    }
+    const eb = egressFirst ? fb : B.egress(sb, db);
+    const eh = egressFirst ? fh : H.egress(sh, dh);
+    const ib = egressFirst ? B.ingress(sb, db) : fb;
+    const ih = egressFirst ? H.ingress(sh, dh) : fh;
     const ab = tb.intersect(eb, ib);
     const ah = th.intersect(eh, ih);
     bound(i, j, ab, ah);
@@ -310,29 +299,34 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     jointDeltas.push({ s, d, i, j, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
   };
   // A pair where only one end's own policies changed (the source's egress, or the destination's ingress) and
-  // the other end is clean differs only if that direction does: compare it first (one row lookup per side
-  // instead of two), and the allowed ports only when it differs.
-  const sameEgress = (i: number, j: number): boolean => {
-    const b = B.egress(bi[i]!, bi[j]!);
-    const h = H.egress(hi[i]!, hi[j]!);
-    bound(i, j, b, h);
-    return same(b, h);
-  };
-  const sameIngress = (i: number, j: number): boolean => {
-    const b = B.ingress(bi[i]!, bi[j]!);
-    const h = H.ingress(hi[i]!, hi[j]!);
-    bound(i, j, b, h);
-    return same(b, h);
-  };
+  // the other end is clean differs only if that direction does: that direction is compared first, and the
+  // allowed ports only when it differs. Dirty lines are workload nodes; each is read once per side.
+  const columns = new Map<number, { readonly b: ArrayLike<number>; readonly h: ArrayLike<number> }>();
   for (let i = 0; i < count; i++) {
     const ss = srcState[i]!;
     if (ss !== 0) {
+      const rb = B.egressLine(bi[i]!);
+      const rh = H.egressLine(hi[i]!);
       for (let j = 0; j < count; j++) {
-        if (ss === 2 || dstState[j] !== 0 || !sameEgress(i, j)) compare(i, j, true);
+        const b = rb[bi[j]!]!;
+        const h = rh[hi[j]!]!;
+        if (ss === 2 || dstState[j] !== 0) compare(i, j, true, b, h);
+        else {
+          bound(i, j, b, h);
+          if (!same(b, h)) compare(i, j, true, b, h);
+        }
       }
     } else {
       for (const j of dirtyDst) {
-        if (dstState[j] === 2 || !sameIngress(i, j)) compare(i, j, false);
+        let col = columns.get(j);
+        if (!col) columns.set(j, (col = { b: B.ingressLine(bi[j]!), h: H.ingressLine(hi[j]!) }));
+        const b = col.b[bi[i]!]!;
+        const h = col.h[hi[i]!]!;
+        if (dstState[j] === 2) compare(i, j, false, b, h);
+        else {
+          bound(i, j, b, h);
+          if (!same(b, h)) compare(i, j, false, b, h);
+        }
       }
     }
   }
@@ -466,11 +460,22 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
  * A matrix's cells as port-set ids (see portIds); a matrix that is not computeMatrix's (none is, today) has
  * its answers interned in a table of its own.
  */
-function idsOf(m: ReachabilityMatrix): NonNullable<ReturnType<typeof portIds>> {
+function idsOf(m: ReachabilityMatrix): PortIds {
   const ids = portIds(m);
   if (ids) return ids;
   const table = new PortSetTable();
-  return { table, egress: (s, d) => table.id(m.egressAt(s, d)), ingress: (s, d) => table.id(m.ingressAt(s, d)) };
+  const egress = (s: number, d: number): number => table.id(m.egressAt(s, d));
+  const ingress = (s: number, d: number): number => table.id(m.ingressAt(s, d));
+  // Nodes: the classes, then the IP ranges.
+  const classes = m.ipRanges.length > 0 ? m.nodeOf(m.endpoints[m.workloads.length]!) : m.workloads.reduce((n, w) => Math.max(n, m.classOf(w) + 1), 0);
+  const n = classes + m.ipRanges.length;
+  return {
+    table,
+    egress,
+    ingress,
+    egressLine: (s) => Array.from({ length: n }, (_, d) => egress(s, d)),
+    ingressLine: (d) => Array.from({ length: n }, (_, s) => ingress(s, d)),
+  };
 }
 
 function mergeDiagnostics(base: readonly Diagnostic[], head: readonly Diagnostic[]): Diagnostic[] {

@@ -186,15 +186,36 @@ export function workloadClasses(matrix: ReachabilityMatrix): Int32Array | undefi
  * egressAt / ingressAt as interned port-set ids, and the table they index (ids of one table are equal iff
  * their sets are; a head that borrows shares its prior's table): for loops over a whole row or column.
  */
-export function portIds(matrix: ReachabilityMatrix): { readonly table: PortSetTable; egress(s: number, d: number): number; ingress(s: number, d: number): number } | undefined {
+export function portIds(matrix: ReachabilityMatrix): PortIds | undefined {
   const x = internalsOf.get(matrix);
   if (!x) return undefined;
   const { classes, nw, npEgress, npIngress } = x;
+  const n = nw + x.ipRanges.length;
+  const egress = (s: number, d: number): number => (s < nw && classes[s]!.egressTiers ? classes[s]!.egressTiers!.effective[d]! : npEgress(s, d));
+  const ingress = (s: number, d: number): number => (d < nw && classes[d]!.ingressTiers ? classes[d]!.ingressTiers!.effective[s]! : npIngress(s, d));
+  // A whole line read in one loop: an own row's reads stay in that row (no per-cell class lookups).
+  const line = (row: SparseRow | undefined, cell: (peer: number) => number): Uint32Array => {
+    const out = new Uint32Array(n);
+    if (row) for (let p = 0; p < n; p++) out[p] = row.get(p);
+    else for (let p = 0; p < n; p++) out[p] = cell(p);
+    return out;
+  };
   return {
     table: x.table,
-    egress: (s, d) => (s < nw && classes[s]!.egressTiers ? classes[s]!.egressTiers!.effective[d]! : npEgress(s, d)),
-    ingress: (s, d) => (d < nw && classes[d]!.ingressTiers ? classes[d]!.ingressTiers!.effective[s]! : npIngress(s, d)),
+    egress,
+    ingress,
+    egressLine: (s) => classes[s]?.egressTiers?.effective ?? line(classes[s]?.egressRow, (d) => egress(s, d)),
+    ingressLine: (d) => classes[d]?.ingressTiers?.effective ?? line(classes[d]?.ingressRow, (s) => ingress(s, d)),
   };
+}
+
+export interface PortIds {
+  readonly table: PortSetTable;
+  egress(s: number, d: number): number;
+  ingress(s: number, d: number): number;
+  /** egress(s, d) for every node d, and ingress(s, d) for every node s (read-only). */
+  egressLine(s: number): ArrayLike<number>;
+  ingressLine(d: number): ArrayLike<number>;
 }
 
 /** How many rows (class and direction) a matrix borrowed from a prior matrix instead of computing them. */

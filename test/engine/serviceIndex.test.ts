@@ -15,7 +15,7 @@ const service = (namespace: string, app: string): Service => ({
   name: `s${made++}`,
   selector: { app },
   ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }],
-  source: { file: 'f.yaml', line: 1 },
+  source: { file: 'f.yaml', line: 1, doc: 0, path: [] },
 });
 const serviceArb = fc.tuple(fc.constantFrom(...NAMESPACES), fc.constantFrom('x', 'y')).map(([ns, app]) => service(ns, app));
 
