@@ -1,4 +1,4 @@
-import { portIds, workloadClasses, type PortIds, type ReachabilityMatrix } from '../engine/matrix.js';
+import { classesInNamespace, portIds, workloadClasses, type PortIds, type ReachabilityMatrix } from '../engine/matrix.js';
 import type { PortSet } from '../engine/portSet.js';
 import { PortSetTable } from '../engine/portSetTable.js';
 import type { Diagnostic, Workload } from '../manifests/model.js';
@@ -90,12 +90,16 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     } else nextMember[lastMember[g]!] = j;
     lastMember[g] = j;
   };
+  // With class positions: the first joint node of each head class, and its others (a head class split
+  // across base classes).
+  let firstOfHead: Int32Array | undefined;
+  const splitOfHead = new Map<number, number[]>();
   if (baseClasses && headClasses) {
     // A head class nearly always pairs with one base class: the joint node of each head class by index, and
     // a map only for the pairs of a head class split across base classes.
     let headCount = 0;
     for (let j = 0; j < headClasses.length; j++) headCount = Math.max(headCount, headClasses[j]! + 1);
-    const firstOfHead = new Int32Array(headCount).fill(-1);
+    firstOfHead = new Int32Array(headCount).fill(-1);
     let split: Map<number, number> | undefined;
     for (let j = 0; j < nh; j++) {
       const matched = paired.matchInA[j]!;
@@ -120,6 +124,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
           split.set(key, (g = wc));
           jointBase[g] = bc;
           jointHead[g] = hc;
+          splitOfHead.set(hc, [...(splitOfHead.get(hc) ?? []), g]);
         } else g = other;
       }
       join(g, j, baseAt);
@@ -199,6 +204,20 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     head,
     changes,
     opts.exhaustive === true,
+    (namespaces) => {
+      if (!firstOfHead) return undefined;
+      const out: number[] = [];
+      for (const ns of namespaces) {
+        const classes = classesInNamespace(head, ns);
+        if (!classes) return undefined;
+        for (const c of classes) {
+          const g = c < firstOfHead.length ? firstOfHead[c]! : -1;
+          if (g >= 0) out.push(g);
+          for (const other of splitOfHead.get(c) ?? []) out.push(other);
+        }
+      }
+      return out;
+    },
   );
   const jointDeltas: JointDelta[] = [];
   // Per joint node, by position: its node index on both sides (no endpoint or map lookups in the loops
@@ -301,7 +320,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // A pair where only one end's own policies changed (the source's egress, or the destination's ingress) and
   // the other end is clean differs only if that direction does: that direction is compared first, and the
   // allowed ports only when it differs. Dirty lines are workload nodes; each is read once per side.
-  const columns = new Map<number, { readonly b: ArrayLike<number>; readonly h: ArrayLike<number> }>();
+  // The columns of dirtyDst by position there, read on first use.
+  const columnB: ArrayLike<number>[] = [];
+  const columnH: ArrayLike<number>[] = [];
   for (let i = 0; i < count; i++) {
     const ss = srcState[i]!;
     if (ss !== 0) {
@@ -317,11 +338,16 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
         }
       }
     } else {
-      for (const j of dirtyDst) {
-        let col = columns.get(j);
-        if (!col) columns.set(j, (col = { b: B.ingressLine(bi[j]!), h: H.ingressLine(hi[j]!) }));
-        const b = col.b[bi[i]!]!;
-        const h = col.h[hi[i]!]!;
+      const sb = bi[i]!;
+      const sh = hi[i]!;
+      for (let k = 0; k < dirtyDst.length; k++) {
+        const j = dirtyDst[k]!;
+        if (columnB.length <= k) {
+          columnB.push(B.ingressLine(bi[j]!));
+          columnH.push(H.ingressLine(hi[j]!));
+        }
+        const b = columnB[k]![sb]!;
+        const h = columnH[k]![sh]!;
         if (dstState[j] === 2) compare(i, j, false, b, h);
         else {
           bound(i, j, b, h);

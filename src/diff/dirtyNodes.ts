@@ -22,6 +22,11 @@ export function dirtyNodes(
   head: ReachabilityMatrix,
   changes: ObjectChanges,
   exhaustive: boolean,
+  /**
+   * The nodes whose workloads are in some of these namespaces (a superset is fine), when known without a
+   * read of every node's workload (a read of each record, scattered over the heap).
+   */
+  nodesIn?: (namespaces: ReadonlySet<string>) => Iterable<number> | undefined,
 ): { src: Uint8Array; dst: Uint8Array } {
   const src = new Uint8Array(count);
   const dst = new Uint8Array(count);
@@ -36,7 +41,7 @@ export function dirtyNodes(
   // Workloads come namespace by namespace (file by file): the namespace is looked up when it changes.
   let lastNamespace: string | undefined;
   let lastTouched = false;
-  for (let n = 0; n < count; n++) {
+  for (const n of nodesIn?.(touched) ?? allNodes(count)) {
     const h = headRep(n);
     if (h.namespace !== lastNamespace) {
       lastNamespace = h.namespace;
@@ -58,4 +63,8 @@ export function dirtyNodes(
     }
   }
   return { src, dst };
+}
+
+function* allNodes(count: number): Iterable<number> {
+  for (let n = 0; n < count; n++) yield n;
 }

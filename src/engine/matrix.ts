@@ -193,10 +193,12 @@ export function portIds(matrix: ReachabilityMatrix): PortIds | undefined {
   const n = nw + x.ipRanges.length;
   const egress = (s: number, d: number): number => (s < nw && classes[s]!.egressTiers ? classes[s]!.egressTiers!.effective[d]! : npEgress(s, d));
   const ingress = (s: number, d: number): number => (d < nw && classes[d]!.ingressTiers ? classes[d]!.ingressTiers!.effective[s]! : npIngress(s, d));
-  // A whole line read in one loop: an own row's reads stay in that row (no per-cell class lookups).
-  const line = (row: SparseRow | undefined, cell: (peer: number) => number): Uint32Array => {
+  // A whole line read in one loop: an own row's reads stay in that row (no per-cell class lookups), and a
+  // line no policy isolates allows every port.
+  const line = (row: SparseRow | undefined, borrowed: boolean, cell: (peer: number) => number): Uint32Array => {
     const out = new Uint32Array(n);
     if (row) for (let p = 0; p < n; p++) out[p] = row.get(p);
+    else if (!borrowed) out.fill(PortSetTable.ALL);
     else for (let p = 0; p < n; p++) out[p] = cell(p);
     return out;
   };
@@ -204,9 +206,15 @@ export function portIds(matrix: ReachabilityMatrix): PortIds | undefined {
     table: x.table,
     egress,
     ingress,
-    egressLine: (s) => classes[s]?.egressTiers?.effective ?? line(classes[s]?.egressRow, (d) => egress(s, d)),
-    ingressLine: (d) => classes[d]?.ingressTiers?.effective ?? line(classes[d]?.ingressRow, (s) => ingress(s, d)),
+    egressLine: (s) => classes[s]?.egressTiers?.effective ?? line(classes[s]?.egressRow, classes[s]?.egressFrom !== undefined, (d) => egress(s, d)),
+    ingressLine: (d) => classes[d]?.ingressTiers?.effective ?? line(classes[d]?.ingressRow, classes[d]?.ingressFrom !== undefined, (s) => ingress(s, d)),
   };
+}
+
+/** The classes (nodes) of a namespace's workloads, ascending; undefined for a matrix not made here. */
+export function classesInNamespace(matrix: ReachabilityMatrix, namespace: string): readonly number[] | undefined {
+  const x = internalsOf.get(matrix);
+  return x ? (x.classesByNamespace.get(namespace) ?? []) : undefined;
 }
 
 export interface PortIds {
