@@ -319,43 +319,48 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   };
   // A pair where only one end's own policies changed (the source's egress, or the destination's ingress) and
   // the other end is clean differs only if that direction does: that direction is compared first, and the
-  // allowed ports only when it differs. Dirty lines are workload nodes; each is read once per side.
-  // The columns of dirtyDst by position there, read on first use.
-  const columnB: ArrayLike<number>[] = [];
-  const columnH: ArrayLike<number>[] = [];
+  // allowed ports only when it differs. Dirty lines are workload nodes; each is read once per side, and
+  // compared in one pass (columns against the clean rows only: dirty rows cover their own cells).
   for (let i = 0; i < count; i++) {
     const ss = srcState[i]!;
-    if (ss !== 0) {
-      const rb = B.egressLine(bi[i]!);
-      const rh = H.egressLine(hi[i]!);
-      for (let j = 0; j < count; j++) {
-        const b = rb[bi[j]!]!;
-        const h = rh[hi[j]!]!;
-        if (ss === 2 || dstState[j] !== 0) compare(i, j, true, b, h);
-        else {
-          bound(i, j, b, h);
-          if (!same(b, h)) compare(i, j, true, b, h);
+    if (ss === 0) continue;
+    const rb = B.egressLine(bi[i]!);
+    const rh = H.egressLine(hi[i]!);
+    const kept = rowAt[i];
+    for (let j = 0; j < count; j++) {
+      const b = rb[bi[j]!]!;
+      const h = rh[hi[j]!]!;
+      if (ss === 2 || dstState[j] !== 0) compare(i, j, true, b, h);
+      else {
+        if (kept) {
+          kept.b[j] = b + 1;
+          kept.h[j] = h + 1;
         }
-      }
-    } else {
-      const sb = bi[i]!;
-      const sh = hi[i]!;
-      for (let k = 0; k < dirtyDst.length; k++) {
-        const j = dirtyDst[k]!;
-        if (columnB.length <= k) {
-          columnB.push(B.ingressLine(bi[j]!));
-          columnH.push(H.ingressLine(hi[j]!));
-        }
-        const b = columnB[k]![sb]!;
-        const h = columnH[k]![sh]!;
-        if (dstState[j] === 2) compare(i, j, false, b, h);
-        else {
-          bound(i, j, b, h);
-          if (!same(b, h)) compare(i, j, false, b, h);
-        }
+        if (!same(b, h)) compare(i, j, true, b, h);
       }
     }
   }
+  for (const j of dirtyDst) {
+    const cb = B.ingressLine(bi[j]!);
+    const ch = H.ingressLine(hi[j]!);
+    const kept = colAt[j];
+    const all = dstState[j] === 2;
+    for (let i = 0; i < count; i++) {
+      if (srcState[i] !== 0) continue;
+      const b = cb[bi[i]!]!;
+      const h = ch[hi[i]!]!;
+      if (all) compare(i, j, false, b, h);
+      else {
+        if (kept) {
+          kept.b[i] = b + 1;
+          kept.h[i] = h + 1;
+        }
+        if (!same(b, h)) compare(i, j, false, b, h);
+      }
+    }
+  }
+  // In row order, then column order (as a row-by-row pass gives them).
+  jointDeltas.sort((x, y) => x.i - y.i || x.j - y.j);
 
   // Expand to members (each joint node's ends built once).
   const openedMembers: MemberDelta[] = [];
@@ -441,13 +446,16 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     d.anchor === 'dst' ? flips.ingress.has(d.dst.id) : flips.egress.has(d.src.id);
   // peersOf answers shared by the grouped, workload and isolation lines.
   const peers = new PeersMemo();
+  // Every connection of an added or removed workload: for its line and for the pair lists.
+  const addedConnections = added.map((w) => connectionsOf(head, w, peers));
+  const removedConnections = removed.map((w) => connectionsOf(base, w, peers));
   const closedMerged = mergeAtoms(closedMembers);
   const openedMerged = mergeAtoms(openedMembers);
   const lines: DiffLine[] = [
     ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head, peers, mayHavePeers),
     ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head, peers, mayHavePeers),
-    ...added.map((w) => workloadLine('added', w, head, peers)),
-    ...removed.map((w) => workloadLine('removed', w, base, peers)),
+    ...added.map((w, k) => workloadLine('added', w, head, peers, addedConnections[k])),
+    ...removed.map((w, k) => workloadLine('removed', w, base, peers, removedConnections[k])),
     ...isolationLines(
       base,
       head,
@@ -465,11 +473,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
 
   const opened = [
     ...openedMerged.map(toPairDelta),
-    ...added.flatMap((w) => connectionsOf(head, w, peers).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
+    ...addedConnections.flatMap((conns) => conns.map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
   ].sort(byPair);
   const closed = [
     ...closedMerged.map(toPairDelta),
-    ...removed.flatMap((w) => connectionsOf(base, w, peers).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
+    ...removedConnections.flatMap((conns) => conns.map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
   ].sort(byPair);
 
   return {
