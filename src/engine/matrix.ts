@@ -217,6 +217,13 @@ export function classesInNamespace(matrix: ReachabilityMatrix, namespace: string
   return x ? (x.classesByNamespace.get(namespace) ?? []) : undefined;
 }
 
+/** The endpoints of a node (a class's members, or an IP range), as peersOf lists them; undefined for a matrix not made here. */
+export function nodeEndpoints(matrix: ReachabilityMatrix, node: number): readonly Endpoint[] | undefined {
+  const x = internalsOf.get(matrix);
+  if (!x) return undefined;
+  return node < x.nw ? x.classes[node]!.members.map((w) => x.endpoint(w.id)!) : [x.endpoints[x.cluster.workloads.length + node - x.nw]!];
+}
+
 export interface PortIds {
   readonly table: PortSetTable;
   egress(s: number, d: number): number;
