@@ -395,12 +395,15 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const nodesOfSideOnly = (m: ReachabilityMatrix): number[] => {
     let out = sideOnly.get(m);
     if (!out) {
-      const covered = new Set(atoms.map((a) => (m === head ? a.head : a.base)));
-      const ends = [
-        ...(m === head ? added : removed).map((w) => m.endpoint(w.id)),
-        ...m.ipRanges.filter((r) => !covered.has(r)).map((r) => m.endpoint(r.id)),
-      ];
-      out = ends.map((e) => (e ? m.nodeOf(e) : -1));
+      // Ranges by position (see rangeEnds): no set of range records, no lookups by id.
+      const covered = new Uint8Array(m.ipRanges.length);
+      for (const a of atoms) covered[m === head ? a.headAt : a.baseAt] = 1;
+      const firstRange = (m === head ? headRanges : baseRanges).nodeAt;
+      out = (m === head ? added : removed).map((w) => {
+        const e = m.endpoint(w.id);
+        return e ? m.nodeOf(e) : -1;
+      });
+      for (let k = 0; k < covered.length; k++) if (covered[k] === 0) out.push(firstRange + k);
       sideOnly.set(m, out);
     }
     return out;
