@@ -315,7 +315,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       { matrix: base, src: end(s, 'base'), dst: end(d, 'base') },
       { matrix: head, src: end(s, 'head'), dst: end(d, 'head') },
     );
-    jointDeltas.push({ s, d, i, j, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
+    // Many pairs change alike (a new block opens one port to thousands of atoms): differences of ids are
+    // memoised by a shared table.
+    const opened = sharedTable ? th.get(th.subtract(ah, ab)) : hp.subtract(bp);
+    const closed = sharedTable ? tb.get(tb.subtract(ab, ah)) : bp.subtract(hp);
+    jointDeltas.push({ s, d, i, j, opened, closed, anchor, attribution });
   };
   // A pair where only one end's own policies changed (the source's egress, or the destination's ingress) and
   // the other end is clean differs only if that direction does: that direction is compared first, and the
