@@ -6,8 +6,18 @@ import type { Cluster, NetworkPolicy, Workload } from '../manifests/model.js';
 import { compiledPolicy, type AdminPolicyChange, type ObjectChanges, type PolicyChange } from './objectChanges.js';
 import type { Attribution } from './types.js';
 
-/** One side of a pair: a workload of that side's cluster, or a set of addresses. */
-export type PairEnd = { readonly workload: Workload } | { readonly ips: IpSet };
+/**
+ * One side of a pair: a workload of that side's cluster, or a set of addresses. `point`, when given, is an
+ * address of the set that stands for all of it: the set lies inside one IP range of each side's partition
+ * (an address atom of the diff), and a partition respects every block of its cluster's policies, so each
+ * rule matches all of the set or none of it (a lookup of one address instead of a set subtraction).
+ */
+export type PairEnd = { readonly workload: Workload } | { readonly ips: IpSet; readonly point?: bigint };
+
+/** Does a rule (of the policies of either side) match every address of an address end? */
+function matchesIpEnd(r: { readonly ipSet: IpSet; matchesIps(s: IpSet): boolean }, end: { readonly ips: IpSet; readonly point?: bigint }): boolean {
+  return end.point !== undefined ? r.ipSet.containsPoint(end.point) : r.matchesIps(end.ips);
+}
 
 export interface SidePair {
   readonly matrix: ReachabilityMatrix;
@@ -54,16 +64,21 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
     return unchangedHead.get(namespace) ?? [];
   };
 
-  const attributions = new Map<PolicyChange, Map<string, Attribution>>();
+  const attributions = new Map<PolicyChange, Map<number, Attribution>>();
 
-  const namespacesOf = (pair: SidePair): string[] =>
-    [pair.src, pair.dst].flatMap((e) => ('workload' in e ? [e.workload.namespace] : []));
+  // The namespaces of both sides' workload ends, each once.
+  const namespacesOf = (b: SidePair, h: SidePair): string[] => {
+    const out: string[] = [];
+    for (const e of [b.src, b.dst, h.src, h.dst]) if ('workload' in e && !out.includes(e.workload.namespace)) out.push(e.workload.namespace);
+    return out;
+  };
 
   return {
     attribute(b, h) {
       const out: Attribution[] = [];
       const candidates = new Set<PolicyChange>();
-      for (const ns of new Set([...namespacesOf(b), ...namespacesOf(h)])) {
+      const namespaces = namespacesOf(b, h);
+      for (const ns of namespaces) {
         for (const c of changes.policiesByNamespace.get(ns) ?? []) candidates.add(c);
       }
       for (const c of candidates) {
@@ -78,7 +93,8 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
           const useHead = ph && (after?.rule || !before?.rule || before.rule.index < (direction === 'ingress' ? ph.ingress : ph.egress).length);
           const version = after?.rule ? after : (before?.rule ? before : (after ?? before!));
           // The same cause for many pairs: its line is looked up in the file once.
-          const key = `${useHead ? 'h' : 'b'}|${direction}|${version === after ? 'a' : 'b'}|${version.rule?.index ?? -1}`;
+          // (As a number: built for every changed pair.)
+          const key = ((version.rule?.index ?? -1) + 1) * 8 + (useHead ? 4 : 0) + (direction === 'ingress' ? 2 : 0) + (version === after ? 1 : 0);
           let byVersion = attributions.get(c);
           if (!byVersion) attributions.set(c, (byVersion = new Map()));
           let a = byVersion.get(key);
@@ -110,7 +126,7 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
       if (labelCauses.length > 0) {
         const labelsMatter =
           out.length === 0 ||
-          [...new Set([...namespacesOf(b), ...namespacesOf(h)])].some((ns) =>
+          namespaces.some((ns) =>
             unchangedIn(ns).some((p) =>
               (['ingress', 'egress'] as const).some(
                 (d) => (contribution(p, d, { ...h, src: b.src, dst: b.dst })?.key ?? '') !== (contribution(p, d, h)?.key ?? ''),
@@ -135,7 +151,7 @@ function contribution(p: CompiledPolicy, direction: 'ingress' | 'egress', pair: 
   const parts: string[] = [];
   let rule: Contribution['rule'];
   for (const r of direction === 'ingress' ? p.ingress : p.egress) {
-    const matches = 'workload' in peer ? r.matchesPod(peer.workload) : r.matchesIps(peer.ips);
+    const matches = 'workload' in peer ? r.matchesPod(peer.workload) : matchesIpEnd(r, peer);
     if (!matches) continue;
     const ports = r.portsFor(dstWorkload);
     if (ports.isEmpty()) continue;
@@ -143,7 +159,8 @@ function contribution(p: CompiledPolicy, direction: 'ingress' | 'egress', pair: 
     rule ??= { direction, index: r.rule.index, path: r.rule.path };
   }
   // "selected, nothing allowed" (isolation) is a contribution too: the empty key differs from undefined.
-  return { key: `selected:${parts.sort().join('+')}`, ...(rule ? { rule } : {}) };
+  const key = `selected:${parts.length > 1 ? parts.sort().join('+') : parts.length === 1 ? parts[0]! : ''}`;
+  return rule ? { key, rule } : { key };
 }
 
 /**
@@ -158,7 +175,7 @@ function adminContribution(p: CompiledAdminPolicy, direction: 'ingress' | 'egres
   const parts: string[] = [];
   let rule: Contribution['rule'];
   for (const r of p[direction]) {
-    const matches = 'workload' in peer ? r.matchesPod(peer.workload) : r.matchesIps(peer.ips);
+    const matches = 'workload' in peer ? r.matchesPod(peer.workload) : matchesIpEnd(r, peer);
     if (!matches) continue;
     const ports = r.portsFor(dstWorkload);
     if (ports.isEmpty()) continue;

@@ -1,5 +1,6 @@
-import { workloadClasses, type ReachabilityMatrix } from '../engine/matrix.js';
+import { classesInNamespace, portIds, workloadClasses, type PortIds, type ReachabilityMatrix } from '../engine/matrix.js';
 import type { PortSet } from '../engine/portSet.js';
+import { PortSetTable } from '../engine/portSetTable.js';
 import type { Diagnostic, Workload } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
 import type { DeltaEnd, JointNode, MemberDelta } from './deltaTypes.js';
@@ -53,11 +54,11 @@ const DIRECTION_RANK: Record<DiffLine['direction'], number> = { opened: 0, added
  * partitions). Workloads both sides treat alike are compared once.
  */
 export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix, opts: DiffOptions = {}): ReachabilityDiff {
-  const changes = objectChanges(base.cluster, head.cluster);
-  const attributor = createAttributor(base, head, changes);
-
   // Workloads by id (ids are unique on each side), matching the records both sides share first.
   const paired = pairById(base.workloads, head.workloads);
+  const changes = objectChanges(base.cluster, head.cluster, paired);
+  const attributor = createAttributor(base, head, changes);
+
   const added = paired.onlyB.filter((w) => !paired.onlyAById.has(w.id));
   const removed = paired.onlyA.filter((w) => !paired.onlyBById.has(w.id));
 
@@ -89,12 +90,16 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     } else nextMember[lastMember[g]!] = j;
     lastMember[g] = j;
   };
+  // With class positions: the first joint node of each head class, and its others (a head class split
+  // across base classes).
+  let firstOfHead: Int32Array | undefined;
+  const splitOfHead = new Map<number, number[]>();
   if (baseClasses && headClasses) {
     // A head class nearly always pairs with one base class: the joint node of each head class by index, and
     // a map only for the pairs of a head class split across base classes.
     let headCount = 0;
     for (let j = 0; j < headClasses.length; j++) headCount = Math.max(headCount, headClasses[j]! + 1);
-    const firstOfHead = new Int32Array(headCount).fill(-1);
+    firstOfHead = new Int32Array(headCount).fill(-1);
     let split: Map<number, number> | undefined;
     for (let j = 0; j < nh; j++) {
       const matched = paired.matchInA[j]!;
@@ -119,6 +124,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
           split.set(key, (g = wc));
           jointBase[g] = bc;
           jointHead[g] = hc;
+          splitOfHead.set(hc, [...(splitOfHead.get(hc) ?? []), g]);
         } else g = other;
       }
       join(g, j, baseAt);
@@ -154,11 +160,19 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     return out;
   };
   const atoms = ipAtoms(base.ipRanges, head.ipRanges);
+  // A matrix's endpoints and nodes list its IP ranges last, in order: an atom's follow from its ranges'
+  // positions (no lookup by a range's id, which is its list of CIDRs).
+  const rangeEnds = (m: ReachabilityMatrix) => {
+    const endAt = m.workloads.length;
+    return { endAt, nodeAt: m.ipRanges.length > 0 ? m.nodeOf(m.endpoints[endAt]!) : 0 };
+  };
+  const baseRanges = rangeEnds(base);
+  const headRanges = rangeEnds(head);
   const atomNodes: JointNode[] = atoms.map((atom) => ({
     kind: 'ips',
     set: atom.set,
-    b: base.endpoint(atom.base.id)!,
-    h: head.endpoint(atom.head.id)!,
+    b: base.endpoints[baseRanges.endAt + atom.baseAt]!,
+    h: head.endpoints[headRanges.endAt + atom.headAt]!,
   }));
   const builtNodes: (JointNode & { kind: 'workloads' })[] = [];
   const builtMembers: Member[][] = [];
@@ -174,8 +188,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     return n;
   };
 
+  // An address atom lies inside one range of each side: any of its addresses stands for it (see PairEnd).
   const end = (n: JointNode, side: 'base' | 'head'): PairEnd =>
-    n.kind === 'ips' ? { ips: n.set } : { workload: n.members[0]![side] };
+    n.kind === 'ips' ? { ips: n.set, point: n.set.intervals[0]![0] } : { workload: n.members[0]![side] };
 
   // Only pairs a change can touch are compared: a pair whose destination's ingress policies, source's
   // egress policies, and both ends' labels are unchanged has the same answer on both sides, whatever the
@@ -189,6 +204,20 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     head,
     changes,
     opts.exhaustive === true,
+    (namespaces) => {
+      if (!firstOfHead) return undefined;
+      const out: number[] = [];
+      for (const ns of namespaces) {
+        const classes = classesInNamespace(head, ns);
+        if (!classes) return undefined;
+        for (const c of classes) {
+          const g = c < firstOfHead.length ? firstOfHead[c]! : -1;
+          if (g >= 0) out.push(g);
+          for (const other of splitOfHead.get(c) ?? []) out.push(other);
+        }
+      }
+      return out;
+    },
   );
   const jointDeltas: JointDelta[] = [];
   // Per joint node, by position: its node index on both sides (no endpoint or map lookups in the loops
@@ -204,9 +233,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   hi.set(jointHead.subarray(0, wc));
   srcState.set(dirty.src);
   dstState.set(dirty.dst);
-  atomNodes.forEach((x, k) => {
-    bi[wc + k] = base.nodeOf(x.b);
-    hi[wc + k] = head.nodeOf(x.h);
+  atoms.forEach((atom, k) => {
+    bi[wc + k] = baseRanges.nodeAt + atom.baseAt;
+    hi[wc + k] = headRanges.nodeAt + atom.headAt;
     isIps[wc + k] = 1;
   });
   const dirtyDst: number[] = [];
@@ -214,18 +243,20 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // What each side allows (or an upper bound of it: one direction's ports) on every pair of a dirty row or
   // column, kept from the comparison below when there are few: a grouped line asks whether anything else is
   // allowed those ports to or from its anchor ("still allowed: ..."), and when nothing is, that is known
-  // without a scan of every node of the matrix (matrix.peersOf).
+  // without a scan of every node of the matrix (matrix.peersOf). Kept as port-set ids of each side's table
+  // plus one (0, as allocated: no answer kept, an address atom to an address atom).
   interface Bounds {
-    readonly b: PortSet[];
-    readonly h: PortSet[];
+    readonly b: Uint32Array;
+    readonly h: Uint32Array;
   }
   const rowBounds = new Map<number, Bounds>();
   const colBounds = new Map<number, Bounds>();
   const dirtyLines = srcState.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0) + dirtyDst.length;
   if (opts.exhaustive !== true && dirtyLines * count <= BOUND_CELLS) {
+    const line = (): Bounds => ({ b: new Uint32Array(count), h: new Uint32Array(count) });
     for (let i = 0; i < count; i++) {
-      if (srcState[i] !== 0) rowBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
-      if (dstState[i] !== 0) colBounds.set(i, { b: new Array<PortSet>(count), h: new Array<PortSet>(count) });
+      if (srcState[i] !== 0) rowBounds.set(i, line());
+      if (dstState[i] !== 0) colBounds.set(i, line());
     }
   }
   // The same bounds by position, for the comparison loops: no map lookup per cell.
@@ -233,71 +264,107 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const colAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
   for (const [i, x] of rowBounds) rowAt[i] = x;
   for (const [i, x] of colBounds) colAt[i] = x;
-  const bound = (i: number, j: number, b: PortSet, h: PortSet): void => {
+  const bound = (i: number, j: number, b: number, h: number): void => {
     const row = rowAt[i];
     if (row) {
-      row.b[j] = b;
-      row.h[j] = h;
+      row.b[j] = b + 1;
+      row.h[j] = h + 1;
     }
     const col = colAt[j];
     if (col) {
-      col.b[i] = b;
-      col.h[i] = h;
+      col.b[i] = b + 1;
+      col.h[i] = h + 1;
     }
   };
-  const compare = (i: number, j: number): void => {
+  // Cells are read as interned port-set ids: equal ids are equal sets when both sides share a table (a head
+  // that borrows the base's rows does), else the sets are compared.
+  const B = idsOf(base);
+  const H = idsOf(head);
+  const tb = B.table;
+  const th = H.table;
+  const sharedTable = tb === th;
+  const same = (b: number, h: number): boolean => (sharedTable ? b === h : tb.get(b).equals(th.get(h)));
+  // Allowed = egress ∩ ingress. A row of a dirty source reads the source's own row (as one array per side),
+  // a column of a dirty destination the destination's: the other direction is read only where that one
+  // allows something on either side (in a default-deny cluster, few cells), sparing a read of a row of every
+  // other node. `fb` / `fh`: the ids of that first direction, base and head.
+  const compare = (i: number, j: number, egressFirst: boolean, fb: number, fh: number): void => {
     if (isIps[i] === 1 && isIps[j] === 1) return;
+    if (fb === PortSetTable.EMPTY && fh === PortSetTable.EMPTY) return bound(i, j, fb, fh);
     const sb = bi[i]!;
     const db = bi[j]!;
     const sh = hi[i]!;
     const dh = hi[j]!;
-    const bp = base.allowedAt(sb, db);
-    const hp = head.allowedAt(sh, dh);
-    bound(i, j, bp, hp);
-    if (bp === hp || bp.equals(hp)) return;
+    const eb = egressFirst ? fb : B.egress(sb, db);
+    const eh = egressFirst ? fh : H.egress(sh, dh);
+    const ib = egressFirst ? B.ingress(sb, db) : fb;
+    const ih = egressFirst ? H.ingress(sh, dh) : fh;
+    const ab = tb.intersect(eb, ib);
+    const ah = th.intersect(eh, ih);
+    bound(i, j, ab, ah);
+    if (same(ab, ah)) return;
+    const bp = tb.get(ab);
+    const hp = th.get(ah);
     const s = nodeAt(i);
     const d = nodeAt(j);
     let anchor: 'dst' | 'src' = 'dst';
     if (s.kind === 'ips') anchor = 'dst';
     else if (d.kind === 'ips') anchor = 'src';
-    else {
-      const egressChanged = !base.egressAt(sb, db).equals(head.egressAt(sh, dh));
-      const ingressChanged = !base.ingressAt(sb, db).equals(head.ingressAt(sh, dh));
-      anchor = egressChanged && !ingressChanged ? 'src' : 'dst';
-    }
+    else anchor = !same(eb, eh) && same(ib, ih) ? 'src' : 'dst';
     const attribution = attributor.attribute(
       { matrix: base, src: end(s, 'base'), dst: end(d, 'base') },
       { matrix: head, src: end(s, 'head'), dst: end(d, 'head') },
     );
-    jointDeltas.push({ s, d, i, j, opened: hp.subtract(bp), closed: bp.subtract(hp), anchor, attribution });
+    // Many pairs change alike (a new block opens one port to thousands of atoms): differences of ids are
+    // memoised by a shared table.
+    const opened = sharedTable ? th.get(th.subtract(ah, ab)) : hp.subtract(bp);
+    const closed = sharedTable ? tb.get(tb.subtract(ab, ah)) : bp.subtract(hp);
+    jointDeltas.push({ s, d, i, j, opened, closed, anchor, attribution });
   };
   // A pair where only one end's own policies changed (the source's egress, or the destination's ingress) and
-  // the other end is clean differs only if that direction does: compare it first (one row lookup per side
-  // instead of two), and the allowed ports only when it differs.
-  const sameEgress = (i: number, j: number): boolean => {
-    const b = base.egressAt(bi[i]!, bi[j]!);
-    const h = head.egressAt(hi[i]!, hi[j]!);
-    bound(i, j, b, h);
-    return b === h || b.equals(h);
-  };
-  const sameIngress = (i: number, j: number): boolean => {
-    const b = base.ingressAt(bi[i]!, bi[j]!);
-    const h = head.ingressAt(hi[i]!, hi[j]!);
-    bound(i, j, b, h);
-    return b === h || b.equals(h);
-  };
+  // the other end is clean differs only if that direction does: that direction is compared first, and the
+  // allowed ports only when it differs. Dirty lines are workload nodes; each is read once per side, and
+  // compared in one pass (columns against the clean rows only: dirty rows cover their own cells).
   for (let i = 0; i < count; i++) {
     const ss = srcState[i]!;
-    if (ss !== 0) {
-      for (let j = 0; j < count; j++) {
-        if (ss === 2 || dstState[j] !== 0 || !sameEgress(i, j)) compare(i, j);
-      }
-    } else {
-      for (const j of dirtyDst) {
-        if (dstState[j] === 2 || !sameIngress(i, j)) compare(i, j);
+    if (ss === 0) continue;
+    const rb = B.egressLine(bi[i]!);
+    const rh = H.egressLine(hi[i]!);
+    const kept = rowAt[i];
+    for (let j = 0; j < count; j++) {
+      const b = rb[bi[j]!]!;
+      const h = rh[hi[j]!]!;
+      if (ss === 2 || dstState[j] !== 0) compare(i, j, true, b, h);
+      else {
+        if (kept) {
+          kept.b[j] = b + 1;
+          kept.h[j] = h + 1;
+        }
+        if (!same(b, h)) compare(i, j, true, b, h);
       }
     }
   }
+  for (const j of dirtyDst) {
+    const cb = B.ingressLine(bi[j]!);
+    const ch = H.ingressLine(hi[j]!);
+    const kept = colAt[j];
+    const all = dstState[j] === 2;
+    for (let i = 0; i < count; i++) {
+      if (srcState[i] !== 0) continue;
+      const b = cb[bi[i]!]!;
+      const h = ch[hi[i]!]!;
+      if (all) compare(i, j, false, b, h);
+      else {
+        if (kept) {
+          kept.b[i] = b + 1;
+          kept.h[i] = h + 1;
+        }
+        if (!same(b, h)) compare(i, j, false, b, h);
+      }
+    }
+  }
+  // In row order, then column order (as a row-by-row pass gives them).
+  jointDeltas.sort((x, y) => x.i - y.i || x.j - y.j);
 
   // Expand to members (each joint node's ends built once).
   const openedMembers: MemberDelta[] = [];
@@ -332,12 +399,15 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const nodesOfSideOnly = (m: ReachabilityMatrix): number[] => {
     let out = sideOnly.get(m);
     if (!out) {
-      const covered = new Set(atoms.map((a) => (m === head ? a.head : a.base)));
-      const ends = [
-        ...(m === head ? added : removed).map((w) => m.endpoint(w.id)),
-        ...m.ipRanges.filter((r) => !covered.has(r)).map((r) => m.endpoint(r.id)),
-      ];
-      out = ends.map((e) => (e ? m.nodeOf(e) : -1));
+      // Ranges by position (see rangeEnds): no set of range records, no lookups by id.
+      const covered = new Uint8Array(m.ipRanges.length);
+      for (const a of atoms) covered[m === head ? a.headAt : a.baseAt] = 1;
+      const firstRange = (m === head ? headRanges : baseRanges).nodeAt;
+      out = (m === head ? added : removed).map((w) => {
+        const e = m.endpoint(w.id);
+        return e ? m.nodeOf(e) : -1;
+      });
+      for (let k = 0; k < covered.length; k++) if (covered[k] === 0) out.push(firstRange + k);
       sideOnly.set(m, out);
     }
     return out;
@@ -347,6 +417,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     const bounds = k === undefined ? undefined : (anchorSide === 'src' ? rowBounds : colBounds).get(k);
     if (k === undefined || !bounds || (m !== base && m !== head)) return true;
     const kept = m === head ? bounds.h : bounds.b;
+    const table = m === head ? th : tb;
     const nodeIndex = m === head ? hi : bi;
     const a = nodeIndex[k]!;
     const covers = new Map<PortSet, boolean>();
@@ -360,9 +431,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     };
     const exactly = (node: number): boolean => allows(anchorSide === 'src' ? m.allowedAt(a, node) : m.allowedAt(node, a));
     for (let x = 0; x < count; x++) {
-      const p = kept[x];
-      if (p === undefined) return true;
-      if (allows(p) && exactly(nodeIndex[x]!)) return true;
+      const p = kept[x]!;
+      if (p === 0) return true;
+      if (allows(table.get(p - 1)) && exactly(nodeIndex[x]!)) return true;
     }
     for (const node of nodesOfSideOnly(m)) if (node < 0 || exactly(node)) return true;
     return false;
@@ -382,13 +453,16 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     d.anchor === 'dst' ? flips.ingress.has(d.dst.id) : flips.egress.has(d.src.id);
   // peersOf answers shared by the grouped, workload and isolation lines.
   const peers = new PeersMemo();
+  // Every connection of an added or removed workload: for its line and for the pair lists.
+  const addedConnections = added.map((w) => connectionsOf(head, w, peers));
+  const removedConnections = removed.map((w) => connectionsOf(base, w, peers));
   const closedMerged = mergeAtoms(closedMembers);
   const openedMerged = mergeAtoms(openedMembers);
   const lines: DiffLine[] = [
     ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head, peers, mayHavePeers),
     ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head, peers, mayHavePeers),
-    ...added.map((w) => workloadLine('added', w, head, peers)),
-    ...removed.map((w) => workloadLine('removed', w, base, peers)),
+    ...added.map((w, k) => workloadLine('added', w, head, peers, addedConnections[k])),
+    ...removed.map((w, k) => workloadLine('removed', w, base, peers, removedConnections[k])),
     ...isolationLines(
       base,
       head,
@@ -406,11 +480,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
 
   const opened = [
     ...openedMerged.map(toPairDelta),
-    ...added.flatMap((w) => connectionsOf(head, w, peers).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
+    ...addedConnections.flatMap((conns) => conns.map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
   ].sort(byPair);
   const closed = [
     ...closedMerged.map(toPairDelta),
-    ...removed.flatMap((w) => connectionsOf(base, w, peers).map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
+    ...removedConnections.flatMap((conns) => conns.map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
   ].sort(byPair);
 
   return {
@@ -420,6 +494,28 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     closed,
     lines,
     diagnostics: mergeDiagnostics(base.cluster.diagnostics, head.cluster.diagnostics),
+  };
+}
+
+/**
+ * A matrix's cells as port-set ids (see portIds); a matrix that is not computeMatrix's (none is, today) has
+ * its answers interned in a table of its own.
+ */
+function idsOf(m: ReachabilityMatrix): PortIds {
+  const ids = portIds(m);
+  if (ids) return ids;
+  const table = new PortSetTable();
+  const egress = (s: number, d: number): number => table.id(m.egressAt(s, d));
+  const ingress = (s: number, d: number): number => table.id(m.ingressAt(s, d));
+  // Nodes: the classes, then the IP ranges.
+  const classes = m.ipRanges.length > 0 ? m.nodeOf(m.endpoints[m.workloads.length]!) : m.workloads.reduce((n, w) => Math.max(n, m.classOf(w) + 1), 0);
+  const n = classes + m.ipRanges.length;
+  return {
+    table,
+    egress,
+    ingress,
+    egressLine: (s) => Array.from({ length: n }, (_, d) => egress(s, d)),
+    ingressLine: (d) => Array.from({ length: n }, (_, s) => ingress(s, d)),
   };
 }
 

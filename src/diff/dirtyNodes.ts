@@ -22,6 +22,11 @@ export function dirtyNodes(
   head: ReachabilityMatrix,
   changes: ObjectChanges,
   exhaustive: boolean,
+  /**
+   * The nodes whose workloads are in some of these namespaces (a superset is fine), when known without a
+   * read of every node's workload (a read of each record, scattered over the heap).
+   */
+  nodesIn?: (namespaces: ReadonlySet<string>) => Iterable<number> | undefined,
 ): { src: Uint8Array; dst: Uint8Array } {
   const src = new Uint8Array(count);
   const dst = new Uint8Array(count);
@@ -33,9 +38,16 @@ export function dirtyNodes(
   // Namespaces where something changed: the workloads of the others are clean (one lookup each).
   const touched = new Set([...changes.policiesByNamespace.keys(), ...changes.namespaces.keys()]);
   for (const c of changes.workloads.values()) touched.add(c.head.namespace);
-  for (let n = 0; n < count; n++) {
+  // Workloads come namespace by namespace (file by file): the namespace is looked up when it changes.
+  let lastNamespace: string | undefined;
+  let lastTouched = false;
+  for (const n of nodesIn?.(touched) ?? allNodes(count)) {
     const h = headRep(n);
-    if (!touched.has(h.namespace)) continue;
+    if (h.namespace !== lastNamespace) {
+      lastNamespace = h.namespace;
+      lastTouched = touched.has(lastNamespace);
+    }
+    if (!lastTouched) continue;
     if (changes.workloads.has(h.id) || changes.namespaces.has(h.namespace)) {
       src[n] = 2;
       dst[n] = 2;
@@ -51,4 +63,8 @@ export function dirtyNodes(
     }
   }
   return { src, dst };
+}
+
+function* allNodes(count: number): Iterable<number> {
+  for (let n = 0; n < count; n++) yield n;
 }

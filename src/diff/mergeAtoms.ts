@@ -6,7 +6,18 @@ import type { Attribution } from './types.js';
 /** Address atoms with the same workload on the other side, the same ports and the same anchor become one set. */
 export function mergeAtoms(deltas: readonly MemberDelta[]): MemberDelta[] {
   const out: MemberDelta[] = [];
-  const merged = new Map<string, { d: MemberDelta; ips: IpSet[]; attribution: Map<string, Attribution> }>();
+  type Merged = { d: MemberDelta; ips: IpSet[]; attribution: Map<string, Attribution> };
+  const merged = new Map<string, Merged>();
+  // Attributions are shared objects (see createAttributor): each keyed once.
+  const keys = new Map<Attribution, string>();
+  const keyOf = (a: Attribution): string => {
+    let k = keys.get(a);
+    if (k === undefined) keys.set(a, (k = attributionKey(a)));
+    return k;
+  };
+  // Deltas of one group mostly come in a row (the atoms of one workload's row or column): the last group is
+  // tried first, by its parts, before a key is built.
+  let last: { readonly ipSide: 'src' | 'dst'; readonly other: string; readonly ports: MemberDelta['ports']; readonly anchor: MemberDelta['anchor']; readonly m: Merged } | undefined;
   for (const d of deltas) {
     const ipSide = d.src.ips ? 'src' : d.dst.ips ? 'dst' : undefined;
     if (!ipSide) {
@@ -14,13 +25,16 @@ export function mergeAtoms(deltas: readonly MemberDelta[]): MemberDelta[] {
       continue;
     }
     const other = ipSide === 'src' ? d.dst.id : d.src.id;
-    const key = `${ipSide}|${other}|${d.ports.key()}|${d.anchor}`;
-    const m = merged.get(key);
-    const ips = (ipSide === 'src' ? d.src.ips : d.dst.ips)!;
-    if (m) {
-      m.ips.push(ips);
-      for (const a of d.attribution) m.attribution.set(attributionKey(a), a);
-    } else merged.set(key, { d, ips: [ips], attribution: new Map(d.attribution.map((a) => [attributionKey(a), a])) });
+    let m: Merged | undefined;
+    if (last && last.ipSide === ipSide && last.other === other && last.ports === d.ports && last.anchor === d.anchor) m = last.m;
+    else {
+      const key = `${ipSide}|${other}|${d.ports.key()}|${d.anchor}`;
+      m = merged.get(key);
+      if (!m) merged.set(key, (m = { d, ips: [], attribution: new Map() }));
+      last = { ipSide, other, ports: d.ports, anchor: d.anchor, m };
+    }
+    m.ips.push((ipSide === 'src' ? d.src.ips : d.dst.ips)!);
+    for (const a of d.attribution) m.attribution.set(keyOf(a), a);
   }
   for (const { d, ips: parts, attribution } of merged.values()) {
     const ips = IpSet.unionAll(parts);

@@ -1,7 +1,7 @@
 import type { AdminNetworkPolicy, Cluster, Labels, NetworkPolicy, Workload } from '../manifests/model.js';
 import type { CompiledPolicy } from '../engine/compile.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
-import { pairById } from './sharedRecords.js';
+import { pairById, type IdPairing } from './sharedRecords.js';
 
 export interface PolicyChange {
   readonly id: string;
@@ -46,7 +46,12 @@ export interface ObjectChanges {
 }
 
 /** What the change did to the objects that decide reachability: policies, workload labels, namespace labels. */
-export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
+export function objectChanges(
+  base: Cluster,
+  head: Cluster,
+  /** The workloads paired by id, when the caller has them already (a walk of every workload). */
+  pairedWorkloads: IdPairing<Workload> = pairById(base.workloads, head.workloads),
+): ObjectChanges {
   // The loader shares the records of unchanged documents between the two sides (ids are unique on each
   // side): a record matched with itself is unchanged, and only the others are keyed by id.
   const p = pairById(base.policies, head.policies);
@@ -71,7 +76,7 @@ export function objectChanges(base: Cluster, head: Cluster): ObjectChanges {
     else policiesByNamespace.set(c.namespace, [c]);
   }
 
-  const w = pairById(base.workloads, head.workloads);
+  const w = pairedWorkloads;
   const workloads = new Map<string, WorkloadChange>();
   for (const h of w.onlyB) {
     const b = w.onlyAById.get(h.id);

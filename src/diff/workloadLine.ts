@@ -27,8 +27,13 @@ export function connectionsOf(
 }
 
 /** One line for a workload the change adds or removes, instead of one line per peer. */
-export function workloadLine(direction: 'added' | 'removed', w: Workload, m: ReachabilityMatrix, memo: PeersMemo = new PeersMemo()): DiffLine {
-  const conns = connectionsOf(m, w, memo);
+export function workloadLine(
+  direction: 'added' | 'removed',
+  w: Workload,
+  m: ReachabilityMatrix,
+  memo: PeersMemo = new PeersMemo(),
+  conns: readonly { src: Endpoint; dst: Endpoint; ports: PortSet }[] = connectionsOf(m, w, memo),
+): DiffLine {
   const inbound = conns.filter((c) => c.dst.id === w.id);
   const inPorts = inbound.reduce((s, c) => s.union(c.ports), PortSet.empty);
   const sources = inbound.map((c) => endOf(c.src));

@@ -182,6 +182,57 @@ export function workloadClasses(matrix: ReachabilityMatrix): Int32Array | undefi
   return internalsOf.get(matrix)?.classAt;
 }
 
+/**
+ * egressAt / ingressAt as interned port-set ids, and the table they index (ids of one table are equal iff
+ * their sets are; a head that borrows shares its prior's table): for loops over a whole row or column.
+ */
+export function portIds(matrix: ReachabilityMatrix): PortIds | undefined {
+  const x = internalsOf.get(matrix);
+  if (!x) return undefined;
+  const { classes, nw, npEgress, npIngress } = x;
+  const n = nw + x.ipRanges.length;
+  const egress = (s: number, d: number): number => (s < nw && classes[s]!.egressTiers ? classes[s]!.egressTiers!.effective[d]! : npEgress(s, d));
+  const ingress = (s: number, d: number): number => (d < nw && classes[d]!.ingressTiers ? classes[d]!.ingressTiers!.effective[s]! : npIngress(s, d));
+  // A whole line read in one loop: an own row's reads stay in that row (no per-cell class lookups), and a
+  // line no policy isolates allows every port.
+  const line = (row: SparseRow | undefined, borrowed: boolean, cell: (peer: number) => number): Uint32Array => {
+    const out = new Uint32Array(n);
+    if (row) for (let p = 0; p < n; p++) out[p] = row.get(p);
+    else if (!borrowed) out.fill(PortSetTable.ALL);
+    else for (let p = 0; p < n; p++) out[p] = cell(p);
+    return out;
+  };
+  return {
+    table: x.table,
+    egress,
+    ingress,
+    egressLine: (s) => classes[s]?.egressTiers?.effective ?? line(classes[s]?.egressRow, classes[s]?.egressFrom !== undefined, (d) => egress(s, d)),
+    ingressLine: (d) => classes[d]?.ingressTiers?.effective ?? line(classes[d]?.ingressRow, classes[d]?.ingressFrom !== undefined, (s) => ingress(s, d)),
+  };
+}
+
+/** The classes (nodes) of a namespace's workloads, ascending; undefined for a matrix not made here. */
+export function classesInNamespace(matrix: ReachabilityMatrix, namespace: string): readonly number[] | undefined {
+  const x = internalsOf.get(matrix);
+  return x ? (x.classesByNamespace.get(namespace) ?? []) : undefined;
+}
+
+/** The endpoints of a node (a class's members, or an IP range), as peersOf lists them; undefined for a matrix not made here. */
+export function nodeEndpoints(matrix: ReachabilityMatrix, node: number): readonly Endpoint[] | undefined {
+  const x = internalsOf.get(matrix);
+  if (!x) return undefined;
+  return node < x.nw ? x.classes[node]!.members.map((w) => x.endpoint(w.id)!) : [x.endpoints[x.cluster.workloads.length + node - x.nw]!];
+}
+
+export interface PortIds {
+  readonly table: PortSetTable;
+  egress(s: number, d: number): number;
+  ingress(s: number, d: number): number;
+  /** egress(s, d) for every node d, and ingress(s, d) for every node s (read-only). */
+  egressLine(s: number): ArrayLike<number>;
+  ingressLine(d: number): ArrayLike<number>;
+}
+
 /** How many rows (class and direction) a matrix borrowed from a prior matrix instead of computing them. */
 export function borrowedRows(matrix: ReachabilityMatrix): number {
   const internals = internalsOf.get(matrix);

@@ -29,7 +29,8 @@ export function resolveTargetPort(port: ServicePort, w: Workload): number | unde
 export function serviceTargets(services: readonly Service[] | undefined, w: Workload): ServiceTarget[] {
   const out: ServiceTarget[] = [];
   for (const service of services ?? []) {
-    if (!serviceSelects(service, w)) continue;
+    // (The namespace first: a cluster has thousands of Services, and this is asked per diff line.)
+    if (service.namespace !== w.namespace || !serviceSelects(service, w)) continue;
     for (const port of service.ports) {
       const targetPort = resolveTargetPort(port, w);
       if (targetPort !== undefined) out.push({ service, port, targetPort });

@@ -28,6 +28,13 @@ describe('ipAtoms with ranges shared by both sides', () => {
         expect(show(ipAtoms(base, head))).toEqual(show(ipAtoms(copy(base), copy(head))));
         expect(show(ipAtoms(head, base))).toEqual(show(ipAtoms(copy(head), copy(base))));
         expect(show(ipAtoms(base, base))).toEqual(show(ipAtoms(copy(base), copy(base))));
+        // Positions name the ranges (the diff reads nodes and endpoints by them).
+        for (const [a, b] of [[base, head], [head, base], [base, base]] as const) {
+          for (const atom of ipAtoms(a, b)) {
+            expect(a[atom.baseAt]).toBe(atom.base);
+            expect(b[atom.headAt]).toBe(atom.head);
+          }
+        }
       }),
       { numRuns: 300 },
     );

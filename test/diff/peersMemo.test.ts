@@ -1,7 +1,9 @@
 // The diff's memo of matrix.peersOf: one scan per (matrix, node, side), the same answers as asking directly.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PeersMemo } from '../../src/diff/peersMemo.js';
 import { computeMatrix, type ReachabilityMatrix } from '../../src/engine/matrix.js';
+import { clusterChangeArb } from '../helpers/arbitraries.js';
 import { cluster, policy, pods, sel, tcp, workload } from '../helpers/model.js';
 
 function counting(m: ReachabilityMatrix): { m: ReachabilityMatrix; calls: () => number } {
@@ -41,5 +43,19 @@ describe('PeersMemo', () => {
     expect(() => memo.peersOf(one.m, copy, 'from')).toThrow();
     expect(one.calls()).toBe(3);
     expect(two.calls()).toBe(2);
+  });
+
+  it('scans a matrix by its own lines as matrix.peersOf does (also a head that borrows its base rows)', () => {
+    fc.assert(
+      fc.property(clusterChangeArb, ({ base, head }) => {
+        const mb = computeMatrix(base);
+        const mh = computeMatrix(head);
+        const memo = new PeersMemo();
+        for (const m of [mb, mh]) {
+          for (const w of m.workloads) for (const side of ['from', 'to'] as const) expect(memo.peersOf(m, w, side)).toEqual(m.peersOf(w, side));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
