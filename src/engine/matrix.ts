@@ -172,6 +172,10 @@ interface MatrixInternals {
   readonly hasAdmin: boolean;
   /** The node of the IP range holding an address. */
   rangeNodeAt(address: bigint): number;
+  /** The ranges (by index in ipRanges) with addresses in [lo, hi], and maybe a neighbour, ascending. */
+  rangesAround(lo: bigint, hi: bigint): number[];
+  /** The first address of each range, by index (ascending: ranges are in that order). */
+  rangeFirsts(): readonly bigint[];
   /** The policies of the cluster by id (built on first use). */
   policiesById(): ReadonlyMap<string, NetworkPolicy>;
   /** How many ipBlock peers of the cluster's policies have each text (built on first use). */
@@ -864,6 +868,12 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     node < nw ? (classEndpoints[node] ??= classes[node]!.members.map((w) => endpoint(w.id)!)) : [rangeEndpoints[node - nw]!];
 
   let rangeStartsAll: { start: bigint; node: number }[] | undefined;
+  let rangeFirsts: bigint[] | undefined;
+  // Ranges need not be contiguous: every interval's start, in order, with its range's node.
+  const intervalStarts = () =>
+    (rangeStartsAll ??= ipRanges
+      .flatMap((r, i) => r.set.intervals.map(([a]) => ({ start: a, node: nw + i })))
+      .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0)));
   let policyRecords: Map<string, NetworkPolicy> | undefined;
   let blockCounts: Map<string, number> | undefined;
   let isolation: Uint8Array | undefined;
@@ -910,19 +920,16 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     borrows: prior !== undefined,
     hasAdmin: adminPolicies.length > 0,
     rangeNodeAt: (address) => {
-      // Ranges need not be contiguous: search every interval's start.
-      rangeStartsAll ??= ipRanges
-        .flatMap((r, i) => r.set.intervals.map(([a]) => ({ start: a, node: nw + i })))
-        .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
-      let lo = 0;
-      let hi = rangeStartsAll.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (rangeStartsAll[mid]!.start <= address) lo = mid;
-        else hi = mid - 1;
-      }
-      return rangeStartsAll[lo]!.node;
+      const starts = intervalStarts();
+      return starts[intervalAt(starts, address)]!.node;
     },
+    rangesAround: (lo, hi) => {
+      const starts = intervalStarts();
+      const found = new Set<number>();
+      for (let x = intervalAt(starts, lo); x < starts.length && starts[x]!.start <= hi; x++) found.add(starts[x]!.node - nw);
+      return [...found].sort((a, b) => a - b);
+    },
+    rangeFirsts: () => (rangeFirsts ??= ipRanges.map((r) => r.set.intervals[0]![0])),
     policiesById: () => (policyRecords ??= new Map(cluster.policies.map((p) => [p.id, p]))),
     blockCounts: () => {
       if (!blockCounts) countBlocks(cluster.policies, 1, (blockCounts = new Map()));
@@ -1391,54 +1398,73 @@ function derivedRanges(prior: MatrixInternals, removed: readonly NetworkPolicy[]
     if (net < 0 && had + net <= 0) return undefined;
     if (net > 0 && had === 0) fresh.push(sets.get(key)!);
   }
-  const same = (): DerivedRanges => ({ ranges: prior.ipRanges, priorRange: Int32Array.from(prior.ipRanges, (_, i) => i) });
+  const same = (): DerivedRanges => ({ ranges: prior.ipRanges, priorRange: identity(prior.ipRanges.length) });
   if (fresh.length === 0) return same();
   if (fresh.length > MAX_REFINING_BLOCKS) return undefined;
-  // Each range with the prior range it lies in.
-  let parts: IpRange[] = [...prior.ipRanges];
-  let from: number[] = parts.map((_, i) => i);
-  let split = false;
+  // The pieces of each prior range a new block reaches (found through the prior's interval index, not by
+  // testing every range against every block); every other range is the prior's as it is.
+  const pieces = new Map<number, IpRange[]>();
   for (const block of fresh) {
     if (block.isEmpty()) continue;
     const lo = block.intervals[0]![0];
     const hi = block.intervals[block.intervals.length - 1]![1];
-    const next: IpRange[] = [];
-    const nextFrom: number[] = [];
-    for (let x = 0; x < parts.length; x++) {
-      const r = parts[x]!;
-      const ivs = r.set.intervals;
-      if (ivs[ivs.length - 1]![1] < lo || ivs[0]![0] > hi) {
-        next.push(r);
-        nextFrom.push(from[x]!);
-        continue;
+    for (const at of prior.rangesAround(lo, hi)) {
+      const next: IpRange[] = [];
+      for (const r of pieces.get(at) ?? [prior.ipRanges[at]!]) {
+        const inside = r.set.intersect(block);
+        const outside = inside.isEmpty() ? inside : r.set.subtract(block);
+        if (inside.isEmpty() || outside.isEmpty()) next.push(r);
+        else next.push(ipRangeOf(inside), ipRangeOf(outside));
       }
-      const inside = r.set.intersect(block);
-      const outside = inside.isEmpty() ? inside : r.set.subtract(block);
-      if (inside.isEmpty() || outside.isEmpty()) {
-        next.push(r);
-        nextFrom.push(from[x]!);
-      } else {
-        next.push(ipRangeOf(inside), ipRangeOf(outside));
-        nextFrom.push(from[x]!, from[x]!);
-        split = true;
-      }
+      pieces.set(at, next);
     }
-    parts = next;
-    from = nextFrom;
   }
+  const split: { readonly range: IpRange; readonly from: number; readonly start: bigint }[] = [];
+  for (const [at, list] of pieces) if (list.length > 1) for (const range of list) split.push({ range, from: at, start: range.set.intervals[0]![0] });
   // No block splits a range: the partition is the prior's.
-  if (!split) return same();
-  // In address order of each range's first address, as partitionAddressSpace gives them.
-  const order = parts.map((_, x) => x);
-  const startOf = parts.map((r) => r.set.intervals[0]![0]);
-  order.sort((x, y) => (startOf[x]! < startOf[y]! ? -1 : startOf[x]! > startOf[y]! ? 1 : 0));
-  return { ranges: order.map((x) => parts[x]!), priorRange: Int32Array.from(order, (x) => from[x]!) };
+  if (split.length === 0) return same();
+  // In address order of each range's first address, as partitionAddressSpace gives them: the prior's ranges
+  // are in that order, and each piece goes before the first prior range starting after it.
+  split.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+  const firsts = prior.rangeFirsts();
+  const ranges: IpRange[] = [];
+  const from: number[] = [];
+  let x = 0;
+  for (let at = 0; at <= firsts.length; at++) {
+    for (; x < split.length && (at === firsts.length || split[x]!.start < firsts[at]!); x++) {
+      ranges.push(split[x]!.range);
+      from.push(split[x]!.from);
+    }
+    if (at === firsts.length) break;
+    if ((pieces.get(at)?.length ?? 1) > 1) continue;
+    ranges.push(prior.ipRanges[at]!);
+    from.push(at);
+  }
+  return { ranges, priorRange: Int32Array.from(from) };
+}
+
+function identity(length: number): Int32Array {
+  const out = new Int32Array(length);
+  for (let i = 0; i < length; i++) out[i] = i;
+  return out;
 }
 
 /** A partition refined from the prior's, and the prior range (by index) each range lies in. */
 interface DerivedRanges {
   readonly ranges: readonly IpRange[];
   readonly priorRange: Int32Array;
+}
+
+/** The last interval starting at or before `address` (the first when none does). */
+function intervalAt(starts: readonly { readonly start: bigint }[], address: bigint): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]!.start <= address) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function ipRangeOf(set: IpSet): IpRange {
