@@ -3,7 +3,7 @@ import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type Comp
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { LabelIndex } from './labelIndex.js';
 import { compileSelector, labelsKey, type LabelMatcher } from './labelSelector.js';
-import { IpSet } from './ipSet.js';
+import { IpSet, type IpInterval } from './ipSet.js';
 import { PortSet } from './portSet.js';
 import { PortSetTable } from './portSetTable.js';
 import { GROUP_THRESHOLD, SparseRow, type NodeGroup } from './sparseRow.js';
@@ -172,8 +172,10 @@ interface MatrixInternals {
   readonly hasAdmin: boolean;
   /** The node of the IP range holding an address. */
   rangeNodeAt(address: bigint): number;
-  /** The ranges (by index in ipRanges) with addresses in [lo, hi], and maybe a neighbour, ascending. */
-  rangesAround(lo: bigint, hi: bigint): number[];
+  /** The ranges (by index in ipRanges) holding addresses of `set` (and maybe a neighbour), ascending. */
+  rangesMeeting(set: IpSet): number[];
+  /** How many intervals of the ranges rangesMeeting(set) goes through (by search: nothing is walked). */
+  intervalsMeeting(set: IpSet): number;
   /** The first address of each range, by index (ascending: ranges are in that order). */
   rangeFirsts(): readonly bigint[];
   /** The policies of the cluster by id (built on first use). */
@@ -374,12 +376,8 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
   const everyNode = new Int32Array(n);
   for (let i = 0; i < n; i++) everyNode[i] = i;
   const allNodes: readonly NodeGroup[] = [everyNode];
-  // Built on first use (a matrix that borrows matches few ipBlock peers, if any).
-  let rangeStartsCache: { readonly start: bigint; readonly range: number }[] | undefined;
-  const rangeStartsOf = () =>
-    (rangeStartsCache ??= ipRanges
-      .map((r, range) => ({ start: r.set.intervals[0]![0], range }))
-      .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0)));
+  // Ranges come in address order of their first addresses (see partitionAddressSpace and derivedRanges).
+  const rangeStart = (range: number): bigint => ipRanges[range]!.set.intervals[0]![0];
   // What one peer matches, computed once per peer key: real clusters repeat the same peers (DNS egress to
   // kube-dns, "from the ingress controller") in every namespace.
   // The lists are sorted typed arrays, so a large one is granted as a shared group as it is.
@@ -391,16 +389,15 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
       // Ranges are a partition every block respects: a range is inside the block iff its first address is.
       // Walk the block's intervals over the sorted range starts instead of testing every range.
       const found: number[] = [];
-      const rangeStarts = rangeStartsOf();
       for (const [a, b] of peer.ipSet.intervals) {
         let lo = 0;
-        let hi = rangeStarts.length;
+        let hi = ipRanges.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
-          if (rangeStarts[mid]!.start < a) lo = mid + 1;
+          if (rangeStart(mid) < a) lo = mid + 1;
           else hi = mid;
         }
-        for (let i = lo; i < rangeStarts.length && rangeStarts[i]!.start <= b; i++) found.push(nw + rangeStarts[i]!.range);
+        for (let i = lo; i < ipRanges.length && rangeStart(i) <= b; i++) found.push(nw + i);
       }
       hit = Int32Array.from(found);
     } else {
@@ -923,11 +920,19 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
       const starts = intervalStarts();
       return starts[intervalAt(starts, address)]!.node;
     },
-    rangesAround: (lo, hi) => {
+    rangesMeeting: (set) => {
       const starts = intervalStarts();
       const found = new Set<number>();
-      for (let x = intervalAt(starts, lo); x < starts.length && starts[x]!.start <= hi; x++) found.add(starts[x]!.node - nw);
+      for (const [lo, hi] of set.intervals) {
+        for (let x = intervalAt(starts, lo); x < starts.length && starts[x]!.start <= hi; x++) found.add(starts[x]!.node - nw);
+      }
       return [...found].sort((a, b) => a - b);
+    },
+    intervalsMeeting: (set) => {
+      const starts = intervalStarts();
+      let count = 0;
+      for (const [lo, hi] of set.intervals) count += intervalAt(starts, hi) - intervalAt(starts, lo) + 1;
+      return count;
     },
     rangeFirsts: () => (rangeFirsts ??= ipRanges.map((r) => r.set.intervals[0]![0])),
     policiesById: () => (policyRecords ??= new Map(cluster.policies.map((p) => [p.id, p]))),
@@ -1401,20 +1406,22 @@ function derivedRanges(prior: MatrixInternals, removed: readonly NetworkPolicy[]
   const same = (): DerivedRanges => ({ ranges: prior.ipRanges, priorRange: identity(prior.ipRanges.length) });
   if (fresh.length === 0) return same();
   if (fresh.length > MAX_REFINING_BLOCKS) return undefined;
-  // The pieces of each prior range a new block reaches (found through the prior's interval index, not by
-  // testing every range against every block); every other range is the prior's as it is.
+  // The pieces of each prior range a new block splits; every other range is the prior's as it is. A block
+  // splits only ranges holding addresses both inside and outside it: found through the prior's interval
+  // index from the block, or from its complement when that is smaller ("0.0.0.0/0 except 10.0.0.0/8"
+  // reaches every range, its complement a few), not by testing every range against every block.
   const pieces = new Map<number, IpRange[]>();
   for (const block of fresh) {
     if (block.isEmpty()) continue;
-    const lo = block.intervals[0]![0];
-    const hi = block.intervals[block.intervals.length - 1]![1];
-    for (const at of prior.rangesAround(lo, hi)) {
+    const complement = IpSet.all.subtract(block);
+    const reached = prior.rangesMeeting(prior.intervalsMeeting(block) <= prior.intervalsMeeting(complement) ? block : complement);
+    for (const at of reached) {
+      const had = pieces.get(at) ?? [prior.ipRanges[at]!];
+      if (!had.some((r) => splits(block.intervals, r.set.intervals))) continue;
       const next: IpRange[] = [];
-      for (const r of pieces.get(at) ?? [prior.ipRanges[at]!]) {
-        const inside = r.set.intersect(block);
-        const outside = inside.isEmpty() ? inside : r.set.subtract(block);
-        if (inside.isEmpty() || outside.isEmpty()) next.push(r);
-        else next.push(ipRangeOf(inside), ipRangeOf(outside));
+      for (const r of had) {
+        if (splits(block.intervals, r.set.intervals)) next.push(ipRangeOf(r.set.intersect(block)), ipRangeOf(r.set.subtract(block)));
+        else next.push(r);
       }
       pieces.set(at, next);
     }
@@ -1453,6 +1460,32 @@ function identity(length: number): Int32Array {
 interface DerivedRanges {
   readonly ranges: readonly IpRange[];
   readonly priorRange: Int32Array;
+}
+
+/**
+ * Whether some addresses of a set are inside a block and some are not (both sorted, disjoint, non-adjacent
+ * intervals): without building either part.
+ */
+function splits(block: readonly IpInterval[], set: readonly IpInterval[]): boolean {
+  let inside = false;
+  let outside = false;
+  for (const [a0, a1] of set) {
+    let covered = false;
+    let touched = false;
+    for (const [b0, b1] of block) {
+      if (b1 < a0) continue;
+      if (b0 > a1) break;
+      // The first block interval reaching [a0, a1]: it covers it, or part of it is outside the block.
+      touched = true;
+      covered = b0 <= a0 && a1 <= b1;
+      break;
+    }
+    if (touched && !covered) return true;
+    if (covered) inside = true;
+    else outside = true;
+    if (inside && outside) return true;
+  }
+  return false;
 }
 
 /** The last interval starting at or before `address` (the first when none does). */
