@@ -1417,10 +1417,12 @@ function derivedRanges(prior: MatrixInternals, removed: readonly NetworkPolicy[]
     const reached = prior.rangesMeeting(prior.intervalsMeeting(block) <= prior.intervalsMeeting(complement) ? block : complement);
     for (const at of reached) {
       const had = pieces.get(at) ?? [prior.ipRanges[at]!];
-      if (!had.some((r) => splits(block.intervals, r.set.intervals))) continue;
+      // A range is split when it holds addresses inside the block and outside it.
+      const splits = (r: IpRange): boolean => meets(r.set.intervals, block.intervals) && meets(r.set.intervals, complement.intervals);
+      if (!had.some(splits)) continue;
       const next: IpRange[] = [];
       for (const r of had) {
-        if (splits(block.intervals, r.set.intervals)) next.push(ipRangeOf(r.set.intersect(block)), ipRangeOf(r.set.subtract(block)));
+        if (splits(r)) next.push(ipRangeOf(r.set.intersect(block)), ipRangeOf(r.set.subtract(block)));
         else next.push(r);
       }
       pieces.set(at, next);
@@ -1463,27 +1465,20 @@ interface DerivedRanges {
 }
 
 /**
- * Whether some addresses of a set are inside a block and some are not (both sorted, disjoint, non-adjacent
- * intervals): without building either part.
+ * Whether a set holds an address of any of `parts` (both sorted, disjoint intervals): a search of the set
+ * per part, so a range of thousands of intervals costs a few steps against a block of a few.
  */
-function splits(block: readonly IpInterval[], set: readonly IpInterval[]): boolean {
-  let inside = false;
-  let outside = false;
-  for (const [a0, a1] of set) {
-    let covered = false;
-    let touched = false;
-    for (const [b0, b1] of block) {
-      if (b1 < a0) continue;
-      if (b0 > a1) break;
-      // The first block interval reaching [a0, a1]: it covers it, or part of it is outside the block.
-      touched = true;
-      covered = b0 <= a0 && a1 <= b1;
-      break;
+function meets(set: readonly IpInterval[], parts: readonly IpInterval[]): boolean {
+  for (const [p0, p1] of parts) {
+    // The first interval of the set ending at or after p0.
+    let lo = 0;
+    let hi = set.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (set[mid]![1] < p0) lo = mid + 1;
+      else hi = mid;
     }
-    if (touched && !covered) return true;
-    if (covered) inside = true;
-    else outside = true;
-    if (inside && outside) return true;
+    if (lo < set.length && set[lo]![0] <= p1) return true;
   }
   return false;
 }
