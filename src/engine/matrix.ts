@@ -1145,6 +1145,7 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   // The keys of changed records, with the positions of their classes' members in this cluster.
   const changed = new Map<string, number[]>();
   const flagged = new Uint8Array(prior.nw);
+  const flaggedList: number[] = [];
   const touched = new Set<string>();
   const touch = (w: Workload): void => {
     const key = classKeyOf(w);
@@ -1152,11 +1153,20 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
     changed.set(key, []);
     touched.add(w.namespace);
     const p = prior.classIndexOfKey(key);
-    if (p !== undefined) flagged[p] = 1;
+    if (p !== undefined) {
+      flagged[p] = 1;
+      flaggedList.push(p);
+    }
   };
   for (const w of aligned.onlyA) touch(w);
   for (const w of aligned.onlyB) touch(w);
-  if (changed.size > 0) {
+  if (flaggedList.every((p) => prior.classes[p]!.members.length === 1)) {
+    // Classes of one workload (most, at scale): the member is the first, no search of every workload.
+    for (const p of flaggedList) {
+      const j = headAt[prior.firstAt[p]!]!;
+      if (j >= 0) changed.get(prior.classKeyAt(p))!.push(j);
+    }
+  } else {
     for (let k = 0; k < priorWorkloads.length; k++) {
       const p = prior.classAt[k]!;
       if (flagged[p] === 1 && headAt[k]! >= 0) changed.get(prior.classKeyAt(p))!.push(headAt[k]!);
@@ -1167,9 +1177,7 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   for (const list of regathered) list.sort((x, y) => x - y);
   regathered.sort((x, y) => x[0]! - y[0]!);
 
-  let kept = 0;
-  for (let p = 0; p < prior.nw; p++) if (flagged[p] === 0) kept++;
-  const nw = kept + regathered.length;
+  const nw = prior.nw - flaggedList.length + regathered.length;
   const classes = new Array<WorkloadClass>(nw);
   const firstAt = new Int32Array(nw);
   const remap = new Int32Array(prior.nw).fill(-1);
