@@ -378,6 +378,17 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
   const allNodes: readonly NodeGroup[] = [everyNode];
   // Ranges come in address order of their first addresses (see partitionAddressSpace and derivedRanges).
   const rangeStart = (range: number): bigint => ipRanges[range]!.set.intervals[0]![0];
+  /** The first range whose first address is above `address` (ipRanges.length when none is). */
+  const firstRangeAfter = (address: bigint): number => {
+    let lo = 0;
+    let hi = ipRanges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rangeStart(mid) <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   // What one peer matches, computed once per peer key: real clusters repeat the same peers (DNS egress to
   // kube-dns, "from the ingress controller") in every namespace.
   // The lists are sorted typed arrays, so a large one is granted as a shared group as it is.
@@ -387,19 +398,19 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     if (hit) return hit;
     if (peer.peer.type === 'ipBlock') {
       // Ranges are a partition every block respects: a range is inside the block iff its first address is.
-      // Walk the block's intervals over the sorted range starts instead of testing every range.
-      const found: number[] = [];
+      // Each interval of the block holds the first addresses of a run of ranges (they are in that order):
+      // two searches per interval, then the run is written out, instead of testing every range.
+      const runs: number[] = [];
+      let length = 0;
       for (const [a, b] of peer.ipSet.intervals) {
-        let lo = 0;
-        let hi = ipRanges.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (rangeStart(mid) < a) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let i = lo; i < ipRanges.length && rangeStart(i) <= b; i++) found.push(nw + i);
+        const from = firstRangeAfter(a - 1n);
+        const to = firstRangeAfter(b);
+        if (to > from) runs.push(from, to);
+        length += to - from;
       }
-      hit = Int32Array.from(found);
+      hit = new Int32Array(length);
+      let at = 0;
+      for (let x = 0; x < runs.length; x += 2) for (let i = runs[x]!; i < runs[x + 1]!; i++) hit[at++] = nw + i;
     } else {
       const namespaces = peer.peer.namespaceSelector ? namespacesMatching(peer.peer.namespaceSelector) : [policyNamespace];
       // Candidates from the label index (the classes carrying the podSelector's most selective
