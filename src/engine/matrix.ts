@@ -1149,8 +1149,9 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   const priorWorkloads = prior.cluster.workloads;
   // The head position of each prior record, -1 when not shared.
   const headAt = new Int32Array(priorWorkloads.length).fill(-1);
+  const matchInA = aligned.matchInA;
   for (let j = 0; j < workloads.length; j++) {
-    const k = aligned.matchInA[j]!;
+    const k = matchInA[j]!;
     if (k >= 0) headAt[k] = j;
   }
   // The keys of changed records, with the positions of their classes' members in this cluster.
@@ -1196,38 +1197,48 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   const classAt = new Int32Array(workloads.length);
   const own = new Map<string, number>();
   const fresh: number[] = [];
+  // Runs of the prior's classes (in order, the changed ones left out), each up to the next regathered class
+  // by first member. The prior's arrays are read through locals: this runs once per head, mostly before the
+  // function is optimised.
+  const priorNw = prior.nw;
+  const priorClasses = prior.classes;
+  const priorFirstAt = prior.firstAt;
   let p = 0;
-  let f = 0;
-  for (let c = 0; c < nw; c++) {
-    while (p < prior.nw && flagged[p] === 1) p++;
-    const priorFirst = p < prior.nw ? headAt[prior.firstAt[p]!]! : Infinity;
-    const freshFirst = f < regathered.length ? regathered[f]![0]! : Infinity;
-    if (priorFirst < freshFirst) {
+  let c = 0;
+  for (let f = 0; f <= regathered.length; f++) {
+    const freshFirst = f < regathered.length ? regathered[f]![0]! : workloads.length;
+    for (; p < priorNw; p++) {
+      if (flagged[p] === 1) continue;
+      // A class none of whose members changed keeps its first member (a shared record).
+      const first = headAt[priorFirstAt[p]!]!;
+      if (first > freshFirst) break;
       // The prior's very class, with its policy lists (read-only here: buildMatrix gives the classes of
       // the namespaces whose policies or classes are not the prior's objects of their own before building
       // their lists). No object per class: a head of 50,000 classes takes them as they are.
-      classes[c] = prior.classes[p]!;
-      firstAt[c] = priorFirst;
+      classes[c] = priorClasses[p]!;
+      firstAt[c] = first;
       remap[p] = c;
       priorOf[c] = p;
-      p++;
-    } else {
-      const list = regathered[f++]!;
-      const members = list.map((j) => workloads[j]!);
-      classes[c] = newClass(members[0]!, members);
-      firstAt[c] = freshFirst;
-      const key = classKeyOf(members[0]!);
-      own.set(key, c);
-      priorOf[c] = prior.classIndexOfKey(key) ?? -1;
-      for (const j of list) classAt[j] = c;
-      fresh.push(c);
+      c++;
     }
+    if (f === regathered.length) break;
+    const list = regathered[f]!;
+    const members = list.map((j) => workloads[j]!);
+    classes[c] = newClass(members[0]!, members);
+    firstAt[c] = freshFirst;
+    const key = classKeyOf(members[0]!);
+    own.set(key, c);
+    priorOf[c] = prior.classIndexOfKey(key) ?? -1;
+    for (const j of list) classAt[j] = c;
+    fresh.push(c);
+    c++;
   }
+  const priorClassAt = prior.classAt;
   for (let j = 0; j < workloads.length; j++) {
-    const k = aligned.matchInA[j]!;
+    const k = matchInA[j]!;
     if (k < 0) continue;
-    const c = remap[prior.classAt[k]!]!;
-    if (c >= 0) classAt[j] = c;
+    const x = remap[priorClassAt[k]!]!;
+    if (x >= 0) classAt[j] = x;
   }
 
   // Per namespace, in class order: the prior's lists renumbered (on first use), with the regathered classes
