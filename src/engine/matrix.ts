@@ -3,7 +3,7 @@ import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type Comp
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { LabelIndex } from './labelIndex.js';
 import { compileSelector, labelsKey, type LabelMatcher } from './labelSelector.js';
-import { IpSet } from './ipSet.js';
+import { IpSet, type IpInterval } from './ipSet.js';
 import { PortSet } from './portSet.js';
 import { PortSetTable } from './portSetTable.js';
 import { GROUP_THRESHOLD, SparseRow, type NodeGroup } from './sparseRow.js';
@@ -101,24 +101,20 @@ interface TierRows {
   readonly effective: Uint32Array;
 }
 
+/**
+ * A class of workloads with its policy lists. A matrix that borrows from a prior holds the prior's very
+ * objects for the classes it takes unchanged (read-only there: see derivedClasses), so what is per matrix
+ * (rows, borrowing) is kept in arrays by class index beside the classes, not on them.
+ */
 interface WorkloadClass {
   readonly representative: Workload;
   readonly members: Workload[];
-  /** What the NetworkPolicies allow; undefined when none isolates the class. */
-  ingressRow?: SparseRow;
-  egressRow?: SparseRow;
   // Not readonly: a class may take the prior's lists (see sharedNamespaces in buildMatrix).
   ingressBy: NetworkPolicy[];
   egressBy: NetworkPolicy[];
   /** The compiled policies of ingressBy / egressBy, for evaluating one cell directly. */
   ingressCompiled: CompiledPolicy[];
   egressCompiled: CompiledPolicy[];
-  /**
-   * Set when the row is borrowed from the prior matrix (see buildMatrix): the prior's class with the same key
-   * and exactly the same policy records in this direction. Such classes have no row of their own.
-   */
-  ingressFrom?: number;
-  egressFrom?: number;
   ingressTiers?: TierRows;
   egressTiers?: TierRows;
   adminIngressBy: AdminNetworkPolicy[];
@@ -141,7 +137,7 @@ interface MatrixInternals {
   readonly firstAt: Int32Array;
   /** The key of each class, by index. */
   classKeyAt(c: number): string;
-  readonly classesByNamespace: ReadonlyMap<string, readonly number[]>;
+  readonly classesByNamespace: NamespaceClasses;
   /** The hostNetwork classes, in order. */
   readonly hostNetworkClasses: readonly number[];
   /**
@@ -161,11 +157,27 @@ interface MatrixInternals {
   npIngress(s: number, d: number): number;
   /** What the NetworkPolicies of s allow towards d (every port when none isolates s), by node index. */
   npEgress(s: number, d: number): number;
+  /**
+   * The prior's class each class borrows its row from, by direction (-1: none): the prior's class with the
+   * same key and exactly the same policy records in this direction. Such classes have no row of their own.
+   */
+  readonly ingressFrom: Int32Array;
+  readonly egressFrom: Int32Array;
+  /** Per class: bit 1 isolated for ingress (a NetworkPolicy selects it), bit 2 for egress (built on first use). */
+  isolation(): Uint8Array;
+  /** The indexes of the cluster's policies in each namespace, ascending (built on first use). */
+  policiesByNamespace(): ReadonlyMap<string, readonly number[]>;
   /** Built on a prior matrix (such matrices are never priors themselves: one level of borrowing at most). */
   readonly borrows: boolean;
   readonly hasAdmin: boolean;
   /** The node of the IP range holding an address. */
   rangeNodeAt(address: bigint): number;
+  /** The ranges (by index in ipRanges) holding addresses of `set` (and maybe a neighbour), ascending. */
+  rangesMeeting(set: IpSet): number[];
+  /** How many intervals of the ranges rangesMeeting(set) goes through (by search: nothing is walked). */
+  intervalsMeeting(set: IpSet): number;
+  /** The first address of each range, by index (ascending: ranges are in that order). */
+  rangeFirsts(): readonly bigint[];
   /** The policies of the cluster by id (built on first use). */
   policiesById(): ReadonlyMap<string, NetworkPolicy>;
   /** How many ipBlock peers of the cluster's policies have each text (built on first use). */
@@ -237,7 +249,9 @@ export interface PortIds {
 export function borrowedRows(matrix: ReachabilityMatrix): number {
   const internals = internalsOf.get(matrix);
   if (!internals?.borrows) return 0;
-  return internals.classes.reduce((n, k) => n + (k.ingressFrom !== undefined ? 1 : 0) + (k.egressFrom !== undefined ? 1 : 0), 0);
+  let n = 0;
+  for (let c = 0; c < internals.nw; c++) n += (internals.ingressFrom[c]! >= 0 ? 1 : 0) + (internals.egressFrom[c]! >= 0 ? 1 : 0);
+  return n;
 }
 
 export interface ComputeMatrixOptions {
@@ -268,7 +282,8 @@ export function computeMatrix(cluster: Cluster, opts: ComputeMatrixOptions = {})
     internalsOf.set(copy, internalsOf.get(hit.matrix)!);
     return copy;
   }
-  const matrix = buildMatrix(cluster, priorFor(cluster));
+  const found = priorFor(cluster);
+  const matrix = buildMatrix(cluster, found?.prior, found?.aligned);
   matrixCache.unshift({ matrix });
   matrixCache.length = Math.min(matrixCache.length, MATRIX_CACHE_SIZE);
   return matrix;
@@ -285,9 +300,9 @@ const matrixCache: { matrix: ReachabilityMatrix }[] = [];
  * --head DIR` share no records). Admin tiers are decided across all policies at once, so clusters with any
  * are built whole.
  */
-function priorFor(cluster: Cluster): MatrixInternals | undefined {
+function priorFor(cluster: Cluster): { readonly prior: MatrixInternals; readonly aligned: Alignment<NetworkPolicy> } | undefined {
   if (hasAdmin(cluster) || cluster.policies.length === 0) return undefined;
-  let best: MatrixInternals | undefined;
+  let best: { readonly prior: MatrixInternals; readonly aligned: Alignment<NetworkPolicy> } | undefined;
   let bestShared = cluster.policies.length / 2;
   for (const { matrix } of matrixCache) {
     const prior = internalsOf.get(matrix)!;
@@ -300,7 +315,7 @@ function priorFor(cluster: Cluster): MatrixInternals | undefined {
       for (const p of aligned.onlyB) if (samePolicy(p, byId.get(p.id))) shared++;
     }
     if (shared >= bestShared) {
-      best = prior;
+      best = { prior, aligned };
       bestShared = shared + 1;
     }
   }
@@ -346,8 +361,10 @@ function sameRecords(a: readonly object[], b: readonly object[]): boolean {
  *   range holding its first address does.
  * Other columns (new classes, relabelled namespaces) are evaluated cell by cell from the row's rules.
  */
-function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): ReachabilityMatrix {
-  const compiled = compileCluster(cluster);
+function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, alignedPolicies?: Alignment<NetworkPolicy>): ReachabilityMatrix {
+  // The policies the prior's cluster has too, in the same order (the loader shares unchanged records).
+  const aligned = prior ? (alignedPolicies ?? alignRecords(prior.cluster.policies, cluster.policies)) : undefined;
+  const compiled = compileCluster(cluster, prior && aligned ? { cluster: prior.cluster, policies: prior.compiledPolicies, matchInA: aligned.matchInA } : undefined);
   const table = prior?.table ?? new PortSetTable();
 
   // Workload classes: with a prior whose workload records this cluster mostly shares, the prior's classes
@@ -365,11 +382,10 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
 
   // IP ranges: the coarsest partition that every ipBlock peer respects.
   const adminPolicies = [...compiled.admin, ...(compiled.baseline ? [compiled.baseline] : [])];
-  // The policies the prior's cluster has too, in the same order (the loader shares unchanged records).
-  const aligned = prior ? alignRecords(prior.cluster.policies, cluster.policies) : undefined;
   // With a prior (which has no admin policies, see priorFor), the partition is the prior's refined by the
   // blocks only these policies have, unless some block of the prior's is gone (see derivedRanges).
-  const ipRanges = (prior && aligned && derivedRanges(prior, aligned.onlyA, aligned.onlyB)) || partitionAddressSpace(blockSetsOf(compiled.policies, adminPolicies));
+  const refined = prior && aligned ? derivedRanges(prior, aligned.onlyA, aligned.onlyB) : undefined;
+  const ipRanges = refined?.ranges ?? partitionAddressSpace(blockSetsOf(compiled.policies, adminPolicies));
   const nw = classes.length;
   const n = nw + ipRanges.length;
 
@@ -386,7 +402,9 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   }
   // The namespaces a selector matches are the prior's when the namespaces holding classes are the same ones
   // with the same labels (the lists are read as sets: see nodesOfPeer).
-  const priorSelections = prior && relabelled.size === 0 && sameKeys(classesByNamespace, prior.classesByNamespace) ? prior.namespaceSelections : undefined;
+  const sameNamespaceKeys = (): boolean =>
+    classesByNamespace instanceof DerivedNamespaceClasses ? classesByNamespace.sameKeys : sameKeys(classesByNamespace, prior!.classesByNamespace);
+  const priorSelections = prior && relabelled.size === 0 && sameNamespaceKeys() ? prior.namespaceSelections : undefined;
 
   // Which nodes (classes, then IP ranges) a rule's from/to matches.
   const nsSelectorCache = new Map<string, readonly string[]>();
@@ -409,9 +427,19 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   const everyNode = new Int32Array(n);
   for (let i = 0; i < n; i++) everyNode[i] = i;
   const allNodes: readonly NodeGroup[] = [everyNode];
-  const rangeStarts = ipRanges
-    .map((r, range) => ({ start: r.set.intervals[0]![0], range }))
-    .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+  // Ranges come in address order of their first addresses (see partitionAddressSpace and derivedRanges).
+  const rangeStart = (range: number): bigint => ipRanges[range]!.set.intervals[0]![0];
+  /** The first range whose first address is above `address` (ipRanges.length when none is). */
+  const firstRangeAfter = (address: bigint): number => {
+    let lo = 0;
+    let hi = ipRanges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rangeStart(mid) <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   // What one peer matches, computed once per peer key: real clusters repeat the same peers (DNS egress to
   // kube-dns, "from the ingress controller") in every namespace.
   // The lists are sorted typed arrays, so a large one is granted as a shared group as it is.
@@ -421,19 +449,19 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     if (hit) return hit;
     if (peer.peer.type === 'ipBlock') {
       // Ranges are a partition every block respects: a range is inside the block iff its first address is.
-      // Walk the block's intervals over the sorted range starts instead of testing every range.
-      const found: number[] = [];
+      // Each interval of the block holds the first addresses of a run of ranges (they are in that order):
+      // two searches per interval, then the run is written out, instead of testing every range.
+      const runs: number[] = [];
+      let length = 0;
       for (const [a, b] of peer.ipSet.intervals) {
-        let lo = 0;
-        let hi = rangeStarts.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (rangeStarts[mid]!.start < a) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let i = lo; i < rangeStarts.length && rangeStarts[i]!.start <= b; i++) found.push(nw + rangeStarts[i]!.range);
+        const from = firstRangeAfter(a - 1n);
+        const to = firstRangeAfter(b);
+        if (to > from) runs.push(from, to);
+        length += to - from;
       }
-      hit = Int32Array.from(found);
+      hit = new Int32Array(length);
+      let at = 0;
+      for (let x = 0; x < runs.length; x += 2) for (let i = runs[x]!; i < runs[x + 1]!; i++) hit[at++] = nw + i;
     } else {
       const namespaces = peer.peer.namespaceSelector ? namespacesMatching(peer.peer.namespaceSelector) : [policyNamespace];
       // Candidates from the label index (the classes carrying the podSelector's most selective
@@ -489,11 +517,11 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   // Which classes each policy selects (cheap: a policy selects only in its own namespace). A policy the prior
   // has too selects what it selected there when its namespace holds the same classes (keys, in order): a
   // selection depends on the classes' labels and hostNetwork flags alone, which their keys hold.
-  const selectedBy: (readonly number[])[] = [];
+  const selectedBy: (readonly number[])[] = new Array<readonly number[]>(compiled.policies.length).fill(NONE);
   const sameNamespace = new Map<string, boolean>();
   // Prior class -> class, for the namespaces found unchanged. A derived structure knows it already for every
   // namespace none of whose classes changed.
-  const fromPriorClass = prior ? (structure.derived ? Int32Array.from(structure.derived.remap) : new Int32Array(prior.nw)) : undefined;
+  const fromPriorClass = prior ? (structure.derived ? structure.derived.remap.slice() : new Int32Array(prior.nw)) : undefined;
   const unchangedNamespace = (ns: string): boolean => {
     let same = sameNamespace.get(ns);
     if (same === undefined && structure.derived && !structure.derived.touched.has(ns)) same = true;
@@ -506,54 +534,57 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     }
     return same;
   };
-  // Namespaces whose policies are the prior's very records in the same order, compiled alike, and whose
-  // classes are the prior's: their classes take the prior's policy lists (read-only, shared), so their
-  // policies are not gone through at all (and borrow every row, see below).
-  const sharedNamespaces = new Set<string>();
-  if (prior && aligned) {
+  // With a prior: the namespaces (holding classes) whose policies are not all the prior's very records in the
+  // same order, compiled alike, or whose classes are not the prior's. Only their policies are gone through;
+  // the classes of every other namespace take the prior's policy lists (read-only, shared) and borrow every
+  // row (see below). Found from the changed records alone when the classes are derived from the prior's.
+  const ownNamespaces = prior && aligned ? new Set<string>() : undefined;
+  if (prior && aligned && ownNamespaces) {
     const mixed = new Set<string>();
     for (const p of aligned.onlyA) mixed.add(p.namespace);
-    for (let i = 0; i < compiled.policies.length; i++) {
-      const k = aligned.matchInA[i]!;
-      if (k < 0 || compiled.policies[i] !== prior.compiledPolicies[k]) mixed.add(compiled.policies[i]!.policy.namespace);
-    }
-    for (const [ns, list] of classesByNamespace) {
-      if (!mixed.has(ns) && unchangedNamespace(ns)) sharedNamespaces.add(ns);
-      else if (structure.derived) {
-        // Derived classes came with the prior's lists (see derivedClasses): this namespace's are built below.
-        for (const c of list) {
-          const k = classes[c]!;
-          k.ingressBy = k.egressBy = k.ingressCompiled = k.egressCompiled = NONE;
-        }
+    for (const p of aligned.onlyB) mixed.add(p.namespace);
+    // Under the same namespaces the shared records took the prior's compiled forms (see compileCluster).
+    if (cluster.namespaces !== prior.cluster.namespaces) {
+      for (let i = 0; i < compiled.policies.length; i++) {
+        const k = aligned.matchInA[i]!;
+        if (k >= 0 && compiled.policies[i] !== prior.compiledPolicies[k]) mixed.add(compiled.policies[i]!.policy.namespace);
       }
     }
+    const candidates = structure.derived ? new Set([...mixed, ...structure.derived.touched]) : classesByNamespace.keys();
+    for (const ns of candidates) {
+      const list = classesByNamespace.get(ns);
+      if (list === undefined || (!mixed.has(ns) && unchangedNamespace(ns))) continue;
+      ownNamespaces.add(ns);
+      // Derived classes may be the prior's objects with the prior's lists (see derivedClasses): this
+      // namespace's lists are built below, on classes of this matrix's own.
+      if (structure.derived) for (const c of list) classes[c] = newClass(classes[c]!.representative, classes[c]!.members);
+    }
+    // The other namespaces whose classes were not derived with the prior's lists take them now.
+    for (const ns of structure.derived ? structure.derived.touched : classesByNamespace.keys()) {
+      const list = classesByNamespace.get(ns);
+      if (list === undefined || ownNamespaces.has(ns)) continue;
+      const theirs = prior.classesByNamespace.get(ns)!;
+      list.forEach((c, x) => {
+        const k = classes[c]!;
+        const pk = prior.classes[theirs[x]!]!;
+        if (k === pk) return;
+        k.ingressBy = pk.ingressBy;
+        k.egressBy = pk.egressBy;
+        k.ingressCompiled = pk.ingressCompiled;
+        k.egressCompiled = pk.egressCompiled;
+      });
+    }
   }
-  let lastNamespace: string | undefined;
-  let lastSame = false;
-  let lastShared = false;
-  const none: readonly number[] = [];
-  for (let i = 0; i < compiled.policies.length; i++) {
+  // The policies gone through, ascending: every one without a prior.
+  const ownPolicies = prior && aligned && ownNamespaces ? policiesIn(prior, aligned, cluster.policies, ownNamespaces, classesByNamespace.size) : undefined;
+  const selectClasses = (i: number): void => {
     const cp = compiled.policies[i]!;
-    if (cp.policy.namespace !== lastNamespace) {
-      lastNamespace = cp.policy.namespace;
-      lastShared = sharedNamespaces.has(lastNamespace);
-      lastSame = prior !== undefined && !lastShared && unchangedNamespace(lastNamespace);
-    }
-    if (lastShared) {
-      selectedBy.push(none);
-      continue;
-    }
     const k = aligned ? aligned.matchInA[i]! : -1;
-    // Policies come file by file, so mostly namespace by namespace.
-    if (k >= 0 && cp.policy.namespace !== lastNamespace) {
-      lastNamespace = cp.policy.namespace;
-      lastSame = unchangedNamespace(lastNamespace);
-    }
     const selected =
-      k >= 0 && lastSame
+      k >= 0 && unchangedNamespace(cp.policy.namespace)
         ? prior!.selectedBy[k]!.map((c) => fromPriorClass![c]!)
         : (classesByNamespace.get(cp.policy.namespace) ?? []).filter((c) => cp.selects(classes[c]!.representative));
-    selectedBy.push(selected);
+    selectedBy[i] = selected;
     for (const c of selected) {
       const k = classes[c]!;
       if (cp.policy.affectsIngress) {
@@ -573,65 +604,73 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
         k.egressCompiled.push(cp);
       }
     }
-  }
-  for (const ns of sharedNamespaces) {
-    // Derived classes of a namespace none of whose classes changed have the lists already.
-    if (structure.derived && !structure.derived.touched.has(ns)) continue;
-    const theirs = prior!.classesByNamespace.get(ns)!;
-    classesByNamespace.get(ns)!.forEach((c, x) => {
-      const k = classes[c]!;
-      const pk = prior!.classes[theirs[x]!]!;
-      k.ingressBy = pk.ingressBy;
-      k.egressBy = pk.egressBy;
-      k.ingressCompiled = pk.ingressCompiled;
-      k.egressCompiled = pk.egressCompiled;
-    });
-  }
+  };
+  if (ownPolicies) for (const i of ownPolicies) selectClasses(i);
+  else for (let i = 0; i < compiled.policies.length; i++) selectClasses(i);
 
   // Rows borrowed from the prior, and the node map its rows are read through (-1: evaluate the cell here).
   const priorColumn = new Int32Array(n).fill(-1);
-  if (prior) {
+  const ingressFrom = new Int32Array(nw).fill(-1);
+  const egressFrom = new Int32Array(nw).fill(-1);
+  if (prior && ownNamespaces) {
     // The prior's class of the same key, if any.
     const priorOf = structure.derived?.priorOf ?? Int32Array.from(classes, (_, c) => prior.classIndexOfKey(classKeyAt(c)) ?? -1);
+    // A class outside ownNamespaces has the policy lists of the prior's class of its key: it borrows the
+    // rows of the directions the prior's class is isolated in. The others compare their lists.
+    const isolated = prior.isolation();
     for (let c = 0; c < nw; c++) {
       const p = priorOf[c]!;
       if (p < 0) continue;
-      const k = classes[c]!;
-      if (relabelled.size === 0 || !relabelled.has(k.representative.namespace)) priorColumn[c] = p;
-      const pk = prior.classes[p]!;
-      if (k.ingressBy.length > 0 && samePolicies(k.ingressBy, pk.ingressBy)) k.ingressFrom = p;
-      if (k.egressBy.length > 0 && samePolicies(k.egressBy, pk.egressBy)) k.egressFrom = p;
+      if (relabelled.size === 0 || !relabelled.has(classes[c]!.representative.namespace)) priorColumn[c] = p;
+      const bits = isolated[p]!;
+      if ((bits & 1) !== 0) ingressFrom[c] = p;
+      if ((bits & 2) !== 0) egressFrom[c] = p;
     }
-    ipRanges.forEach((r, i) => (priorColumn[nw + i] = prior.rangeNodeAt(r.set.intervals[0]![0])));
+    for (const ns of ownNamespaces) {
+      for (const c of classesByNamespace.get(ns)!) {
+        const p = priorOf[c]!;
+        if (p < 0) continue;
+        const k = classes[c]!;
+        const pk = prior.classes[p]!;
+        ingressFrom[c] = k.ingressBy.length > 0 && samePolicies(k.ingressBy, pk.ingressBy) ? p : -1;
+        egressFrom[c] = k.egressBy.length > 0 && samePolicies(k.egressBy, pk.egressBy) ? p : -1;
+      }
+    }
+    // The prior's range holding each range (the partition is the prior's, refined): see derivedRanges.
+    if (refined) refined.priorRange.forEach((r, i) => (priorColumn[nw + i] = prior.nw + r));
+    else ipRanges.forEach((r, i) => (priorColumn[nw + i] = prior.rangeNodeAt(r.set.intervals[0]![0])));
   }
+  const ingressRows: (SparseRow | undefined)[] = new Array<SparseRow | undefined>(nw);
+  const egressRows: (SparseRow | undefined)[] = new Array<SparseRow | undefined>(nw);
 
   const namedPortGroups = new Map<NodeGroup, Map<string, { readonly ports: number; readonly segments: readonly NodeGroup[] }[]>>();
   // Rows of their own: every isolated class that does not borrow.
-  compiled.policies.forEach((cp, i) => {
+  const grantRows = (i: number): void => {
+    const cp = compiled.policies[i]!;
     const selected = selectedBy[i]!;
     if (selected.length === 0) return;
     if (cp.policy.affectsIngress) {
-      const own = selected.filter((c) => classes[c]!.ingressFrom === undefined);
-      for (const c of own) classes[c]!.ingressRow ??= new SparseRow(table);
+      const own = selected.filter((c) => ingressFrom[c]! < 0);
+      for (const c of own) ingressRows[c] ??= new SparseRow(table);
       if (own.length > 0) {
         for (const rule of cp.ingress) {
           const segments = matchedNodes(rule);
           if (rule.namedPorts.length === 0) {
             // The common case: the same ports on every selected class (interned once, not once per class).
             const ports = table.id(rule.portsFor(null));
-            if (ports !== PortSetTable.EMPTY) for (const c of own) grantSegments(classes[c]!.ingressRow!, segments, ports);
+            if (ports !== PortSetTable.EMPTY) for (const c of own) grantSegments(ingressRows[c]!, segments, ports);
             continue;
           }
           for (const c of own) {
             const ports = table.id(rule.portsFor(classes[c]!.representative));
-            if (ports !== PortSetTable.EMPTY) grantSegments(classes[c]!.ingressRow!, segments, ports);
+            if (ports !== PortSetTable.EMPTY) grantSegments(ingressRows[c]!, segments, ports);
           }
         }
       }
     }
     if (cp.policy.affectsEgress) {
-      const own = selected.filter((c) => classes[c]!.egressFrom === undefined);
-      for (const c of own) classes[c]!.egressRow ??= new SparseRow(table);
+      const own = selected.filter((c) => egressFrom[c]! < 0);
+      for (const c of own) egressRows[c] ??= new SparseRow(table);
       if (own.length === 0) return;
       for (const rule of cp.egress) {
         const segments = matchedNodes(rule);
@@ -639,7 +678,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
           // The common case: the same ports towards every peer.
           const ports = table.id(rule.portsFor(null));
           if (ports === PortSetTable.EMPTY) continue;
-          for (const c of own) grantSegments(classes[c]!.egressRow!, segments, ports);
+          for (const c of own) grantSegments(egressRows[c]!, segments, ports);
           continue;
         }
         // Named ports resolve on each destination: group each peer's nodes by what the ports resolve to, so
@@ -666,10 +705,12 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
           }
           byPorts.push(...groups);
         }
-        for (const c of own) for (const { ports, segments } of byPorts) grantSegments(classes[c]!.egressRow!, segments, ports);
+        for (const c of own) for (const { ports, segments } of byPorts) grantSegments(egressRows[c]!, segments, ports);
       }
     }
-  });
+  };
+  if (ownPolicies) for (const i of ownPolicies) grantRows(i);
+  else for (let i = 0; i < compiled.policies.length; i++) grantRows(i);
   // The rows hold what they need; the matrix's closures would otherwise keep the groupings alive.
   namedPortGroups.clear();
 
@@ -731,19 +772,21 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   /** What the NetworkPolicies of d allow from s; every port when none isolates d (or d is an IP range). */
   const npIngress = (s: number, d: number): number => {
     if (d >= nw) return PortSetTable.ALL;
-    const k = classes[d]!;
-    if (k.ingressRow) return k.ingressRow.get(s);
-    if (k.ingressFrom === undefined) return PortSetTable.ALL;
+    const row = ingressRows[d];
+    if (row) return row.get(s);
+    const from = ingressFrom[d]!;
+    if (from < 0) return PortSetTable.ALL;
     const column = priorColumn[s]!;
-    return column >= 0 ? prior!.npIngress(column, k.ingressFrom) : evaluateCell('ingress', d, s);
+    return column >= 0 ? prior!.npIngress(column, from) : evaluateCell('ingress', d, s);
   };
   const npEgress = (s: number, d: number): number => {
     if (s >= nw) return PortSetTable.ALL;
-    const k = classes[s]!;
-    if (k.egressRow) return k.egressRow.get(d);
-    if (k.egressFrom === undefined) return PortSetTable.ALL;
+    const row = egressRows[s];
+    if (row) return row.get(d);
+    const from = egressFrom[s]!;
+    if (from < 0) return PortSetTable.ALL;
     const column = priorColumn[d]!;
-    return column >= 0 ? prior!.npEgress(k.egressFrom, column) : evaluateCell('egress', s, d);
+    return column >= 0 ? prior!.npEgress(from, column) : evaluateCell('egress', s, d);
   };
 
   // Admin tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy): per class and direction, the first matching
@@ -823,9 +866,10 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     if (!set) memberSets.set(c, (set = new Set(members)));
     return set.has(w) ? c : undefined;
   };
-  const rangeIndex = new Map(ipRanges.map((r, i) => [r, i]));
+  let rangeIndexCache: Map<IpRange, number> | undefined;
+  const rangeIndex = (): Map<IpRange, number> => (rangeIndexCache ??= new Map(ipRanges.map((r, i) => [r, i])));
   const nodeOf = (e: Endpoint): number => {
-    const node = e.kind === 'workload' ? classOfWorkload(e.workload) : rangeIndex.get(e.range);
+    const node = e.kind === 'workload' ? classOfWorkload(e.workload) : rangeIndex().get(e.range);
     if (node === undefined) throw new Error(`endpoint ${e.id} is not part of this matrix`);
     return e.kind === 'workload' ? node : nw + node;
   };
@@ -861,7 +905,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     };
   };
   /** Is the cell evaluated from the rules (a borrowed row at a column the prior cannot answer)? */
-  const egressCostly = (s: number, d: number): boolean => s < nw && classes[s]!.egressFrom !== undefined && priorColumn[d]! < 0;
+  const egressCostly = (s: number, d: number): boolean => s < nw && egressFrom[s]! >= 0 && priorColumn[d]! < 0;
   const allowedNodes = (s: number, d: number): number => {
     if (s >= nw && d >= nw) return PortSetTable.EMPTY;
     // Read the cheap direction first: when it allows nothing, the other is not needed (most pairs of a
@@ -876,15 +920,23 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
 
   // Endpoints are plain records of a workload or range: a matrix with a prior takes the prior's for the
   // workload records (and the ranges) both clusters hold, and looks ids up in its own few, then the prior's.
-  const { endpoints, endpoint } = prior && alignedWorkloads ? derivedEndpoints(prior, cluster.workloads, alignedWorkloads, ipRanges) : ownEndpoints(cluster.workloads, ipRanges);
+  const { endpoints, endpoint } = prior && alignedWorkloads ? derivedEndpoints(prior, cluster.workloads, alignedWorkloads, ipRanges, refined?.priorRange) : ownEndpoints(cluster.workloads, ipRanges);
   const rangeEndpoints = endpoints.slice(cluster.workloads.length);
   const classEndpoints: (Endpoint[] | undefined)[] = [];
   const nodeEndpoints = (node: number): Endpoint[] =>
     node < nw ? (classEndpoints[node] ??= classes[node]!.members.map((w) => endpoint(w.id)!)) : [rangeEndpoints[node - nw]!];
 
   let rangeStartsAll: { start: bigint; node: number }[] | undefined;
+  let rangeFirsts: bigint[] | undefined;
+  // Ranges need not be contiguous: every interval's start, in order, with its range's node.
+  const intervalStarts = () =>
+    (rangeStartsAll ??= ipRanges
+      .flatMap((r, i) => r.set.intervals.map(([a]) => ({ start: a, node: nw + i })))
+      .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0)));
   let policyRecords: Map<string, NetworkPolicy> | undefined;
   let blockCounts: Map<string, number> | undefined;
+  let isolation: Uint8Array | undefined;
+  let policiesOfNamespace: Map<string, number[]> | undefined;
   const internals: MatrixInternals = {
     table,
     cluster,
@@ -904,22 +956,47 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
     endpoint,
     npIngress,
     npEgress,
+    ingressFrom,
+    egressFrom,
+    isolation: () => {
+      if (!isolation) {
+        isolation = new Uint8Array(nw);
+        for (let c = 0; c < nw; c++) isolation[c] = (classes[c]!.ingressBy.length > 0 ? 1 : 0) | (classes[c]!.egressBy.length > 0 ? 2 : 0);
+      }
+      return isolation;
+    },
+    policiesByNamespace: () => {
+      if (!policiesOfNamespace) {
+        policiesOfNamespace = new Map();
+        cluster.policies.forEach((p, i) => {
+          const list = policiesOfNamespace!.get(p.namespace);
+          if (list) list.push(i);
+          else policiesOfNamespace!.set(p.namespace, [i]);
+        });
+      }
+      return policiesOfNamespace;
+    },
     borrows: prior !== undefined,
     hasAdmin: adminPolicies.length > 0,
     rangeNodeAt: (address) => {
-      // Ranges need not be contiguous: search every interval's start.
-      rangeStartsAll ??= ipRanges
-        .flatMap((r, i) => r.set.intervals.map(([a]) => ({ start: a, node: nw + i })))
-        .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
-      let lo = 0;
-      let hi = rangeStartsAll.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (rangeStartsAll[mid]!.start <= address) lo = mid;
-        else hi = mid - 1;
-      }
-      return rangeStartsAll[lo]!.node;
+      const starts = intervalStarts();
+      return starts[intervalAt(starts, address)]!.node;
     },
+    rangesMeeting: (set) => {
+      const starts = intervalStarts();
+      const found = new Set<number>();
+      for (const [lo, hi] of set.intervals) {
+        for (let x = intervalAt(starts, lo); x < starts.length && starts[x]!.start <= hi; x++) found.add(starts[x]!.node - nw);
+      }
+      return [...found].sort((a, b) => a - b);
+    },
+    intervalsMeeting: (set) => {
+      const starts = intervalStarts();
+      let count = 0;
+      for (const [lo, hi] of set.intervals) count += intervalAt(starts, hi) - intervalAt(starts, lo) + 1;
+      return count;
+    },
+    rangeFirsts: () => (rangeFirsts ??= ipRanges.map((r) => r.set.intervals[0]![0])),
     policiesById: () => (policyRecords ??= new Map(cluster.policies.map((p) => [p.id, p]))),
     blockCounts: () => {
       if (!blockCounts) countBlocks(cluster.policies, 1, (blockCounts = new Map()));
@@ -985,11 +1062,66 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined): Reac
   return matrix;
 }
 
+/** The classes of each namespace (holding any), in class order: a Map, or a view of a prior's. */
+interface NamespaceClasses {
+  get(ns: string): readonly number[] | undefined;
+  has(ns: string): boolean;
+  readonly size: number;
+  /** In the order a build from scratch (a Map) gives, up to namespaces first holding a class later. */
+  keys(): Iterable<string>;
+}
+
+/**
+ * The classes of each namespace of a structure derived from a prior's: the prior's lists renumbered on first
+ * use (a head of 10,000 namespaces reads a few, and building every list cost more than the rest of the
+ * derivation), and the lists of the touched namespaces (those holding a changed class) built whole.
+ */
+class DerivedNamespaceClasses implements NamespaceClasses {
+  private readonly renumbered = new Map<string, readonly number[]>();
+  readonly size: number;
+  /** The namespaces holding classes are the prior's. */
+  readonly sameKeys: boolean;
+
+  constructor(
+    private readonly prior: NamespaceClasses,
+    private readonly remap: Int32Array,
+    private readonly touched: ReadonlySet<string>,
+    /** The touched namespaces' lists (none for a namespace left without classes). */
+    private readonly touchedLists: ReadonlyMap<string, readonly number[]>,
+  ) {
+    let size = prior.size;
+    for (const ns of touched) size += (touchedLists.has(ns) ? 1 : 0) - (prior.has(ns) ? 1 : 0);
+    this.size = size;
+    this.sameKeys = [...touched].every((ns) => touchedLists.has(ns) === prior.has(ns));
+  }
+
+  get(ns: string): readonly number[] | undefined {
+    if (this.touched.has(ns)) return this.touchedLists.get(ns);
+    let hit = this.renumbered.get(ns);
+    if (hit === undefined) {
+      const list = this.prior.get(ns);
+      if (list === undefined) return undefined;
+      hit = list.map((x) => this.remap[x]!);
+      this.renumbered.set(ns, hit);
+    }
+    return hit;
+  }
+
+  has(ns: string): boolean {
+    return this.touched.has(ns) ? this.touchedLists.has(ns) : this.prior.has(ns);
+  }
+
+  *keys(): Iterable<string> {
+    for (const ns of this.prior.keys()) if (!this.touched.has(ns) || this.touchedLists.has(ns)) yield ns;
+    for (const ns of this.touchedLists.keys()) if (!this.prior.has(ns)) yield ns;
+  }
+}
+
 interface ClassStructure {
   readonly classes: WorkloadClass[];
   readonly classAt: Int32Array;
   readonly firstAt: Int32Array;
-  readonly classesByNamespace: Map<string, number[]>;
+  readonly classesByNamespace: NamespaceClasses;
   readonly hostNetworkClasses: readonly number[];
   classIndexOfKey(key: string): number | undefined;
   classKeyAt(c: number): string;
@@ -1068,13 +1200,15 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   const priorWorkloads = prior.cluster.workloads;
   // The head position of each prior record, -1 when not shared.
   const headAt = new Int32Array(priorWorkloads.length).fill(-1);
+  const matchInA = aligned.matchInA;
   for (let j = 0; j < workloads.length; j++) {
-    const k = aligned.matchInA[j]!;
+    const k = matchInA[j]!;
     if (k >= 0) headAt[k] = j;
   }
   // The keys of changed records, with the positions of their classes' members in this cluster.
   const changed = new Map<string, number[]>();
   const flagged = new Uint8Array(prior.nw);
+  const flaggedList: number[] = [];
   const touched = new Set<string>();
   const touch = (w: Workload): void => {
     const key = classKeyOf(w);
@@ -1082,11 +1216,20 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
     changed.set(key, []);
     touched.add(w.namespace);
     const p = prior.classIndexOfKey(key);
-    if (p !== undefined) flagged[p] = 1;
+    if (p !== undefined) {
+      flagged[p] = 1;
+      flaggedList.push(p);
+    }
   };
   for (const w of aligned.onlyA) touch(w);
   for (const w of aligned.onlyB) touch(w);
-  if (changed.size > 0) {
+  if (flaggedList.every((p) => prior.classes[p]!.members.length === 1)) {
+    // Classes of one workload (most, at scale): the member is the first, no search of every workload.
+    for (const p of flaggedList) {
+      const j = headAt[prior.firstAt[p]!]!;
+      if (j >= 0) changed.get(prior.classKeyAt(p))!.push(j);
+    }
+  } else {
     for (let k = 0; k < priorWorkloads.length; k++) {
       const p = prior.classAt[k]!;
       if (flagged[p] === 1 && headAt[k]! >= 0) changed.get(prior.classKeyAt(p))!.push(headAt[k]!);
@@ -1097,9 +1240,7 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   for (const list of regathered) list.sort((x, y) => x - y);
   regathered.sort((x, y) => x[0]! - y[0]!);
 
-  let kept = 0;
-  for (let p = 0; p < prior.nw; p++) if (flagged[p] === 0) kept++;
-  const nw = kept + regathered.length;
+  const nw = prior.nw - flaggedList.length + regathered.length;
   const classes = new Array<WorkloadClass>(nw);
   const firstAt = new Int32Array(nw);
   const remap = new Int32Array(prior.nw).fill(-1);
@@ -1107,67 +1248,71 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   const classAt = new Int32Array(workloads.length);
   const own = new Map<string, number>();
   const fresh: number[] = [];
+  // Runs of the prior's classes (in order, the changed ones left out), each up to the next regathered class
+  // by first member. The prior's arrays are read through locals: this runs once per head, mostly before the
+  // function is optimised.
+  const priorNw = prior.nw;
+  const priorClasses = prior.classes;
+  const priorFirstAt = prior.firstAt;
   let p = 0;
-  let f = 0;
-  for (let c = 0; c < nw; c++) {
-    while (p < prior.nw && flagged[p] === 1) p++;
-    const priorFirst = p < prior.nw ? headAt[prior.firstAt[p]!]! : Infinity;
-    const freshFirst = f < regathered.length ? regathered[f]![0]! : Infinity;
-    if (priorFirst < freshFirst) {
-      const pk = prior.classes[p]!;
-      // With the prior's policy lists (read-only, shared): buildMatrix replaces them where its namespace's
-      // policies or classes are not the prior's.
-      const k = newClass(pk.representative, pk.members);
-      k.ingressBy = pk.ingressBy;
-      k.egressBy = pk.egressBy;
-      k.ingressCompiled = pk.ingressCompiled;
-      k.egressCompiled = pk.egressCompiled;
-      classes[c] = k;
-      firstAt[c] = priorFirst;
+  let c = 0;
+  for (let f = 0; f <= regathered.length; f++) {
+    const freshFirst = f < regathered.length ? regathered[f]![0]! : workloads.length;
+    for (; p < priorNw; p++) {
+      if (flagged[p] === 1) continue;
+      // A class none of whose members changed keeps its first member (a shared record).
+      const first = headAt[priorFirstAt[p]!]!;
+      if (first > freshFirst) break;
+      // The prior's very class, with its policy lists (read-only here: buildMatrix gives the classes of
+      // the namespaces whose policies or classes are not the prior's objects of their own before building
+      // their lists). No object per class: a head of 50,000 classes takes them as they are.
+      classes[c] = priorClasses[p]!;
+      firstAt[c] = first;
       remap[p] = c;
       priorOf[c] = p;
-      p++;
-    } else {
-      const list = regathered[f++]!;
-      const members = list.map((j) => workloads[j]!);
-      classes[c] = newClass(members[0]!, members);
-      firstAt[c] = freshFirst;
-      const key = classKeyOf(members[0]!);
-      own.set(key, c);
-      priorOf[c] = prior.classIndexOfKey(key) ?? -1;
-      for (const j of list) classAt[j] = c;
-      fresh.push(c);
+      c++;
     }
+    if (f === regathered.length) break;
+    const list = regathered[f]!;
+    const members = list.map((j) => workloads[j]!);
+    classes[c] = newClass(members[0]!, members);
+    firstAt[c] = freshFirst;
+    const key = classKeyOf(members[0]!);
+    own.set(key, c);
+    priorOf[c] = prior.classIndexOfKey(key) ?? -1;
+    for (const j of list) classAt[j] = c;
+    fresh.push(c);
+    c++;
   }
+  const priorClassAt = prior.classAt;
   for (let j = 0; j < workloads.length; j++) {
-    const k = aligned.matchInA[j]!;
+    const k = matchInA[j]!;
     if (k < 0) continue;
-    const c = remap[prior.classAt[k]!]!;
-    if (c >= 0) classAt[j] = c;
+    const x = remap[priorClassAt[k]!]!;
+    if (x >= 0) classAt[j] = x;
   }
 
-  // Per namespace, in class order: the prior's lists renumbered, with the regathered classes in place.
-  const classesByNamespace = new Map<string, number[]>();
-  for (const [ns, list] of prior.classesByNamespace) {
-    if (!touched.has(ns)) classesByNamespace.set(ns, list.map((x) => remap[x]!));
-    else {
-      const mine: number[] = [];
-      for (const x of list) if (remap[x]! >= 0) mine.push(remap[x]!);
-      classesByNamespace.set(ns, mine);
-    }
+  // Per namespace, in class order: the prior's lists renumbered (on first use), with the regathered classes
+  // in place in the touched namespaces.
+  const touchedLists = new Map<string, number[]>();
+  for (const ns of touched) {
+    const list = prior.classesByNamespace.get(ns);
+    if (!list) continue;
+    const mine: number[] = [];
+    for (const x of list) if (remap[x]! >= 0) mine.push(remap[x]!);
+    touchedLists.set(ns, mine);
   }
   for (const c of fresh) {
     const ns = classes[c]!.representative.namespace;
-    const list = classesByNamespace.get(ns);
+    const list = touchedLists.get(ns);
     if (list) list.push(c);
-    else classesByNamespace.set(ns, [c]);
+    else touchedLists.set(ns, [c]);
   }
-  for (const ns of touched) {
-    const list = classesByNamespace.get(ns);
-    if (!list) continue;
-    if (list.length === 0) classesByNamespace.delete(ns);
+  for (const [ns, list] of touchedLists) {
+    if (list.length === 0) touchedLists.delete(ns);
     else list.sort((x, y) => x - y);
   }
+  const classesByNamespace = new DerivedNamespaceClasses(prior.classesByNamespace, remap, touched, touchedLists);
 
   const hostNetworkClasses: number[] = [];
   for (const x of prior.hostNetworkClasses) if (remap[x]! >= 0) hostNetworkClasses.push(remap[x]!);
@@ -1191,6 +1336,34 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   };
 }
 
+/**
+ * The indexes of a cluster's policies in a few namespaces, ascending, from the prior's policies of those
+ * namespaces through the alignment and the policies the prior lacks: not a walk of every policy.
+ */
+function policiesIn(
+  prior: MatrixInternals,
+  aligned: Alignment<NetworkPolicy>,
+  policies: readonly NetworkPolicy[],
+  namespaces: ReadonlySet<string>,
+  allNamespaces: number,
+): number[] {
+  const out: number[] = [];
+  if (namespaces.size === 0) return out;
+  if (namespaces.size * 8 > allNamespaces) {
+    for (let i = 0; i < policies.length; i++) if (namespaces.has(policies[i]!.namespace)) out.push(i);
+    return out;
+  }
+  const headAt = new Int32Array(prior.cluster.policies.length).fill(-1);
+  for (let i = 0; i < policies.length; i++) {
+    const k = aligned.matchInA[i]!;
+    if (k >= 0) headAt[k] = i;
+  }
+  const byNamespace = prior.policiesByNamespace();
+  for (const ns of namespaces) for (const k of byNamespace.get(ns) ?? []) if (headAt[k]! >= 0) out.push(headAt[k]!);
+  for (let x = 0; x < aligned.onlyB.length; x++) if (namespaces.has(aligned.onlyB[x]!.namespace)) out.push(aligned.onlyBIndex[x]!);
+  return out.sort((x, y) => x - y);
+}
+
 function ownEndpoints(workloads: readonly Workload[], ipRanges: readonly IpRange[]): { endpoints: Endpoint[]; endpoint: (id: string) => Endpoint | undefined } {
   const endpoints: Endpoint[] = [
     ...workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
@@ -1210,6 +1383,7 @@ function derivedEndpoints(
   workloads: readonly Workload[],
   aligned: Alignment<Workload>,
   ipRanges: readonly IpRange[],
+  priorRange: Int32Array | undefined,
 ): { endpoints: Endpoint[]; endpoint: (id: string) => Endpoint | undefined } {
   const own = new Map<string, Endpoint>();
   const endpoints: Endpoint[] = new Array<Endpoint>(workloads.length + ipRanges.length);
@@ -1223,16 +1397,22 @@ function derivedEndpoints(
       own.set(e.id, e);
     }
   }
-  const sharedRanges = ipRanges === prior.ipRanges;
+  // A range the prior has too (the same object: see derivedRanges) keeps the prior's endpoint; the prior's
+  // ranges that were split are not answered from the prior.
+  const split = new Set<IpRange>();
   for (let i = 0; i < ipRanges.length; i++) {
-    if (sharedRanges) endpoints[workloads.length + i] = prior.endpoints[prior.cluster.workloads.length + i]!;
+    const r = ipRanges[i]!;
+    const at = ipRanges === prior.ipRanges ? i : (priorRange?.[i] ?? -1);
+    if (at >= 0 && prior.ipRanges[at] === r) endpoints[workloads.length + i] = prior.endpoints[prior.cluster.workloads.length + at]!;
     else {
-      const r = ipRanges[i]!;
       const e: Endpoint = { kind: 'ip', id: r.id, range: r };
       endpoints[workloads.length + i] = e;
       own.set(e.id, e);
+      if (at >= 0) split.add(prior.ipRanges[at]!);
     }
   }
+  // Without the prior's ranges, none of the prior's range endpoints is this matrix's.
+  const sharedRanges = ipRanges === prior.ipRanges || priorRange !== undefined;
   // Prior records not shared: their ids are not answered from the prior (unless this cluster has the id too).
   const gone = new Set<Workload>(aligned.onlyA);
   const endpoint = (id: string): Endpoint | undefined => {
@@ -1240,7 +1420,7 @@ function derivedEndpoints(
     if (e !== undefined) return e;
     const theirs = prior.endpoint(id);
     if (theirs === undefined) return undefined;
-    if (theirs.kind === 'ip') return sharedRanges ? theirs : undefined;
+    if (theirs.kind === 'ip') return sharedRanges && !split.has(theirs.range) ? theirs : undefined;
     return gone.has(theirs.workload) ? undefined : theirs;
   };
   return { endpoints, endpoint };
@@ -1258,7 +1438,7 @@ function blockSetsOf(policies: readonly CompiledPolicy[], admin: readonly { read
   return out;
 }
 
-function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+function sameKeys(a: NamespaceClasses, b: NamespaceClasses): boolean {
   if (a.size !== b.size) return false;
   for (const k of a.keys()) if (!b.has(k)) return false;
   return true;
@@ -1290,7 +1470,7 @@ const MAX_REFINING_BLOCKS = 64;
  * (each range split into its part inside and its part outside every new block). Undefined when a block the
  * prior had is gone (the partition may coarsen) or too many are new.
  */
-function derivedRanges(prior: MatrixInternals, removed: readonly NetworkPolicy[], added: readonly NetworkPolicy[]): readonly IpRange[] | undefined {
+function derivedRanges(prior: MatrixInternals, removed: readonly NetworkPolicy[], added: readonly NetworkPolicy[]): DerivedRanges | undefined {
   const delta = new Map<string, number>();
   const sets = new Map<string, IpSet>();
   countBlocks(removed, -1, delta);
@@ -1304,33 +1484,96 @@ function derivedRanges(prior: MatrixInternals, removed: readonly NetworkPolicy[]
     if (net < 0 && had + net <= 0) return undefined;
     if (net > 0 && had === 0) fresh.push(sets.get(key)!);
   }
-  if (fresh.length === 0) return prior.ipRanges;
+  const same = (): DerivedRanges => ({ ranges: prior.ipRanges, priorRange: identity(prior.ipRanges.length) });
+  if (fresh.length === 0) return same();
   if (fresh.length > MAX_REFINING_BLOCKS) return undefined;
-  let parts: IpRange[] = [...prior.ipRanges];
+  // The pieces of each prior range a new block splits; every other range is the prior's as it is. A block
+  // splits only ranges holding addresses both inside and outside it: found through the prior's interval
+  // index from the block, or from its complement when that is smaller ("0.0.0.0/0 except 10.0.0.0/8"
+  // reaches every range, its complement a few), not by testing every range against every block.
+  const pieces = new Map<number, IpRange[]>();
   for (const block of fresh) {
     if (block.isEmpty()) continue;
-    const lo = block.intervals[0]![0];
-    const hi = block.intervals[block.intervals.length - 1]![1];
-    const next: IpRange[] = [];
-    for (const r of parts) {
-      const ivs = r.set.intervals;
-      if (ivs[ivs.length - 1]![1] < lo || ivs[0]![0] > hi) {
-        next.push(r);
-        continue;
+    const complement = IpSet.all.subtract(block);
+    const reached = prior.rangesMeeting(prior.intervalsMeeting(block) <= prior.intervalsMeeting(complement) ? block : complement);
+    for (const at of reached) {
+      const had = pieces.get(at) ?? [prior.ipRanges[at]!];
+      // A range is split when it holds addresses inside the block and outside it.
+      const splits = (r: IpRange): boolean => meets(r.set.intervals, block.intervals) && meets(r.set.intervals, complement.intervals);
+      if (!had.some(splits)) continue;
+      const next: IpRange[] = [];
+      for (const r of had) {
+        if (splits(r)) next.push(ipRangeOf(r.set.intersect(block)), ipRangeOf(r.set.subtract(block)));
+        else next.push(r);
       }
-      const inside = r.set.intersect(block);
-      const outside = inside.isEmpty() ? inside : r.set.subtract(block);
-      if (inside.isEmpty() || outside.isEmpty()) next.push(r);
-      else next.push(ipRangeOf(inside), ipRangeOf(outside));
+      pieces.set(at, next);
     }
-    parts = next;
   }
-  // In address order of each range's first address, as partitionAddressSpace gives them.
-  return parts.sort((x, y) => {
-    const a = x.set.intervals[0]![0];
-    const b = y.set.intervals[0]![0];
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
+  const split: { readonly range: IpRange; readonly from: number; readonly start: bigint }[] = [];
+  for (const [at, list] of pieces) if (list.length > 1) for (const range of list) split.push({ range, from: at, start: range.set.intervals[0]![0] });
+  // No block splits a range: the partition is the prior's.
+  if (split.length === 0) return same();
+  // In address order of each range's first address, as partitionAddressSpace gives them: the prior's ranges
+  // are in that order, and each piece goes before the first prior range starting after it.
+  split.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+  const firsts = prior.rangeFirsts();
+  const ranges: IpRange[] = [];
+  const from: number[] = [];
+  let x = 0;
+  for (let at = 0; at <= firsts.length; at++) {
+    for (; x < split.length && (at === firsts.length || split[x]!.start < firsts[at]!); x++) {
+      ranges.push(split[x]!.range);
+      from.push(split[x]!.from);
+    }
+    if (at === firsts.length) break;
+    if ((pieces.get(at)?.length ?? 1) > 1) continue;
+    ranges.push(prior.ipRanges[at]!);
+    from.push(at);
+  }
+  return { ranges, priorRange: Int32Array.from(from) };
+}
+
+function identity(length: number): Int32Array {
+  const out = new Int32Array(length);
+  for (let i = 0; i < length; i++) out[i] = i;
+  return out;
+}
+
+/** A partition refined from the prior's, and the prior range (by index) each range lies in. */
+interface DerivedRanges {
+  readonly ranges: readonly IpRange[];
+  readonly priorRange: Int32Array;
+}
+
+/**
+ * Whether a set holds an address of any of `parts` (both sorted, disjoint intervals): a search of the set
+ * per part, so a range of thousands of intervals costs a few steps against a block of a few.
+ */
+function meets(set: readonly IpInterval[], parts: readonly IpInterval[]): boolean {
+  for (const [p0, p1] of parts) {
+    // The first interval of the set ending at or after p0.
+    let lo = 0;
+    let hi = set.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (set[mid]![1] < p0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < set.length && set[lo]![0] <= p1) return true;
+  }
+  return false;
+}
+
+/** The last interval starting at or before `address` (the first when none does). */
+function intervalAt(starts: readonly { readonly start: bigint }[], address: bigint): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]!.start <= address) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function ipRangeOf(set: IpSet): IpRange {

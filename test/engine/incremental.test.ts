@@ -5,9 +5,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { borrowedRows, computeMatrix, workloadClasses, type ReachabilityMatrix } from '../../src/engine/matrix.js';
 import { buildCluster } from '../../src/manifests/buildCluster.js';
-import type { Cluster } from '../../src/manifests/model.js';
+import { AUTO_NAMESPACE_LABEL, type Cluster, type NetworkPolicy, type Workload } from '../../src/manifests/model.js';
+import { namespaceFingerprint } from '../../src/engine/compile.js';
 import { clusterChangeArb } from '../helpers/arbitraries.js';
 import { deploymentYaml, docs, namespaceYaml, policyYaml } from '../helpers/yamlWorld.js';
+import { ipBlock, pods, policy, sel, tcp, workload } from '../helpers/model.js';
 
 /** The head with base's records wherever the object is unchanged (what the loader's memo gives). */
 function shareRecords(base: Cluster, head: Cluster): Cluster {
@@ -56,7 +58,56 @@ function expectSameAnswers(got: ReachabilityMatrix, want: ReachabilityMatrix): v
   expect(list(got)).toEqual(list(want));
 }
 
+/**
+ * Namespaces no change touches, with their records shared by both sides: enough of them that a head finds the
+ * policies of the few changed namespaces through the prior's index rather than by walking every policy, and
+ * that most classes are the prior's objects. Their policies reach into the changed namespaces (every
+ * namespace, by label) and hold blocks, so borrowed rows meet changed columns and refined ranges.
+ */
+function padding(count: number): { before: Cluster['policies']; after: Cluster['policies']; workloads: Cluster['workloads'] } {
+  const workloads: Workload[] = [];
+  const policies: NetworkPolicy[] = [];
+  for (let i = 0; i < count; i++) {
+    const ns = `pad${i}`;
+    workloads.push(workload(`${ns}/db`, { app: `db${i % 3}` }));
+    policies.push(
+      policy(`${ns}/db`, {
+        podSelector: sel({ app: `db${i % 3}` }),
+        ingress: [{ peers: [pods(sel({ app: 'web' }), sel())], ports: [tcp(5432)] }, { peers: [pods(sel(), sel())], ports: [tcp(9090)] }],
+        egress: [{ peers: i % 4 === 0 ? [ipBlock(`10.${i}.0.0/16`), pods(sel(), sel())] : [pods(sel(), sel())] }],
+      }),
+    );
+  }
+  const half = policies.length >> 1;
+  return { before: policies.slice(0, half), after: policies.slice(half), workloads };
+}
+
 describe('a matrix that borrows rows from the other side of a diff answers like one built from scratch', () => {
+  it('small changes among many unchanged namespaces (classes and policies found from the changes alone)', () => {
+    const pad = padding(28);
+    let borrowed = 0;
+    fc.assert(
+      fc.property(clusterChangeArb, fc.boolean(), ({ base: b, head: changed }, headFirst) => {
+        const within = (c: Cluster): Cluster => {
+          const namespaces = new Map(c.namespaces);
+          for (const w of pad.workloads) if (!namespaces.has(w.namespace)) namespaces.set(w.namespace, { name: w.namespace, labels: { [AUTO_NAMESPACE_LABEL]: w.namespace }, declared: false });
+          return { ...c, namespaces, workloads: [...pad.workloads.slice(0, 14), ...c.workloads, ...pad.workloads.slice(14)], policies: [...pad.before, ...c.policies, ...pad.after] };
+        };
+        const base = within(b);
+        let head = shareRecords(base, within(changed));
+        // The loader shares the namespaces of clusters derived from one another when no label changed.
+        if (namespaceFingerprint(head) === namespaceFingerprint(base)) head = { ...head, namespaces: base.namespaces };
+        const [first, second] = headFirst ? [head, base] : [base, head];
+        computeMatrix(first);
+        const incremental = computeMatrix(second);
+        borrowed += borrowedRows(incremental);
+        expectSameAnswers(incremental, computeMatrix(second, { reuse: false }));
+      }),
+      { numRuns: 40 },
+    );
+    expect(borrowed).toBeGreaterThan(40 * 20);
+  });
+
   it('random clusters and small changes (policies, workload labels and ports, namespace labels), either side first', () => {
     let borrowed = 0;
     fc.assert(
