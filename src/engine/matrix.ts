@@ -163,6 +163,9 @@ interface MatrixInternals {
    */
   readonly ingressFrom: Int32Array;
   readonly egressFrom: Int32Array;
+  /** The NetworkPolicy rows of the classes that have their own, by class (none: borrowed, or not isolated). */
+  readonly ingressRows: readonly (SparseRow | undefined)[];
+  readonly egressRows: readonly (SparseRow | undefined)[];
   /** Per class: bit 1 isolated for ingress (a NetworkPolicy selects it), bit 2 for egress (built on first use). */
   isolation(): Uint8Array;
   /** The indexes of the cluster's policies in each namespace, ascending (built on first use). */
@@ -201,7 +204,7 @@ export function workloadClasses(matrix: ReachabilityMatrix): Int32Array | undefi
 export function portIds(matrix: ReachabilityMatrix): PortIds | undefined {
   const x = internalsOf.get(matrix);
   if (!x) return undefined;
-  const { classes, nw, npEgress, npIngress } = x;
+  const { classes, nw, npEgress, npIngress, ingressRows, egressRows, ingressFrom, egressFrom } = x;
   const n = nw + x.ipRanges.length;
   const egress = (s: number, d: number): number => (s < nw && classes[s]!.egressTiers ? classes[s]!.egressTiers!.effective[d]! : npEgress(s, d));
   const ingress = (s: number, d: number): number => (d < nw && classes[d]!.ingressTiers ? classes[d]!.ingressTiers!.effective[s]! : npIngress(s, d));
@@ -218,8 +221,8 @@ export function portIds(matrix: ReachabilityMatrix): PortIds | undefined {
     table: x.table,
     egress,
     ingress,
-    egressLine: (s) => classes[s]?.egressTiers?.effective ?? line(classes[s]?.egressRow, classes[s]?.egressFrom !== undefined, (d) => egress(s, d)),
-    ingressLine: (d) => classes[d]?.ingressTiers?.effective ?? line(classes[d]?.ingressRow, classes[d]?.ingressFrom !== undefined, (s) => ingress(s, d)),
+    egressLine: (s) => classes[s]?.egressTiers?.effective ?? line(egressRows[s], s < nw && egressFrom[s]! >= 0, (d) => egress(s, d)),
+    ingressLine: (d) => classes[d]?.ingressTiers?.effective ?? line(ingressRows[d], d < nw && ingressFrom[d]! >= 0, (s) => ingress(s, d)),
   };
 }
 
@@ -958,6 +961,8 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     npEgress,
     ingressFrom,
     egressFrom,
+    ingressRows,
+    egressRows,
     isolation: () => {
       if (!isolation) {
         isolation = new Uint8Array(nw);
