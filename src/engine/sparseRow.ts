@@ -59,6 +59,28 @@ export class SparseRow {
     return ports;
   }
 
+  /**
+   * Every cell into `out` (whose length is the number of nodes), as get() would answer each; returns `out`.
+   * One pass over the cells and groups instead of a search of every group per cell.
+   */
+  writeLine(out: Uint32Array): Uint32Array {
+    const dense = this.dense;
+    if (dense !== undefined) {
+      if (dense.length >= out.length) out.set(dense.subarray(0, out.length));
+      else {
+        out.set(dense);
+        out.fill(this.all, dense.length);
+      }
+      return out;
+    }
+    out.fill(this.all);
+    if (this.cells) for (const [node, ports] of this.cells) if (node < out.length) out[node] = this.table.union(this.all, ports);
+    for (const g of this.groups) {
+      for (const node of g.nodes) if (node < out.length) out[node] = this.table.union(out[node]!, g.ports);
+    }
+    return out;
+  }
+
   private densify(): void {
     let length = 0;
     for (const g of this.groups) if (g.nodes.length > 0) length = Math.max(length, g.nodes[g.nodes.length - 1]! + 1);

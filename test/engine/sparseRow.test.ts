@@ -1,5 +1,5 @@
 // A row read often is written out densely (see SparseRow.get): every answer must be the sparse one, also after
-// later grants, and for rows evicted from the set of dense rows.
+// later grants, for rows evicted from the set of dense rows, and for whole lines (writeLine).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PortSet } from '../../src/engine/portSet.js';
@@ -49,8 +49,21 @@ describe('SparseRow', () => {
           }
           expect(wrong).toEqual([]);
         };
+        // writeLine gives every cell as get() answers it, sparse (rows[1]) or written out (rows[0], after checkAll),
+        // for a line longer than the row's nodes and for a shorter one.
+        const checkLine = (row: SparseRow): void => {
+          for (const length of [N + 5, N >> 1]) {
+            const line = row.writeLine(new Uint32Array(length).fill(12345));
+            const wrong: number[] = [];
+            for (let d = 0; d < length; d++) if (line[d] !== row.get(d)) wrong.push(d);
+            expect(wrong).toEqual([]);
+          }
+        };
+        checkLine(rows[1]!);
         checkAll(rows[0]!);
+        checkLine(rows[0]!);
         later.forEach(apply);
+        for (const row of rows) checkLine(row);
         const allLater = [...grants, ...later].filter((g) => g.kind === 'all').reduce((s, g) => s.union(PortSet.of('TCP', g.port)), want[0]!.subtract(want[0]!));
         for (const row of rows) {
           const wrong: number[] = [];
