@@ -12,8 +12,11 @@ interface Located {
   readonly doc: Document.Parsed | undefined;
   /** With `doc` (the `yaml` parse): its line counter. */
   readonly lineCounter?: LineCounter;
-  /** For documents in the fast reader's subset: the 1-based line (in the document text) of each path. */
-  readonly lines?: ReadonlyMap<string, number>;
+  /** For documents in the fast reader's subset: the offset (in the document text) of each path. */
+  readonly positions?: ReadonlyMap<string, number>;
+  /** With `positions`: the document text, and its line starts once a line was asked for (see lineAt). */
+  readonly text?: string;
+  starts?: number[];
   /** Add to a 1-based line of the document text to get the file's line. */
   readonly offset: number;
 }
@@ -30,17 +33,21 @@ const MEMO_SIZE = 512;
 export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, path: DocPath): number {
   const text = texts.get(source.file);
   if (text === undefined) return source.line;
-  const { doc, lineCounter, offset, lines } = locate(text, source.line);
-  if (lines) {
-    // The same walk over the fast reader's positions: the deepest existing field or item.
-    let best = source.line;
-    const keys = [...source.path, ...path].map(String);
+  const located = locate(text, source.line);
+  const { doc, lineCounter, offset, positions } = located;
+  if (positions) {
+    // The same walk over the fast reader's positions: the deepest existing field or item. Only its
+    // offset is turned into a line (most of a document's fields are never asked for).
+    let deepest = -1;
+    const keys = [...source.path, ...path];
+    let joined = '';
     for (let i = 0; i < keys.length; i++) {
-      const at = lines.get(keys.slice(0, i + 1).join('\u0001'));
+      joined = i === 0 ? String(keys[0]) : `${joined}\u0001${keys[i]}`;
+      const at = positions.get(joined);
       if (at === undefined) break;
-      if (i >= source.path.length) best = at + offset;
+      if (i >= source.path.length) deepest = at;
     }
-    return best;
+    return deepest < 0 ? source.line : lineAt(located, deepest) + offset;
   }
   if (!doc || !lineCounter) return source.line;
   const { isAlias, isMap, isSeq } = yamlModule();
@@ -74,8 +81,7 @@ function locate(text: string, line: number): Located {
   if (hit) return hit;
   const positions = useFastPositions ? fastPositions(found.text) : undefined;
   if (positions) {
-    const lines = linesOf(found.text, positions);
-    const located = { doc: undefined, lines, offset: found.textLine - 1 };
+    const located: Located = { doc: undefined, positions, text: found.text, offset: found.textLine - 1 };
     remember(memo, key, located);
     return located;
   }
@@ -131,10 +137,15 @@ function firstContentLine(text: string, region: { from: number; to: number; line
   return undefined;
 }
 
-/** Where a file's lines start, and its marker lines (1-based; `...` negated); undefined for unusual text. */
+/**
+ * A file's marker lines (1-based; `...` negated) with where each starts, and its number of lines; undefined
+ * for unusual text. Only the markers are kept: an array of every line start (hundreds of thousands on a
+ * large repository) was most of the time of the first named-port warnings.
+ */
 interface LineIndex {
-  readonly starts: readonly number[];
+  readonly lines: number;
   readonly markers: readonly number[];
+  readonly markerAt: readonly number[];
 }
 const lineIndexes = new Map<string, LineIndex | undefined>();
 
@@ -142,18 +153,21 @@ function lineIndex(text: string): LineIndex | undefined {
   if (lineIndexes.has(text)) return lineIndexes.get(text);
   let index: LineIndex | undefined;
   // A BOM or CR line ends (normalised by the split), or a directive (`%YAML`, `%TAG`: part of the document after it).
-  if (text.charCodeAt(0) !== 0xfeff && !text.includes('\r')) {
-    const starts: number[] = [];
+  if (text.charCodeAt(0) !== 0xfeff && !text.includes('\r') && text.charCodeAt(0) !== 0x25 && !text.includes('\n%')) {
     const markers: number[] = [];
-    for (let at = 0; at >= 0; ) {
-      starts.push(at);
+    const markerAt: number[] = [];
+    let n = 1;
+    for (let at = 0; ; n++) {
       const c = text.charCodeAt(at);
-      if (c === 0x25) break;
-      if ((c === 0x2d || c === 0x2e) && isMarker(text, at)) markers.push(c === 0x2d ? starts.length : -starts.length);
+      if ((c === 0x2d || c === 0x2e) && isMarker(text, at)) {
+        markers.push(c === 0x2d ? n : -n);
+        markerAt.push(at);
+      }
       const nl = text.indexOf('\n', at);
-      at = nl < 0 ? -1 : nl + 1;
+      if (nl < 0) break;
+      at = nl + 1;
     }
-    if (text.charCodeAt(starts[starts.length - 1]!) !== 0x25) index = { starts, markers };
+    index = { lines: n, markers, markerAt };
   }
   remember(lineIndexes, text, index);
   return index;
@@ -174,38 +188,48 @@ function isMarker(text: string, at: number): boolean {
  */
 function regionAt(text: string, line: number): { from: number; to: number; line: number } | undefined {
   const index = line >= 1 ? lineIndex(text) : undefined;
-  if (!index || line > index.starts.length) return undefined;
+  if (!index || line > index.lines) return undefined;
   let fromLine = 1;
+  let from = 0;
   let to = text.length;
-  for (const m of index.markers) {
+  const { markers, markerAt } = index;
+  for (let k = 0; k < markers.length; k++) {
+    const m = markers[k]!;
     const n = Math.abs(m);
     if (n > line) {
-      to = index.starts[n - 1]!;
+      to = markerAt[k]!;
       break;
     }
-    if (m > 0) fromLine = n;
-    else if (n === line) return undefined; // the line is a `...`
-    else fromLine = n + 1;
+    if (m > 0) {
+      fromLine = n;
+      from = markerAt[k]!;
+    } else if (n === line) return undefined; // the line is a `...`
+    else {
+      // The line after the `...` (there is one: `line` is past it).
+      fromLine = n + 1;
+      from = text.indexOf('\n', markerAt[k]!) + 1;
+    }
   }
-  return { from: index.starts[fromLine - 1]!, to, line: fromLine };
+  return { from, to, line: fromLine };
 }
 
-/** Offsets to 1-based lines. */
-function linesOf(text: string, positions: ReadonlyMap<string, number>): Map<string, number> {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const out = new Map<string, number>();
-  for (const [path, offset] of positions) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    out.set(path, lo + 1);
+/** The 1-based line (in the document text) of an offset; the text's line starts are found on first use. */
+function lineAt(located: Located, offset: number): number {
+  let starts = located.starts;
+  if (!starts) {
+    const text = located.text!;
+    starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    located.starts = starts;
   }
-  return out;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 /**
