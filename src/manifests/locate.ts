@@ -14,6 +14,8 @@ interface Located {
   readonly lineCounter?: LineCounter;
   /** For documents in the fast reader's subset: the offset (in the document text) of each path. */
   readonly positions?: ReadonlyMap<string, number>;
+  /** With `positions` read for one path only (see fastPositions): that path's keys, joined. */
+  readonly only?: string;
   /** With `positions`: the document text, and its line starts once a line was asked for (see lineAt). */
   readonly text?: string;
   starts?: number[];
@@ -33,16 +35,16 @@ const MEMO_SIZE = 512;
 export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, path: DocPath): number {
   const text = texts.get(source.file);
   if (text === undefined) return source.line;
-  const located = locate(text, source.line);
+  const keys = [...source.path, ...path].map(String);
+  const located = locate(text, source.line, keys);
   const { doc, lineCounter, offset, positions } = located;
   if (positions) {
     // The same walk over the fast reader's positions: the deepest existing field or item. Only its
     // offset is turned into a line (most of a document's fields are never asked for).
     let deepest = -1;
-    const keys = [...source.path, ...path];
     let joined = '';
     for (let i = 0; i < keys.length; i++) {
-      joined = i === 0 ? String(keys[0]) : `${joined}\u0001${keys[i]}`;
+      joined = i === 0 ? keys[0]! : `${joined}\u0001${keys[i]}`;
       const at = positions.get(joined);
       if (at === undefined) break;
       if (i >= source.path.length) deepest = at;
@@ -73,15 +75,18 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
 }
 
 /** The parsed document of `text` that holds `line`: the last one starting at or before it. */
-function locate(text: string, line: number): Located {
+function locate(text: string, line: number, keys: readonly string[]): Located {
   const found = documentAt(text, line);
   if (!found) return { doc: undefined, offset: 0 };
   const key = `${found.textLine}\u0000${found.text}`;
   const hit = memo.get(key);
-  if (hit) return hit;
-  const positions = useFastPositions ? fastPositions(found.text) : undefined;
+  const only = keys.join('\u0001');
+  if (hit && (hit.only === undefined || hit.only === only)) return hit;
+  // A document's first lookup records its one path (most documents get one warning); a second, other path
+  // reads all of them, once.
+  const positions = useFastPositions ? fastPositions(found.text, hit ? undefined : keys) : undefined;
   if (positions) {
-    const located: Located = { doc: undefined, positions, text: found.text, offset: found.textLine - 1 };
+    const located: Located = { doc: undefined, positions, text: found.text, offset: found.textLine - 1, ...(hit ? {} : { only }) };
     remember(memo, key, located);
     return located;
   }
