@@ -25,7 +25,12 @@ interface Located {
 
 /** Split files and parsed documents, by text. Bounded, so a long-running app does not keep all it saw. */
 const splits = new Map<string, DocumentText[]>();
-const memo = new Map<string, Located>();
+/**
+ * By file text, then by the line the document's text starts at: the same document as keying by its own text,
+ * without joining (and hashing) a document's whole text per lookup. At most MEMO_SIZE documents in all.
+ */
+const memo = new Map<string, Map<number, Located>>();
+let memoCount = 0;
 const MEMO_SIZE = 512;
 
 /**
@@ -78,8 +83,7 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
 function locate(text: string, line: number, keys: readonly string[]): Located {
   const found = documentAt(text, line);
   if (!found) return { doc: undefined, offset: 0 };
-  const key = `${found.textLine}\u0000${found.text}`;
-  const hit = memo.get(key);
+  const hit = memo.get(text)?.get(found.textLine);
   const only = keys.join('\u0001');
   if (hit && (hit.only === undefined || hit.only === only)) return hit;
   // A document's first lookup records its one path (most documents get one warning); a second, other path
@@ -87,7 +91,7 @@ function locate(text: string, line: number, keys: readonly string[]): Located {
   const positions = useFastPositions ? fastPositions(found.text, hit ? undefined : keys) : undefined;
   if (positions) {
     const located: Located = { doc: undefined, positions, text: found.text, offset: found.textLine - 1, ...(hit ? {} : { only }) };
-    remember(memo, key, located);
+    rememberDocument(text, found.textLine, located);
     return located;
   }
   // Only documents outside the fast reader's subset load `yaml` (~25-90 ms to import).
@@ -95,7 +99,7 @@ function locate(text: string, line: number, keys: readonly string[]): Located {
   const lineCounter = new LineCounter();
   const doc = parseDocument(found.text, { lineCounter, uniqueKeys: false });
   const located = { doc, lineCounter, offset: found.textLine - 1 };
-  remember(memo, key, located);
+  rememberDocument(text, found.textLine, located);
   return located;
 }
 
@@ -245,6 +249,28 @@ let useFastPositions = true;
 export function setFastPositions(enabled: boolean): void {
   useFastPositions = enabled;
   memo.clear();
+  memoCount = 0;
+}
+
+function rememberDocument(text: string, textLine: number, located: Located): void {
+  let docs = memo.get(text);
+  if (docs) memo.delete(text); // the newest file again, so eviction reaches it last
+  else docs = new Map();
+  if (!docs.has(textLine)) {
+    // Full: forget the oldest files' documents, or this file's oldest document when it is the only file.
+    while (memoCount >= MEMO_SIZE && memo.size > 0) {
+      const oldest = memo.keys().next().value as string;
+      memoCount -= memo.get(oldest)!.size;
+      memo.delete(oldest);
+    }
+    if (memoCount >= MEMO_SIZE && docs.size > 0) {
+      docs.delete(docs.keys().next().value as number);
+      memoCount--;
+    }
+    memoCount++;
+  }
+  docs.set(textLine, located);
+  memo.set(text, docs);
 }
 
 function remember<V>(m: Map<string, V>, key: string, value: V): void {
