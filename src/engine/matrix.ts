@@ -187,6 +187,8 @@ interface MatrixInternals {
   policiesById(): ReadonlyMap<string, NetworkPolicy>;
   /** How many ipBlock peers of the cluster's policies have each text (built on first use). */
   blockCounts(): ReadonlyMap<string, number>;
+  /** The node lists a rule's from/to matches (may overlap), as workloadsMatching reads them. */
+  matchedNodes(rule: CompiledRule): readonly NodeGroup[];
 }
 
 const internalsOf = new WeakMap<ReachabilityMatrix, MatrixInternals>();
@@ -229,6 +231,27 @@ export function nodeEndpoints(matrix: ReachabilityMatrix, node: number): readonl
   const x = internalsOf.get(matrix);
   if (!x) return undefined;
   return node < x.nw ? x.classes[node]!.members.map((w) => x.endpoint(w.id)!) : [x.endpoints[x.cluster.workloads.length + node - x.nw]!];
+}
+
+/**
+ * The members of each workload class a rule's from/to matches, once per class, in no particular order: what
+ * workloadsMatching flattens, for callers that only count destinations or test their named ports (a class's
+ * members share labels, named ports and hostNetwork). Read-only; undefined for a matrix not made here.
+ */
+export function classesMatching(matrix: ReachabilityMatrix, rule: CompiledRule): (readonly Workload[])[] | undefined {
+  const x = internalsOf.get(matrix);
+  if (!x) return undefined;
+  const out: (readonly Workload[])[] = [];
+  const seen = new Set<number>();
+  for (const nodes of x.matchedNodes(rule)) {
+    for (const node of nodes) {
+      if (node < x.nw && !seen.has(node)) {
+        seen.add(node);
+        out.push(x.classes[node]!.members);
+      }
+    }
+  }
+  return out;
 }
 
 export interface PortIds {
@@ -1018,6 +1041,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
       if (!blockCounts) countBlocks(cluster.policies, 1, (blockCounts = new Map()));
       return blockCounts;
     },
+    matchedNodes,
   };
   const matrix: ReachabilityMatrix = {
     compiled,

@@ -1,7 +1,7 @@
-import { resolveNamedPort, type CompiledPolicy, type CompiledRule } from '../engine/compile.js';
+import type { CompiledPolicy, CompiledRule } from '../engine/compile.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import { locateInPolicy } from './locate.js';
-import { ruleDestinations } from './ruleDestinations.js';
+import { destinationPorts } from './ruleDestinations.js';
 import type { Warning } from './types.js';
 
 /** A named port of the rule that resolves on none of its destinations matches nothing: say so, with its line. */
@@ -9,19 +9,19 @@ export function namedPortWarnings(matrix: ReachabilityMatrix, cp: CompiledPolicy
   if (rule.namedPorts.length === 0) return [];
   const { policy } = cp;
   const name = `${rule.direction} rule ${rule.rule.index + 1} of ${policy.id}`;
-  const destinations = ruleDestinations(matrix, cp, rule);
+  const destinations = destinationPorts(matrix, cp, rule);
   // A policy that selects nothing already has its own warning; its ingress ports have no destination to resolve on.
-  if (rule.direction === 'ingress' && destinations.length === 0) return [];
+  if (rule.direction === 'ingress' && destinations.count === 0) return [];
   const out: Warning[] = [];
   const ports = rule.rule.ports === 'all' ? [] : rule.rule.ports;
   ports.forEach((port, j) => {
     if (typeof port.port !== 'string') return;
     const portName = port.port;
-    if (destinations.some((w) => resolveNamedPort(w, portName, port.protocol) !== undefined)) return;
+    if (destinations.resolves(portName, port.protocol)) return;
     const why =
-      destinations.length === 0
+      destinations.count === 0
         ? 'the rule reaches no workload, and port names mean nothing for addresses outside the cluster'
-        : `none of the ${destinations.length} workload${destinations.length === 1 ? '' : 's'} it ${rule.direction === 'ingress' ? 'protects' : 'reaches'} declares a ${port.protocol} container port named ${portName}`;
+        : `none of the ${destinations.count} workload${destinations.count === 1 ? '' : 's'} it ${rule.direction === 'ingress' ? 'protects' : 'reaches'} declares a ${port.protocol} container port named ${portName}`;
     out.push({
       code: 'named-port-unresolved',
       policy: policy.id,

@@ -1,5 +1,6 @@
-import type { CompiledPolicy, CompiledRule } from '../engine/compile.js';
-import type { ReachabilityMatrix } from '../engine/matrix.js';
+import { resolveNamedPort, type CompiledPolicy, type CompiledRule } from '../engine/compile.js';
+import type { Protocol } from '../manifests/model.js';
+import { classesMatching, type ReachabilityMatrix } from '../engine/matrix.js';
 import type { Workload } from '../manifests/model.js';
 import { workloadsByNamespace } from '../manifests/workloadsByNamespace.js';
 
@@ -19,4 +20,27 @@ function workloadsIn(matrix: ReachabilityMatrix, namespace: string): readonly Wo
   let index = byNamespace.get(matrix);
   if (!index) byNamespace.set(matrix, (index = workloadsByNamespace(matrix.workloads)));
   return index.get(namespace) ?? [];
+}
+
+/** How many destinations a rule has (as ruleDestinations lists them), and whether a named port resolves on any. */
+export interface DestinationPorts {
+  readonly count: number;
+  resolves(name: string, protocol: Protocol): boolean;
+}
+
+/**
+ * ruleDestinations, for callers that only count the destinations and resolve names on them. For egress it
+ * reads the matched workload classes, whose members share named ports and hostNetwork: one test per class,
+ * and no list of all their members per rule (thousands of rules with named ports on large repositories).
+ */
+export function destinationPorts(matrix: ReachabilityMatrix, cp: CompiledPolicy, rule: CompiledRule): DestinationPorts {
+  const groups = rule.direction === 'egress' ? classesMatching(matrix, rule) : undefined;
+  if (!groups) {
+    const list = ruleDestinations(matrix, cp, rule);
+    return { count: list.length, resolves: (name, protocol) => list.some((w) => resolveNamedPort(w, name, protocol) !== undefined) };
+  }
+  const pods = groups.filter((members) => !members[0]!.hostNetwork);
+  let count = 0;
+  for (const members of pods) count += members.length;
+  return { count, resolves: (name, protocol) => pods.some((members) => resolveNamedPort(members[0]!, name, protocol) !== undefined) };
 }

@@ -144,25 +144,41 @@ function pushItem(v: unknown): void {
  * Where each field and list item of one document starts, for diagnostics' lines: the offset of a field's key
  * and of a list item's content, by path (keys and indexes joined with U+0001; control characters never reach
  * here). Undefined when the text is outside the subset (then `yaml` finds the lines).
+ *
+ * With `want` (a path's keys), only that path and its ancestors are recorded: the document is read whole
+ * all the same (it must be in the subset), but no other path is joined or stored.
  */
-export function fastPositions(docText: string): Map<string, number> | undefined {
+export function fastPositions(docText: string, want?: readonly string[]): Map<string, number> | undefined {
   positions = new Map();
   pathStack.length = 0;
+  wanted = want;
   try {
     return fastLoad(docText) === undefined ? undefined : positions;
   } finally {
     positions = undefined;
+    wanted = undefined;
     pathStack.length = 0;
   }
 }
 
 /** Set while fastPositions runs. */
 let positions: Map<string, number> | undefined;
-/** The joined path of each open field or item, so entering one more costs one concatenation, not a join of the stack. */
-const pathStack: string[] = [];
+/** Set while fastPositions runs for one path only: its keys. */
+let wanted: readonly string[] | undefined;
+/**
+ * The joined path of each open field or item, so entering one more costs one concatenation, not a join of the
+ * stack; null off the wanted path.
+ */
+const pathStack: (string | null)[] = [];
 
 function enter(key: string | number, offset: number): void {
-  const path = pathStack.length === 0 ? String(key) : `${pathStack[pathStack.length - 1]}\u0001${key}`;
+  const depth = pathStack.length;
+  const parent = depth === 0 ? '' : pathStack[depth - 1]!;
+  if (wanted !== undefined && (parent === null || depth >= wanted.length || String(key) !== wanted[depth])) {
+    pathStack.push(null);
+    return;
+  }
+  const path = depth === 0 ? String(key) : `${parent}\u0001${key}`;
   pathStack.push(path);
   positions!.set(path, offset);
 }

@@ -12,15 +12,25 @@ interface Located {
   readonly doc: Document.Parsed | undefined;
   /** With `doc` (the `yaml` parse): its line counter. */
   readonly lineCounter?: LineCounter;
-  /** For documents in the fast reader's subset: the 1-based line (in the document text) of each path. */
-  readonly lines?: ReadonlyMap<string, number>;
+  /** For documents in the fast reader's subset: the offset (in the document text) of each path. */
+  readonly positions?: ReadonlyMap<string, number>;
+  /** With `positions` read for one path only (see fastPositions): that path's keys, joined. */
+  readonly only?: string;
+  /** With `positions`: the document text, and its line starts once a line was asked for (see lineAt). */
+  readonly text?: string;
+  starts?: number[];
   /** Add to a 1-based line of the document text to get the file's line. */
   readonly offset: number;
 }
 
 /** Split files and parsed documents, by text. Bounded, so a long-running app does not keep all it saw. */
 const splits = new Map<string, DocumentText[]>();
-const memo = new Map<string, Located>();
+/**
+ * By file text, then by the line the document's text starts at: the same document as keying by its own text,
+ * without joining (and hashing) a document's whole text per lookup. At most MEMO_SIZE documents in all.
+ */
+const memo = new Map<string, Map<number, Located>>();
+let memoCount = 0;
 const MEMO_SIZE = 512;
 
 /**
@@ -30,17 +40,21 @@ const MEMO_SIZE = 512;
 export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, path: DocPath): number {
   const text = texts.get(source.file);
   if (text === undefined) return source.line;
-  const { doc, lineCounter, offset, lines } = locate(text, source.line);
-  if (lines) {
-    // The same walk over the fast reader's positions: the deepest existing field or item.
-    let best = source.line;
-    const keys = [...source.path, ...path].map(String);
+  const keys = [...source.path, ...path].map(String);
+  const located = locate(text, source.line, keys);
+  const { doc, lineCounter, offset, positions } = located;
+  if (positions) {
+    // The same walk over the fast reader's positions: the deepest existing field or item. Only its
+    // offset is turned into a line (most of a document's fields are never asked for).
+    let deepest = -1;
+    let joined = '';
     for (let i = 0; i < keys.length; i++) {
-      const at = lines.get(keys.slice(0, i + 1).join('\u0001'));
+      joined = i === 0 ? keys[0]! : `${joined}\u0001${keys[i]}`;
+      const at = positions.get(joined);
       if (at === undefined) break;
-      if (i >= source.path.length) best = at + offset;
+      if (i >= source.path.length) deepest = at;
     }
-    return best;
+    return deepest < 0 ? source.line : lineAt(located, deepest) + offset;
   }
   if (!doc || !lineCounter) return source.line;
   const { isAlias, isMap, isSeq } = yamlModule();
@@ -66,17 +80,18 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
 }
 
 /** The parsed document of `text` that holds `line`: the last one starting at or before it. */
-function locate(text: string, line: number): Located {
+function locate(text: string, line: number, keys: readonly string[]): Located {
   const found = documentAt(text, line);
   if (!found) return { doc: undefined, offset: 0 };
-  const key = `${found.textLine}\u0000${found.text}`;
-  const hit = memo.get(key);
-  if (hit) return hit;
-  const positions = useFastPositions ? fastPositions(found.text) : undefined;
+  const hit = memo.get(text)?.get(found.textLine);
+  const only = keys.join('\u0001');
+  if (hit && (hit.only === undefined || hit.only === only)) return hit;
+  // A document's first lookup records its one path (most documents get one warning); a second, other path
+  // reads all of them, once.
+  const positions = useFastPositions ? fastPositions(found.text, hit ? undefined : keys) : undefined;
   if (positions) {
-    const lines = linesOf(found.text, positions);
-    const located = { doc: undefined, lines, offset: found.textLine - 1 };
-    remember(memo, key, located);
+    const located: Located = { doc: undefined, positions, text: found.text, offset: found.textLine - 1, ...(hit ? {} : { only }) };
+    rememberDocument(text, found.textLine, located);
     return located;
   }
   // Only documents outside the fast reader's subset load `yaml` (~25-90 ms to import).
@@ -84,7 +99,7 @@ function locate(text: string, line: number): Located {
   const lineCounter = new LineCounter();
   const doc = parseDocument(found.text, { lineCounter, uniqueKeys: false });
   const located = { doc, lineCounter, offset: found.textLine - 1 };
-  remember(memo, key, located);
+  rememberDocument(text, found.textLine, located);
   return located;
 }
 
@@ -131,10 +146,15 @@ function firstContentLine(text: string, region: { from: number; to: number; line
   return undefined;
 }
 
-/** Where a file's lines start, and its marker lines (1-based; `...` negated); undefined for unusual text. */
+/**
+ * A file's marker lines (1-based; `...` negated) with where each starts, and its number of lines; undefined
+ * for unusual text. Only the markers are kept: an array of every line start (hundreds of thousands on a
+ * large repository) was most of the time of the first named-port warnings.
+ */
 interface LineIndex {
-  readonly starts: readonly number[];
+  readonly lines: number;
   readonly markers: readonly number[];
+  readonly markerAt: readonly number[];
 }
 const lineIndexes = new Map<string, LineIndex | undefined>();
 
@@ -142,18 +162,21 @@ function lineIndex(text: string): LineIndex | undefined {
   if (lineIndexes.has(text)) return lineIndexes.get(text);
   let index: LineIndex | undefined;
   // A BOM or CR line ends (normalised by the split), or a directive (`%YAML`, `%TAG`: part of the document after it).
-  if (text.charCodeAt(0) !== 0xfeff && !text.includes('\r')) {
-    const starts: number[] = [];
+  if (text.charCodeAt(0) !== 0xfeff && !text.includes('\r') && text.charCodeAt(0) !== 0x25 && !text.includes('\n%')) {
     const markers: number[] = [];
-    for (let at = 0; at >= 0; ) {
-      starts.push(at);
+    const markerAt: number[] = [];
+    let n = 1;
+    for (let at = 0; ; n++) {
       const c = text.charCodeAt(at);
-      if (c === 0x25) break;
-      if ((c === 0x2d || c === 0x2e) && isMarker(text, at)) markers.push(c === 0x2d ? starts.length : -starts.length);
+      if ((c === 0x2d || c === 0x2e) && isMarker(text, at)) {
+        markers.push(c === 0x2d ? n : -n);
+        markerAt.push(at);
+      }
       const nl = text.indexOf('\n', at);
-      at = nl < 0 ? -1 : nl + 1;
+      if (nl < 0) break;
+      at = nl + 1;
     }
-    if (text.charCodeAt(starts[starts.length - 1]!) !== 0x25) index = { starts, markers };
+    index = { lines: n, markers, markerAt };
   }
   remember(lineIndexes, text, index);
   return index;
@@ -174,38 +197,48 @@ function isMarker(text: string, at: number): boolean {
  */
 function regionAt(text: string, line: number): { from: number; to: number; line: number } | undefined {
   const index = line >= 1 ? lineIndex(text) : undefined;
-  if (!index || line > index.starts.length) return undefined;
+  if (!index || line > index.lines) return undefined;
   let fromLine = 1;
+  let from = 0;
   let to = text.length;
-  for (const m of index.markers) {
+  const { markers, markerAt } = index;
+  for (let k = 0; k < markers.length; k++) {
+    const m = markers[k]!;
     const n = Math.abs(m);
     if (n > line) {
-      to = index.starts[n - 1]!;
+      to = markerAt[k]!;
       break;
     }
-    if (m > 0) fromLine = n;
-    else if (n === line) return undefined; // the line is a `...`
-    else fromLine = n + 1;
+    if (m > 0) {
+      fromLine = n;
+      from = markerAt[k]!;
+    } else if (n === line) return undefined; // the line is a `...`
+    else {
+      // The line after the `...` (there is one: `line` is past it).
+      fromLine = n + 1;
+      from = text.indexOf('\n', markerAt[k]!) + 1;
+    }
   }
-  return { from: index.starts[fromLine - 1]!, to, line: fromLine };
+  return { from, to, line: fromLine };
 }
 
-/** Offsets to 1-based lines. */
-function linesOf(text: string, positions: ReadonlyMap<string, number>): Map<string, number> {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const out = new Map<string, number>();
-  for (const [path, offset] of positions) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    out.set(path, lo + 1);
+/** The 1-based line (in the document text) of an offset; the text's line starts are found on first use. */
+function lineAt(located: Located, offset: number): number {
+  let starts = located.starts;
+  if (!starts) {
+    const text = located.text!;
+    starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    located.starts = starts;
   }
-  return out;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 /**
@@ -216,6 +249,28 @@ let useFastPositions = true;
 export function setFastPositions(enabled: boolean): void {
   useFastPositions = enabled;
   memo.clear();
+  memoCount = 0;
+}
+
+function rememberDocument(text: string, textLine: number, located: Located): void {
+  let docs = memo.get(text);
+  if (docs) memo.delete(text); // the newest file again, so eviction reaches it last
+  else docs = new Map();
+  if (!docs.has(textLine)) {
+    // Full: forget the oldest files' documents, or this file's oldest document when it is the only file.
+    while (memoCount >= MEMO_SIZE && memo.size > 0) {
+      const oldest = memo.keys().next().value as string;
+      memoCount -= memo.get(oldest)!.size;
+      memo.delete(oldest);
+    }
+    if (memoCount >= MEMO_SIZE && docs.size > 0) {
+      docs.delete(docs.keys().next().value as number);
+      memoCount--;
+    }
+    memoCount++;
+  }
+  docs.set(textLine, located);
+  memo.set(text, docs);
 }
 
 function remember<V>(m: Map<string, V>, key: string, value: V): void {

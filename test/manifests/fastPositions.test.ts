@@ -34,7 +34,7 @@ function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | nu
   return out;
 }
 
-function compare(files: string[]): { documents: number; fast: number } {
+function compare(files: string[], eachAlone = false): { documents: number; fast: number } {
   let documents = 0;
   let fast = 0;
   for (const file of files) {
@@ -50,6 +50,14 @@ function compare(files: string[]): { documents: number; fast: number } {
       setFastPositions(false);
       const withYaml = paths.map((p) => lineOf(texts, source, p));
       expect(withFast, `${file} document ${d.doc}`).toEqual(withYaml);
+      if (eachAlone) {
+        // Each path as a document's first lookup, which reads only that path's positions.
+        const alone = paths.map((p) => {
+          setFastPositions(true);
+          return lineOf(texts, source, p);
+        });
+        expect(alone, `${file} document ${d.doc}, each path alone`).toEqual(withYaml);
+      }
       const part = splitDocuments(text).find((x) => x.index === d.doc);
       if (part && fastPositions(part.text) !== undefined) fast++;
     }
@@ -61,7 +69,7 @@ describe('lines from the fast reader equal lines from yaml', () => {
   afterAll(() => setFastPositions(true));
 
   it('every field and item of the fixtures and examples', () => {
-    const { documents, fast } = compare([...yamlFiles('fixtures'), ...yamlFiles('examples')]);
+    const { documents, fast } = compare([...yamlFiles('fixtures'), ...yamlFiles('examples')], true);
     expect(documents).toBeGreaterThan(40);
     // Most documents take the fast path (the rest: templates, broken files, anchors).
     expect(fast).toBeGreaterThan(documents / 2);
@@ -71,5 +79,20 @@ describe('lines from the fast reader equal lines from yaml', () => {
     const { documents, fast } = compare(yamlFiles('.bench/medium/base', 150));
     expect(documents).toBeGreaterThan(1000);
     expect(fast).toBe(documents);
+  });
+});
+
+describe('fastPositions for one path', () => {
+  it('records that path and its ancestors, at the offsets of the whole reading', () => {
+    const text = 'kind: NetworkPolicy\nspec:\n  podSelector: {}\n  egress:\n    - to:\n        - podSelector: {}\n      ports:\n        - port: http\n        - port: dns\n';
+    const all = fastPositions(text)!;
+    const want = ['spec', 'egress', '0', 'ports', '1'];
+    const only = fastPositions(text, want)!;
+    const joined = want.map((_, i) => want.slice(0, i + 1).join('\u0001'));
+    expect([...only.keys()]).toEqual(joined);
+    for (const k of joined) expect(only.get(k)).toBe(all.get(k));
+    // A path that leaves the document: its existing ancestors only.
+    expect([...fastPositions(text, ['spec', 'ingress', '0'])!.keys()]).toEqual(['spec']);
+    expect(fastPositions('a: [b\n', ['a'])).toBeUndefined();
   });
 });

@@ -94,3 +94,31 @@ describe('documentAt: the document around a line, split from its markers only', 
     }
   });
 });
+
+describe('lineOf past its memo of documents', () => {
+  it('gives the same lines when more documents than the memo holds are looked up, in any order', () => {
+    // 300 files of 3 documents (900 > the 512 remembered), each document's ports at a line of its own.
+    const files = new Map<string, string>();
+    for (let f = 0; f < 300; f++) {
+      const docs = [0, 1, 2].map((d) => `kind: NetworkPolicy\nspec:\n${'  # pad\n'.repeat((f + d) % 4)}  ingress:\n    - ports:\n        - port: p${d}\n`);
+      files.set(`f${f}.yaml`, docs.join('---\n'));
+    }
+    const expected = (f: number, d: number): number => {
+      let line = 1;
+      for (let k = 0; k < d; k++) line += 5 + ((f + k) % 4) + 1;
+      return line + 2 + ((f + d) % 4) + 2;
+    };
+    for (const round of [0, 1]) {
+      for (let i = 0; i < 900; i++) {
+        const n = round === 0 ? i : (i * 7) % 900;
+        const f = Math.floor(n / 3);
+        const d = n % 3;
+        const start = expected(f, d) - 4 - ((f + d) % 4);
+        const source: SourceRef = { file: `f${f}.yaml`, line: start, doc: d, path: [] };
+        expect(lineOf(files, source, ['spec', 'ingress', 0, 'ports', 0]), `${f}/${d}`).toBe(expected(f, d));
+        // A second path of the same document.
+        expect(lineOf(files, source, ['spec']), `${f}/${d} spec`).toBe(start + 1);
+      }
+    }
+  });
+});
