@@ -328,40 +328,12 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   for (let i = 0; i < count; i++) {
     const ss = srcState[i]!;
     if (ss === 0) continue;
-    const rb = B.egressLine(bi[i]!);
-    const rh = H.egressLine(hi[i]!);
-    const kept = rowAt[i];
-    for (let j = 0; j < count; j++) {
-      const b = rb[bi[j]!]!;
-      const h = rh[hi[j]!]!;
-      if (ss === 2 || dstState[j] !== 0) compare(i, j, true, b, h);
-      else {
-        if (kept) {
-          kept.b[j] = b + 1;
-          kept.h[j] = h + 1;
-        }
-        if (!same(b, h)) compare(i, j, true, b, h);
-      }
-    }
+    const hit = (j: number, b: number, h: number): void => compare(i, j, true, b, h);
+    scanLine(count, B.egressLine(bi[i]!), H.egressLine(hi[i]!), bi, hi, undefined, dstState, ss === 2, rowAt[i], tb, th, hit);
   }
   for (const j of dirtyDst) {
-    const cb = B.ingressLine(bi[j]!);
-    const ch = H.ingressLine(hi[j]!);
-    const kept = colAt[j];
-    const all = dstState[j] === 2;
-    for (let i = 0; i < count; i++) {
-      if (srcState[i] !== 0) continue;
-      const b = cb[bi[i]!]!;
-      const h = ch[hi[i]!]!;
-      if (all) compare(i, j, false, b, h);
-      else {
-        if (kept) {
-          kept.b[i] = b + 1;
-          kept.h[i] = h + 1;
-        }
-        if (!same(b, h)) compare(i, j, false, b, h);
-      }
-    }
+    const hit = (i: number, b: number, h: number): void => compare(i, j, false, b, h);
+    scanLine(count, B.ingressLine(bi[j]!), H.ingressLine(hi[j]!), bi, hi, srcState, undefined, dstState[j] === 2, colAt[j], tb, th, hit);
   }
   // In row order, then column order (as a row-by-row pass gives them).
   jointDeltas.sort((x, y) => x.i - y.i || x.j - y.j);
@@ -495,6 +467,44 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     lines,
     diagnostics: mergeDiagnostics(base.cluster.diagnostics, head.cluster.diagnostics),
   };
+}
+
+/**
+ * One dirty row or column of the comparison: for each node k (but those `skip` marks), the first direction's
+ * ids of both sides (`lb` / `lh`, read at k's node index on each side), kept as a bound when `kept` is given,
+ * and `hit` called where the pair must be compared: every pair `force` marks, and, when `all`, every pair
+ * either side allows anything in that direction (a pair that allows nothing allows nothing either way), else
+ * where the direction differs. (A function of its own, not a closure of diffMatrices: it stays optimised
+ * from one diff to the next, where the big function is compiled again on every call.)
+ */
+function scanLine(
+  count: number,
+  lb: ArrayLike<number>,
+  lh: ArrayLike<number>,
+  ib: Int32Array,
+  ih: Int32Array,
+  skip: Uint8Array | undefined,
+  force: Uint8Array | undefined,
+  all: boolean,
+  kept: { readonly b: Uint32Array; readonly h: Uint32Array } | undefined,
+  tb: PortSetTable,
+  th: PortSetTable,
+  hit: (k: number, b: number, h: number) => void,
+): void {
+  const shared = tb === th;
+  const EMPTY = PortSetTable.EMPTY;
+  for (let k = 0; k < count; k++) {
+    if (skip !== undefined && skip[k] !== 0) continue;
+    const b = lb[ib[k]!]!;
+    const h = lh[ih[k]!]!;
+    // (A compared pair's bound is written again by the comparison: the allowed ports.)
+    if (kept !== undefined) {
+      kept.b[k] = b + 1;
+      kept.h[k] = h + 1;
+    }
+    if (force !== undefined && force[k] !== 0) hit(k, b, h);
+    else if (all ? b !== EMPTY || h !== EMPTY : shared ? b !== h : !tb.get(b).equals(th.get(h))) hit(k, b, h);
+  }
 }
 
 /**
