@@ -73,62 +73,14 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const baseClasses = workloadClasses(base);
   const headClasses = workloadClasses(head);
   const nh = head.workloads.length;
-  // Per head position: the next member of its joint node (-1: the last), and its base partner's position.
-  const nextMember = new Int32Array(nh).fill(-1);
-  const baseAtOf = new Int32Array(nh).fill(-1);
-  // Per workload joint node: its first and last member's head positions, and its node index on both sides.
-  const firstMember = new Int32Array(nh);
-  const lastMember = new Int32Array(nh);
-  const jointBase = new Int32Array(nh);
-  const jointHead = new Int32Array(nh);
-  let wc = 0;
-  const join = (g: number, j: number, baseAt: number): void => {
-    baseAtOf[j] = baseAt;
-    if (g === wc) {
-      wc++;
-      firstMember[g] = j;
-    } else nextMember[lastMember[g]!] = j;
-    lastMember[g] = j;
-  };
+  const joints = newJoints(nh);
+  const { nextMember, baseAtOf, firstMember, jointBase, jointHead } = joints;
   // With class positions: the first joint node of each head class, and its others (a head class split
   // across base classes).
   let firstOfHead: Int32Array | undefined;
   const splitOfHead = new Map<number, number[]>();
   if (baseClasses && headClasses) {
-    // A head class nearly always pairs with one base class: the joint node of each head class by index, and
-    // a map only for the pairs of a head class split across base classes.
-    let headCount = 0;
-    for (let j = 0; j < headClasses.length; j++) headCount = Math.max(headCount, headClasses[j]! + 1);
-    firstOfHead = new Int32Array(headCount).fill(-1);
-    let split: Map<number, number> | undefined;
-    for (let j = 0; j < nh; j++) {
-      const matched = paired.matchInA[j]!;
-      let baseAt = matched;
-      if (matched < 0) {
-        const other = onlyAAt.get(head.workloads[j]!.id);
-        if (other === undefined) continue;
-        baseAt = other;
-      }
-      const bc = baseClasses[baseAt]!;
-      const hc = headClasses[j]!;
-      let g = firstOfHead[hc]!;
-      if (g < 0) {
-        g = firstOfHead[hc] = wc;
-        jointBase[g] = bc;
-        jointHead[g] = hc;
-      } else if (jointBase[g] !== bc) {
-        const key = bc * 67108864 + hc;
-        split ??= new Map();
-        const other = split.get(key);
-        if (other === undefined) {
-          split.set(key, (g = wc));
-          jointBase[g] = bc;
-          jointHead[g] = hc;
-          splitOfHead.set(hc, [...(splitOfHead.get(hc) ?? []), g]);
-        } else g = other;
-      }
-      join(g, j, baseAt);
-    }
+    firstOfHead = jointsByClass(joints, paired.matchInA, baseClasses, headClasses, splitOfHead, (j) => onlyAAt.get(head.workloads[j]!.id) ?? -1);
   } else {
     const jointByKey = new Map<number, { readonly at: number; readonly baseAt: number }[]>();
     head.workloads.forEach((h, j) => {
@@ -143,13 +95,14 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       else jointByKey.set(key, [pair]);
     });
     for (const members of jointByKey.values()) {
-      const g = wc;
+      const g = joints.wc;
       const rep = members[0]!;
       jointBase[g] = base.nodeOf(base.endpoints[rep.baseAt]!);
       jointHead[g] = head.nodeOf(head.endpoints[rep.at]!);
-      for (const m of members) join(g, m.at, m.baseAt);
+      for (const m of members) join(joints, g, m.at, m.baseAt);
     }
   }
+  const wc = joints.wc;
   type Member = WorkloadPair & { readonly at: number; readonly baseAt: number };
   const membersOf = (g: number): Member[] => {
     const out: Member[] = [];
@@ -328,40 +281,12 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   for (let i = 0; i < count; i++) {
     const ss = srcState[i]!;
     if (ss === 0) continue;
-    const rb = B.egressLine(bi[i]!);
-    const rh = H.egressLine(hi[i]!);
-    const kept = rowAt[i];
-    for (let j = 0; j < count; j++) {
-      const b = rb[bi[j]!]!;
-      const h = rh[hi[j]!]!;
-      if (ss === 2 || dstState[j] !== 0) compare(i, j, true, b, h);
-      else {
-        if (kept) {
-          kept.b[j] = b + 1;
-          kept.h[j] = h + 1;
-        }
-        if (!same(b, h)) compare(i, j, true, b, h);
-      }
-    }
+    const hit = (j: number, b: number, h: number): void => compare(i, j, true, b, h);
+    scanLine(count, B.egressLine(bi[i]!), H.egressLine(hi[i]!), bi, hi, undefined, dstState, ss === 2, rowAt[i], tb, th, hit);
   }
   for (const j of dirtyDst) {
-    const cb = B.ingressLine(bi[j]!);
-    const ch = H.ingressLine(hi[j]!);
-    const kept = colAt[j];
-    const all = dstState[j] === 2;
-    for (let i = 0; i < count; i++) {
-      if (srcState[i] !== 0) continue;
-      const b = cb[bi[i]!]!;
-      const h = ch[hi[i]!]!;
-      if (all) compare(i, j, false, b, h);
-      else {
-        if (kept) {
-          kept.b[i] = b + 1;
-          kept.h[i] = h + 1;
-        }
-        if (!same(b, h)) compare(i, j, false, b, h);
-      }
-    }
+    const hit = (i: number, b: number, h: number): void => compare(i, j, false, b, h);
+    scanLine(count, B.ingressLine(bi[j]!), H.ingressLine(hi[j]!), bi, hi, srcState, undefined, dstState[j] === 2, colAt[j], tb, th, hit);
   }
   // In row order, then column order (as a row-by-row pass gives them).
   jointDeltas.sort((x, y) => x.i - y.i || x.j - y.j);
@@ -495,6 +420,130 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     lines,
     diagnostics: mergeDiagnostics(base.cluster.diagnostics, head.cluster.diagnostics),
   };
+}
+
+/**
+ * Workload joint nodes under construction. Per head position: the next member of its joint node (-1: the
+ * last), and its base partner's position. Per joint node: its first and last member's head positions, and
+ * its node index on both sides. `wc`: how many there are.
+ */
+interface Joints {
+  wc: number;
+  readonly nextMember: Int32Array;
+  readonly baseAtOf: Int32Array;
+  readonly firstMember: Int32Array;
+  readonly lastMember: Int32Array;
+  readonly jointBase: Int32Array;
+  readonly jointHead: Int32Array;
+}
+
+function newJoints(nh: number): Joints {
+  return {
+    wc: 0,
+    nextMember: new Int32Array(nh).fill(-1),
+    baseAtOf: new Int32Array(nh).fill(-1),
+    firstMember: new Int32Array(nh),
+    lastMember: new Int32Array(nh),
+    jointBase: new Int32Array(nh),
+    jointHead: new Int32Array(nh),
+  };
+}
+
+/** Head position j (base partner at baseAt) joins joint node g (a new one when g is the next number). */
+function join(t: Joints, g: number, j: number, baseAt: number): void {
+  t.baseAtOf[j] = baseAt;
+  if (g === t.wc) {
+    t.wc++;
+    t.firstMember[g] = j;
+  } else t.nextMember[t.lastMember[g]!] = j;
+  t.lastMember[g] = j;
+}
+
+/**
+ * The joint nodes of workloads by their class positions, in order of their first member (head order). A
+ * head class nearly always pairs with one base class: the joint node of each head class by index (returned),
+ * and in `splitOfHead` the others of a head class split across base classes. `unmatchedBaseAt`: the base
+ * position of a head workload's partner when the alignment did not match it (-1: none). (A function of its
+ * own, not a closure of diffMatrices: it stays optimised from one diff to the next.)
+ */
+function jointsByClass(
+  t: Joints,
+  matchInA: Int32Array,
+  baseClasses: Int32Array,
+  headClasses: Int32Array,
+  splitOfHead: Map<number, number[]>,
+  unmatchedBaseAt: (j: number) => number,
+): Int32Array {
+  const nh = t.nextMember.length;
+  let headCount = 0;
+  for (let j = 0; j < headClasses.length; j++) headCount = Math.max(headCount, headClasses[j]! + 1);
+  const firstOfHead = new Int32Array(headCount).fill(-1);
+  let split: Map<number, number> | undefined;
+  for (let j = 0; j < nh; j++) {
+    let baseAt = matchInA[j]!;
+    if (baseAt < 0) {
+      baseAt = unmatchedBaseAt(j);
+      if (baseAt < 0) continue;
+    }
+    const bc = baseClasses[baseAt]!;
+    const hc = headClasses[j]!;
+    let g = firstOfHead[hc]!;
+    if (g < 0) {
+      g = firstOfHead[hc] = t.wc;
+      t.jointBase[g] = bc;
+      t.jointHead[g] = hc;
+    } else if (t.jointBase[g] !== bc) {
+      const key = bc * 67108864 + hc;
+      split ??= new Map();
+      const other = split.get(key);
+      if (other === undefined) {
+        split.set(key, (g = t.wc));
+        t.jointBase[g] = bc;
+        t.jointHead[g] = hc;
+        splitOfHead.set(hc, [...(splitOfHead.get(hc) ?? []), g]);
+      } else g = other;
+    }
+    join(t, g, j, baseAt);
+  }
+  return firstOfHead;
+}
+
+/**
+ * One dirty row or column of the comparison: for each node k (but those `skip` marks), the first direction's
+ * ids of both sides (`lb` / `lh`, read at k's node index on each side), kept as a bound when `kept` is given,
+ * and `hit` called where the pair must be compared: every pair `force` marks, and, when `all`, every pair
+ * either side allows anything in that direction (a pair that allows nothing allows nothing either way), else
+ * where the direction differs. (A function of its own, not a closure of diffMatrices: it stays optimised
+ * from one diff to the next, where the big function is compiled again on every call.)
+ */
+function scanLine(
+  count: number,
+  lb: ArrayLike<number>,
+  lh: ArrayLike<number>,
+  ib: Int32Array,
+  ih: Int32Array,
+  skip: Uint8Array | undefined,
+  force: Uint8Array | undefined,
+  all: boolean,
+  kept: { readonly b: Uint32Array; readonly h: Uint32Array } | undefined,
+  tb: PortSetTable,
+  th: PortSetTable,
+  hit: (k: number, b: number, h: number) => void,
+): void {
+  const shared = tb === th;
+  const EMPTY = PortSetTable.EMPTY;
+  for (let k = 0; k < count; k++) {
+    if (skip !== undefined && skip[k] !== 0) continue;
+    const b = lb[ib[k]!]!;
+    const h = lh[ih[k]!]!;
+    // (A compared pair's bound is written again by the comparison: the allowed ports.)
+    if (kept !== undefined) {
+      kept.b[k] = b + 1;
+      kept.h[k] = h + 1;
+    }
+    if (force !== undefined && force[k] !== 0) hit(k, b, h);
+    else if (all ? b !== EMPTY || h !== EMPTY : shared ? b !== h : !tb.get(b).equals(th.get(h))) hit(k, b, h);
+  }
 }
 
 /**

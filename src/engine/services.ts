@@ -25,12 +25,82 @@ export function resolveTargetPort(port: ServicePort, w: Workload): number | unde
   return w.ports.find((cp) => cp.name === port.targetPort && cp.protocol === port.protocol)?.port;
 }
 
+/** A block of a list of Services: from[a..b), in order. */
+export interface ServiceBlock {
+  readonly from: readonly Service[];
+  readonly a: number;
+  readonly b: number;
+}
+
+/** Lists of Services made of blocks of a prior list (not itself one of these) and new records: see noteDerivedServices. */
+const derivedServices = new WeakMap<readonly Service[], { readonly prior: readonly Service[]; readonly blocks: readonly ServiceBlock[] }>();
+/** Per list, the positions of each namespace's Services (ascending), and whether every namespace is in it (a scan). */
+const namespaceIndex = new WeakMap<readonly Service[], { readonly at: Map<string, readonly number[]>; readonly complete: boolean }>();
+
+/**
+ * Notes that `list` is the concatenation of `blocks`, each a range of `prior` or of a list of new records
+ * (a derived cluster's Services: the prior build's, with a few files' replaced). The Services of a namespace
+ * are then found from the prior's (indexed once) and the new records, without reading the other tens of
+ * thousands of records of the list (scattered in memory: reading them is what costs). A list derived from a
+ * derived list is indexed by a scan instead, so no chain of prior lists is kept alive.
+ */
+export function noteDerivedServices(list: readonly Service[], prior: readonly Service[], blocks: readonly ServiceBlock[]): void {
+  if (list === prior || derivedServices.has(prior) || namespaceIndex.has(list)) return;
+  derivedServices.set(list, { prior, blocks: blocks.map(({ from, a, b }) => ({ from, a, b })) });
+}
+
+/** The positions in `list` of the Services of a namespace, ascending. */
+function positionsInNamespace(list: readonly Service[], namespace: string): readonly number[] {
+  const derived = derivedServices.get(list);
+  let index = namespaceIndex.get(list);
+  if (!index) {
+    index = { at: new Map(), complete: !derived };
+    namespaceIndex.set(list, index);
+    if (!derived) {
+      const at = index.at as Map<string, number[]>;
+      for (let k = 0; k < list.length; k++) {
+        const ns = list[k]!.namespace;
+        const positions = at.get(ns);
+        if (positions) positions.push(k);
+        else at.set(ns, [k]);
+      }
+    }
+  }
+  const known = index.at.get(namespace);
+  if (known) return known;
+  if (index.complete || !derived) return [];
+  const priorAt = positionsInNamespace(derived.prior, namespace);
+  const out: number[] = [];
+  let offset = 0;
+  for (const { from, a, b } of derived.blocks) {
+    if (from === derived.prior) {
+      // The first prior position >= a (binary search), then those below b.
+      let lo = 0;
+      let hi = priorAt.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (priorAt[mid]! < a) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo; k < priorAt.length && priorAt[k]! < b; k++) out.push(offset + priorAt[k]! - a);
+    } else {
+      for (let k = a; k < b; k++) if (from[k]!.namespace === namespace) out.push(offset + k - a);
+    }
+    offset += b - a;
+  }
+  index.at.set(namespace, out);
+  return out;
+}
+
 /** Every Service port that lands on `w`, in Service then port order. */
 export function serviceTargets(services: readonly Service[] | undefined, w: Workload): ServiceTarget[] {
   const out: ServiceTarget[] = [];
-  for (const service of services ?? []) {
-    // (The namespace first: a cluster has thousands of Services, and this is asked per diff line.)
-    if (service.namespace !== w.namespace || !serviceSelects(service, w)) continue;
+  if (!services) return out;
+  // Only the workload's namespace's Services, by position: a cluster has tens of thousands, and this is
+  // asked per diff line.
+  for (const k of positionsInNamespace(services, w.namespace)) {
+    const service = services[k]!;
+    if (!serviceSelects(service, w)) continue;
     for (const port of service.ports) {
       const targetPort = resolveTargetPort(port, w);
       if (targetPort !== undefined) out.push({ service, port, targetPort });

@@ -11,6 +11,7 @@ import { controllerOf } from './objectReads.js';
 import { classifyFile, newSink, ownWorkload, usedNamespaceOf } from './classifyObjects.js';
 import { byFileAndLine, makeCluster, pathIndexOnce, undeclaredNamespace, type Assembly, type BuildInput, type SkippedPart } from './clusterAssembly.js';
 import { matchFiles, type FileMatch } from './fileMatch.js';
+import { noteDerivedServices } from '../engine/services.js';
 
 /** At most this many changed files (and at most a quarter of them, or 8) are derived rather than built. */
 const DERIVE_MAX_CHANGES = 512;
@@ -214,13 +215,17 @@ export function deriveCluster(match: FileMatch, input: BuildInput): Assembly | u
   for (const i of removed) documentCount -= old[i]!.documentCount;
   for (const j of changed) documentCount += models[j]!.documentCount;
 
+  // The Services are the prior's in blocks: their index by namespace follows from the prior's (diff lines
+  // name the Services of a destination).
+  const serviceList = services.list();
+  noteDerivedServices(serviceList, priorServices, services.blocks());
   const cluster = makeCluster({
     namespaces,
     workloads: workloads.list(),
     policies: policies.list(),
     adminPolicies: pc.adminPolicies ?? [],
     baselinePolicy: pc.baselinePolicy,
-    services: services.list(),
+    services: serviceList,
     ingressBackends: pc.ingressBackends ?? [],
     ingressController: pc.ingressController,
     assumedNamespaces: pc.assumedNamespaces ?? [],
@@ -279,6 +284,11 @@ class Runs<T> {
     const last = this.#blocks[this.#blocks.length - 1];
     if (last !== undefined && last.from === from && last.b === a) last.b = b;
     else this.#blocks.push({ from, a, b });
+  }
+
+  /** The blocks noted so far, in order. */
+  blocks(): readonly { readonly from: readonly T[]; readonly a: number; readonly b: number }[] {
+    return this.#blocks;
   }
 
   list(): readonly T[] {

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diffMatrices } from '../../src/diff/diffMatrices.js';
 import { computeMatrix } from '../../src/engine/matrix.js';
+import { resolveTargetPort, serviceSelects, serviceTargets } from '../../src/engine/services.js';
 import { buildCluster, clusterBuilds, setClusterReuse, skippedSummary } from '../../src/manifests/buildCluster.js';
 import { summarizeSkipped } from '../../src/manifests/summarize.js';
 import { diffJson } from '../../src/render/diffJson.js';
@@ -122,6 +123,42 @@ describe('a cluster derived from a recent build is the cluster a build from scra
     // Both paths ran.
     expect(clusterBuilds.derived - before.derived).toBeGreaterThan(30);
     expect(clusterBuilds.full - before.full).toBeGreaterThan(30);
+  });
+
+  it("a workload's Services are found exactly through a derived cluster's index by namespace", () => {
+    // The index of a derived cluster's Services follows from its prior's (noteDerivedServices): what it
+    // finds must be what a scan of the list finds, whichever list was asked first.
+    const serial = { n: 0 };
+    const scan = (c: ReturnType<typeof buildCluster>, w: ReturnType<typeof buildCluster>['workloads'][number]) =>
+      (c.services ?? [])
+        .filter((s) => serviceSelects(s, w))
+        .flatMap((service) => service.ports.map((port) => ({ service, port, targetPort: resolveTargetPort(port, w) })))
+        .filter((t) => t.targetPort !== undefined);
+    const check = (c: ReturnType<typeof buildCluster>, order: boolean) => {
+      const ws = order ? c.workloads : [...c.workloads].reverse();
+      for (const w of ws) expect(serviceTargets(c.services, w)).toStrictEqual(scan(c, w));
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fileArb, { minLength: 1, maxLength: 14 }),
+        fc.array(fc.array(editArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        fc.boolean(),
+        (texts, steps, baseFirst, order) => {
+          const base = texts.map((text) => ({ path: `s${serial.n++}.yaml`, text }));
+          const b = buildCluster(base);
+          if (baseFirst) check(b, order);
+          let files = base;
+          for (const edits of steps) {
+            files = apply(edits.length === 1 ? base : files, edits, serial);
+            const built = buildCluster(files);
+            check(built, order);
+            check(buildCluster(base), !order);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('a new namespace in use, one no longer used, and a file moved are exact too', () => {
