@@ -82,6 +82,15 @@ function padding(count: number): { before: Cluster['policies']; after: Cluster['
   return { before: policies.slice(0, half), after: policies.slice(half), workloads };
 }
 
+
+/** Builds one side, then the other on it; checks the second against a build from scratch; its borrowed rows. */
+function borrowedAfter(base: Cluster, head: Cluster, headFirst: boolean): number {
+  const [first, second] = headFirst ? [head, base] : [base, head];
+  computeMatrix(first);
+  const incremental = computeMatrix(second);
+  expectSameAnswers(incremental, computeMatrix(second, { reuse: false }));
+  return borrowedRows(incremental);
+}
 describe('a matrix that borrows rows from the other side of a diff answers like one built from scratch', () => {
   it('small changes among many unchanged namespaces (classes and policies found from the changes alone)', () => {
     const pad = padding(28);
@@ -97,11 +106,7 @@ describe('a matrix that borrows rows from the other side of a diff answers like 
         let head = shareRecords(base, within(changed));
         // The loader shares the namespaces of clusters derived from one another when no label changed.
         if (namespaceFingerprint(head) === namespaceFingerprint(base)) head = { ...head, namespaces: base.namespaces };
-        const [first, second] = headFirst ? [head, base] : [base, head];
-        computeMatrix(first);
-        const incremental = computeMatrix(second);
-        borrowed += borrowedRows(incremental);
-        expectSameAnswers(incremental, computeMatrix(second, { reuse: false }));
+        borrowed += borrowedAfter(base, head, headFirst);
       }),
       { numRuns: 40 },
     );
@@ -113,11 +118,7 @@ describe('a matrix that borrows rows from the other side of a diff answers like 
     fc.assert(
       fc.property(clusterChangeArb, fc.boolean(), ({ base, head: changed }, headFirst) => {
         const head = shareRecords(base, changed);
-        const [first, second] = headFirst ? [head, base] : [base, head];
-        computeMatrix(first);
-        const incremental = computeMatrix(second);
-        borrowed += borrowedRows(incremental);
-        expectSameAnswers(incremental, computeMatrix(second, { reuse: false }));
+        borrowed += borrowedAfter(base, head, headFirst);
       }),
       { numRuns: 300 },
     );
