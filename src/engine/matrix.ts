@@ -187,8 +187,8 @@ interface MatrixInternals {
   policiesById(): ReadonlyMap<string, NetworkPolicy>;
   /** How many ipBlock peers of the cluster's policies have each text (built on first use). */
   blockCounts(): ReadonlyMap<string, number>;
-  /** The node lists a rule's from/to matches (may overlap), as workloadsMatching reads them. */
-  matchedNodes(rule: CompiledRule): readonly NodeGroup[];
+  /** The classes (not IP ranges) a rule's from/to matches, each once, in the order first met. */
+  matchedClasses(rule: CompiledRule): number[];
 }
 
 const internalsOf = new WeakMap<ReachabilityMatrix, MatrixInternals>();
@@ -241,17 +241,7 @@ export function nodeEndpoints(matrix: ReachabilityMatrix, node: number): readonl
 export function classesMatching(matrix: ReachabilityMatrix, rule: CompiledRule): (readonly Workload[])[] | undefined {
   const x = internalsOf.get(matrix);
   if (!x) return undefined;
-  const out: (readonly Workload[])[] = [];
-  const seen = new Set<number>();
-  for (const nodes of x.matchedNodes(rule)) {
-    for (const node of nodes) {
-      if (node < x.nw && !seen.has(node)) {
-        seen.add(node);
-        out.push(x.classes[node]!.members);
-      }
-    }
-  }
-  return out;
+  return x.matchedClasses(rule).map((c) => x.classes[c]!.members);
 }
 
 export interface PortIds {
@@ -522,6 +512,11 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
       hostNetworkSegments.set(rule.peersKey, host);
     }
     return host.length > 0 ? [...segments, host] : segments;
+  };
+  const matchedClasses = (rule: CompiledRule): number[] => {
+    const found = new Set<number>();
+    for (const nodes of matchedNodes(rule)) for (const node of nodes) if (node < nw) found.add(node);
+    return [...found];
   };
   const grantSegments = (row: SparseRow, segments: readonly NodeGroup[], ports: number): void => {
     if (segments === allNodes) return row.grantAll(ports);
@@ -1041,7 +1036,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
       if (!blockCounts) countBlocks(cluster.policies, 1, (blockCounts = new Map()));
       return blockCounts;
     },
-    matchedNodes,
+    matchedClasses,
   };
   const matrix: ReachabilityMatrix = {
     compiled,
@@ -1055,11 +1050,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     ingressAllowed: (src, dst) => table.get(ingressNodes(nodeOf(src), nodeOf(dst))),
     decisions: (src, dst, direction) => decisionsOf(nodeOf(src), nodeOf(dst), direction),
     classOf: (w) => classOfWorkload(w)!,
-    workloadsMatching: (rule) => {
-      const found = new Set<number>();
-      for (const nodes of matchedNodes(rule)) for (const node of nodes) if (node < nw) found.add(node);
-      return [...found].sort((a, b) => a - b).flatMap((c) => classes[c]!.members);
-    },
+    workloadsMatching: (rule) => matchedClasses(rule).sort((a, b) => a - b).flatMap((c) => classes[c]!.members),
     isolation: (w) => {
       const k = classes[classOfWorkload(w)!]!;
       return { ingress: k.ingressBy, egress: k.egressBy, admin: { ingress: k.adminIngressBy, egress: k.adminEgressBy } };

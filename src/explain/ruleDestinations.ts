@@ -1,7 +1,6 @@
 import { resolveNamedPort, type CompiledPolicy, type CompiledRule } from '../engine/compile.js';
-import type { Protocol } from '../manifests/model.js';
 import { classesMatching, type ReachabilityMatrix } from '../engine/matrix.js';
-import type { Workload } from '../manifests/model.js';
+import type { Protocol, Workload } from '../manifests/model.js';
 import { workloadsByNamespace } from '../manifests/workloadsByNamespace.js';
 
 /**
