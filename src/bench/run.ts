@@ -114,8 +114,10 @@ export interface TierReport {
   /** Our cold total over the floor (js-yaml loadAll of both refs). */
   readonly ratioToFloor: number;
   readonly cliDiffMs?: number;
+  /** A fresh process that reads and js-yaml-parses both trees the CLI reads, nothing else. */
+  readonly cliFloorMs?: number;
   readonly matrixSkipped?: string;
-  readonly samples: { ours: OursResult[]; floor: FloorResult[]; cliDiffMs: number[] };
+  readonly samples: { ours: OursResult[]; floor: FloorResult[]; cliDiffMs: number[]; cliFloorMs: number[] };
 }
 
 function benchTier(name: string, args: Args, log: (s: string) => void): TierReport {
@@ -128,13 +130,16 @@ function benchTier(name: string, args: Args, log: (s: string) => void): TierRepo
   const ours: OursResult[] = [];
   const floor: FloorResult[] = [];
   const cli: number[] = [];
+  const cliFloor: number[] = [];
   const head = name === 'huge' ? undefined : headTree(dir);
   for (let i = 0; i < runs; i++) {
     log(`${name}: run ${i + 1}/${runs}`);
     floor.push(worker<FloorResult>(dir, 'floor', [], heap));
-    ours.push(worker<OursResult>(dir, 'ours', ['--warm', name === 'huge' ? '2' : '5', ...(args.force ? ['--force'] : [])], heap));
+    ours.push(worker<OursResult>(dir, 'ours', ['--warm', '5', ...(args.force ? ['--force'] : [])], heap));
     if (head) {
+      // Side by side: the CLI, then a fresh process that only reads and js-yaml-parses the same two trees.
       cli.push(wall([join(root, 'lib', 'bin', 'netpol.js'), 'diff', '--base', join(dir, 'base'), '--head', head, '--format', 'json', '--quiet']));
+      cliFloor.push(wall([join(here, 'floorCli.js'), join(dir, 'base'), head]));
     }
   }
   const m = (f: (o: OursResult) => number): number => median(ours.map(f));
@@ -167,9 +172,9 @@ function benchTier(name: string, args: Args, log: (s: string) => void): TierRepo
     rssColdMb: m((o) => o.rssColdBytes) / 1e6,
     rssPeakMb: m((o) => o.rssPeakBytes) / 1e6,
     ratioToFloor: cold.total / floorBoth,
-    ...(cli.length > 0 ? { cliDiffMs: median(cli) } : {}),
+    ...(cli.length > 0 ? { cliDiffMs: median(cli), cliFloorMs: median(cliFloor) } : {}),
     ...(o0.matrixSkipped ? { matrixSkipped: o0.matrixSkipped } : {}),
-    samples: { ours, floor, cliDiffMs: cli },
+    samples: { ours, floor, cliDiffMs: cli, cliFloorMs: cliFloor },
   };
 }
 
@@ -190,7 +195,10 @@ function table(r: TierReport): string {
     ['warm total (parse cache hit, 5 new files)', r.matrixSkipped ? 'not run' : `${ms(r.warm.total)}  (parse ${ms(r.warm.parse)}, model ${ms(r.warm.model)}, matrix ${ms(r.warm.matrix)}, diff ${ms(r.warm.diff)})`],
     ['peak RSS', `${r.rssPeakMb.toFixed(0)} MB (after the cold run: ${r.rssColdMb.toFixed(0)} MB)`],
   ];
-  if (r.cliDiffMs !== undefined) rows.push(['`netpol diff --base --head` end to end', ms(r.cliDiffMs)]);
+  if (r.cliDiffMs !== undefined && r.cliFloorMs !== undefined) {
+    rows.push(['end-to-end floor: a process reading + js-yaml loadAll of both trees', ms(r.cliFloorMs)]);
+    rows.push(['`netpol diff --base --head` end to end', `${ms(r.cliDiffMs)}  (${(r.cliDiffMs / r.cliFloorMs).toFixed(2)}x that floor)`]);
+  }
   const w = Math.max(...rows.map(([k]) => k.length));
   const head = `${tier.name}: ${tier.namespaces} namespaces / ${tier.workloads} workloads / ${tier.policies} policies — medians of ${r.runs} run(s)`;
   const body = rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n');
