@@ -741,9 +741,35 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
   };
   if (ownPolicies) for (const i of ownPolicies) grantRows(i);
   else if (!lazy) for (let i = 0; i < compiled.policies.length; i++) grantRows(i);
+  else selectNamespaces();
   // The rows hold what they need; the matrix's closures would otherwise keep the groupings alive (rows
   // written on first read keep them: they are asked again for the next row).
   if (!lazy) namedPortGroups.clear();
+
+  /**
+   * What grantRows would leave in nsSelectorCache: the namespaces of every namespaceSelector of a rule it
+   * grants. A head borrowing from this matrix takes them (see priorSelections) instead of matching each
+   * selector again, whichever rows are ever written here.
+   */
+  function selectNamespaces(): void {
+    const seen = new Set<string>();
+    const visit = (rules: readonly CompiledRule[]): void => {
+      for (const rule of rules) {
+        if (rule.matchesAllPeers) continue;
+        for (const peer of rule.peers) {
+          if (peer.peer.type === 'ipBlock' || !peer.peer.namespaceSelector || seen.has(peer.key)) continue;
+          seen.add(peer.key);
+          namespacesMatching(peer.peer.namespaceSelector);
+        }
+      }
+    };
+    for (let i = 0; i < compiled.policies.length; i++) {
+      if (selectedBy[i]!.length === 0) continue;
+      const cp = compiled.policies[i]!;
+      if (cp.policy.affectsIngress) visit(cp.ingress);
+      if (cp.policy.affectsEgress) visit(cp.egress);
+    }
+  }
 
   // The ports each rule without named ports grants, and the named-port groups of each egress rule: what
   // grantRows works out once per policy, kept for rows written one class at a time.
