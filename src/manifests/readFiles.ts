@@ -5,6 +5,8 @@ import type { Diagnostic, ManifestFile } from './model.js';
 export interface ReadOptions {
   /** Reads standard input for `-`; defaults to process.stdin. Injected by tests. */
   readonly readStdin?: () => Promise<string>;
+  /** Reads a file's text (default: as UTF-8, see readText); e.g. TwinTexts.reader. May throw, as reading does. */
+  readonly readText?: (path: string) => string;
 }
 
 /** The path shown for standard input. */
@@ -24,6 +26,7 @@ export async function readManifestFiles(
 ): Promise<{ files: ManifestFile[]; diagnostics: Diagnostic[] }> {
   const files: ManifestFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const read = opts.readText ?? readText;
   const fail = (file: string, message: string): void => {
     diagnostics.push({ file, line: 1, severity: 'error', message });
   };
@@ -40,13 +43,13 @@ export async function readManifestFiles(
         }
         for (const p of found) {
           try {
-            files.push({ path: p, text: readText(p) });
+            files.push({ path: p, text: read(p) });
           } catch (e) {
             fail(p, `cannot read: ${reason(e)}`);
           }
         }
       } else {
-        files.push({ path: given, text: readText(given) });
+        files.push({ path: given, text: read(given) });
       }
     } catch (e) {
       fail(given, `cannot read: ${reason(e)}`);
@@ -87,6 +90,31 @@ const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 /** Decodes as UTF-8 without throwing: invalid bytes become U+FFFD, which parseFile reports. */
 function readText(p: string): string {
   return decoder.decode(readFileSync(p));
+}
+
+/**
+ * Two checkouts read one after the other (`netpol diff --base DIR --head DIR`): a file whose bytes equal the
+ * file of the same name read before takes that file's text, the same string. Nearly every file of a pull
+ * request is so: its head is neither decoded nor kept a second time (19 MB of strings at the medium bench
+ * tier, copied by every scavenge until promoted), and later comparisons of the two sides' texts (see
+ * fileMatch.ts) find the same string at once.
+ */
+export class TwinTexts {
+  /** The first file read under each name: its bytes, to compare, and its text. */
+  readonly #first = new Map<string, { readonly bytes: Buffer; readonly text: string }>();
+
+  /** A reader for ReadOptions.readText, naming each path with `name` (e.g. relative to its side's directory). */
+  reader(name: (path: string) => string): (path: string) => string {
+    return (path) => {
+      const bytes = readFileSync(path);
+      const key = name(path);
+      const first = this.#first.get(key);
+      if (first !== undefined && first.bytes.equals(bytes)) return first.text;
+      const text = decoder.decode(bytes);
+      if (first === undefined) this.#first.set(key, { bytes, text });
+      return text;
+    };
+  }
 }
 
 async function readProcessStdin(): Promise<string> {
