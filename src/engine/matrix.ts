@@ -1,4 +1,4 @@
-import { AUTO_NAMESPACE_LABEL, type AdminNetworkPolicy, type Cluster, type NetworkPolicy, type Workload } from '../manifests/model.js';
+import { AUTO_NAMESPACE_LABEL, type AdminNetworkPolicy, type Cluster, type NetworkPolicy, type PolicyRule, type Workload } from '../manifests/model.js';
 import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type CompiledCluster, type CompiledPolicy, type CompiledRule, type Direction } from './compile.js';
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { LabelIndex } from './labelIndex.js';
@@ -754,9 +754,11 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
   function selectNamespaces(): void {
     const seen = new Set<string>();
     const visit = (rules: readonly CompiledRule[]): void => {
-      for (const rule of rules) {
+      for (let j = 0; j < rules.length; j++) {
+        const rule = rules[j]!;
         if (rule.matchesAllPeers) continue;
-        for (const peer of rule.peers) {
+        for (let k = 0; k < rule.peers.length; k++) {
+          const peer = rule.peers[k]!;
           if (peer.peer.type === 'ipBlock' || !peer.peer.namespaceSelector || seen.has(peer.key)) continue;
           seen.add(peer.key);
           namespacesMatching(peer.peer.namespaceSelector);
@@ -1572,13 +1574,21 @@ function derivedEndpoints(
 /** The ipBlock sets of every rule (and every admin rule), in order: what the IP partition respects. */
 function blockSetsOf(policies: readonly CompiledPolicy[], admin: readonly { readonly ingress: readonly CompiledAdminRule[]; readonly egress: readonly CompiledAdminRule[] }[]): IpSet[] {
   const out: IpSet[] = [];
-  for (const p of policies) {
-    for (const rules of [p.ingress, p.egress]) {
-      for (const r of rules) for (const x of r.peers) if (x.peer.type === 'ipBlock') out.push(x.ipSet);
-    }
+  // Index loops, here and in countBlocks: these run once per build over every rule, mostly before the
+  // optimising compiler has caught up, and for-of there allocates an iterator result per item.
+  for (let i = 0; i < policies.length; i++) {
+    pushBlockSets(policies[i]!.ingress, out);
+    pushBlockSets(policies[i]!.egress, out);
   }
   for (const p of admin) for (const rules of [p.ingress, p.egress]) for (const r of rules) out.push(r.ipSet);
   return out;
+}
+
+function pushBlockSets(rules: readonly CompiledRule[], out: IpSet[]): void {
+  for (let j = 0; j < rules.length; j++) {
+    const peers = rules[j]!.peers;
+    for (let k = 0; k < peers.length; k++) if (peers[k]!.peer.type === 'ipBlock') out.push(peers[k]!.ipSet);
+  }
 }
 
 function sameKeys(a: NamespaceClasses, b: NamespaceClasses): boolean {
@@ -1589,17 +1599,22 @@ function sameKeys(a: NamespaceClasses, b: NamespaceClasses): boolean {
 
 /** Adds `by` to the count of each ipBlock peer (by its text) of the policies. */
 function countBlocks(policies: readonly NetworkPolicy[], by: number, counts: Map<string, number>, sets?: Map<string, IpSet>): void {
-  for (const p of policies) {
-    for (const rules of [p.ingress, p.egress]) {
-      for (const r of rules) {
-        if (r.peers === 'all') continue;
-        for (const x of r.peers) {
-          if (x.type !== 'ipBlock') continue;
-          const key = `${x.cidr}|${x.except.join(',')}`;
-          counts.set(key, (counts.get(key) ?? 0) + by);
-          sets?.set(key, IpSet.fromIpBlock(x.cidr, x.except));
-        }
-      }
+  for (let i = 0; i < policies.length; i++) {
+    countRuleBlocks(policies[i]!.ingress, by, counts, sets);
+    countRuleBlocks(policies[i]!.egress, by, counts, sets);
+  }
+}
+
+function countRuleBlocks(rules: readonly PolicyRule[], by: number, counts: Map<string, number>, sets: Map<string, IpSet> | undefined): void {
+  for (let j = 0; j < rules.length; j++) {
+    const peers = rules[j]!.peers;
+    if (peers === 'all') continue;
+    for (let k = 0; k < peers.length; k++) {
+      const x = peers[k]!;
+      if (x.type !== 'ipBlock') continue;
+      const key = x.except.length === 0 ? `${x.cidr}|` : `${x.cidr}|${x.except.join(',')}`;
+      counts.set(key, (counts.get(key) ?? 0) + by);
+      sets?.set(key, IpSet.fromIpBlock(x.cidr, x.except));
     }
   }
 }
