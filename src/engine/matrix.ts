@@ -1147,7 +1147,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     rangeFirsts: () => (rangeFirsts ??= ipRanges.map((r) => r.set.intervals[0]![0])),
     policiesById: () => (policyRecords ??= new Map(cluster.policies.map((p) => [p.id, p]))),
     blockCounts: () => {
-      if (!blockCounts) countCompiledBlocks(compiled.policies, (blockCounts = new Map()));
+      if (!blockCounts) countBlocks(cluster.policies, 1, (blockCounts = new Map()));
       return blockCounts;
     },
     matchedClasses,
@@ -1612,36 +1612,10 @@ function countRuleBlocks(rules: readonly PolicyRule[], by: number, counts: Map<s
     for (let k = 0; k < peers.length; k++) {
       const x = peers[k]!;
       if (x.type !== 'ipBlock') continue;
-      const key = blockKey(x.cidr, x.except);
+      const key = x.except.length === 0 ? `${x.cidr}|` : `${x.cidr}|${x.except.join(',')}`;
       counts.set(key, (counts.get(key) ?? 0) + by);
       sets?.set(key, IpSet.fromIpBlock(x.cidr, x.except));
     }
-  }
-}
-
-/**
- * An ipBlock peer's text as a key: the key of its compiled peer (see sharedPeer in compile.ts), which a
- * compiled cluster holds already, so counting every block of the prior makes no string.
- */
-function blockKey(cidr: string, except: readonly string[]): string {
-  return except.length === 0 ? `cidr|${cidr}|` : `cidr|${cidr}|${except.join(',')}`;
-}
-
-/** countBlocks of every policy of a compiled cluster, by its compiled peers' keys (equal to blockKey). */
-function countCompiledBlocks(policies: readonly CompiledPolicy[], counts: Map<string, number>): void {
-  const count = (rules: readonly CompiledRule[]): void => {
-    for (let j = 0; j < rules.length; j++) {
-      const peers = rules[j]!.peers;
-      for (let k = 0; k < peers.length; k++) {
-        if (peers[k]!.peer.type !== 'ipBlock') continue;
-        const key = peers[k]!.key;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-    }
-  };
-  for (let i = 0; i < policies.length; i++) {
-    count(policies[i]!.ingress);
-    count(policies[i]!.egress);
   }
 }
 
