@@ -34,11 +34,14 @@ export function createConsole(io: CliIo, opts: { quiet: boolean; verbose: boolea
       if (!opts.quiet) io.stderr.write(`${message}\n`);
     },
     diagnostics(list) {
-      if (opts.quiet) return;
+      if (opts.quiet || list.length === 0) return;
+      // One write: a stream write per line (hundreds of named-port warnings) cost a call into the stream each.
+      let out = '';
       for (const d of list) {
         const sev = errColor ? (d.severity === 'error' ? '\x1b[31merror\x1b[0m' : '\x1b[33mwarning\x1b[0m') : d.severity;
-        io.stderr.write(`${d.file}:${d.line}: ${sev}: ${d.message}\n`);
+        out += `${d.file}:${d.line}: ${sev}: ${d.message}\n`;
       }
+      io.stderr.write(out);
     },
   };
 }

@@ -2,6 +2,7 @@ import { diffMatrices } from '../diff/diffMatrices.js';
 import { computeMatrix } from '../engine/matrix.js';
 import { unresolvedPortDiagnostics } from '../explain/unresolvedPortDiagnostics.js';
 import { readGitTree, resolveGitRange } from '../manifests/readGitTree.js';
+import { TwinTexts } from '../manifests/readFiles.js';
 import type { Cluster } from '../manifests/model.js';
 import { diffDot } from '../render/diffDot.js';
 import { diffJson } from '../render/diffJson.js';
@@ -52,12 +53,15 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     // at both sides (built, compiled and matched once), and overlays pair up by name.
     const [bd, hd] = await Promise.all([soleDirectory(bp), soleDirectory(hp)]);
     const cwd = process.cwd();
+    // Two directories: the head's files equal to the base's take the base's texts (read, not decoded again).
+    const twin = bd !== undefined && hd !== undefined ? new TwinTexts() : undefined;
     const side = (paths: readonly string[], dir: string | undefined, otherDir: string | undefined, which: string) => {
       const render = dir !== undefined && otherDir !== undefined ? sideRenderFlags(settings.render, dir, otherDir, cwd) : settings.render;
       return loadClusterSets(paths, {
         settings: render === settings.render ? settings : { ...settings, render },
         readStdin: io.readStdin,
         ...(dir !== undefined ? { dir } : {}),
+        ...(twin ? { twin } : {}),
         side: `the ${which} (${paths.join(' ')})`,
       }).then((sets) =>
         // A side not named relative to one directory (a file): its overlays are named relative to its path.

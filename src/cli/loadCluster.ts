@@ -2,9 +2,9 @@ import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { buildCluster } from '../manifests/buildCluster.js';
 import type { Cluster, ManifestFile, SkippedObject } from '../manifests/model.js';
-import { readManifestFiles } from '../manifests/readFiles.js';
+import { readManifestFiles, type TwinTexts } from '../manifests/readFiles.js';
 import { checkCliObjects, limitFiles } from './limits.js';
-import { readGitRenderInputs, readRenderInputs, renderManifests, skippedObjects, type BinaryFile, type RenderConfig } from '../manifests/render/index.js';
+import { readGitRenderInputs, readRenderInputs, renderManifests, ROOT_MARKERS, skippedObjects, type BinaryFile, type RenderConfig } from '../manifests/render/index.js';
 import { absPath, isWithin } from '../manifests/render/paths.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import type { CliSettings } from './settings.js';
@@ -56,6 +56,8 @@ export interface SideOptions {
   readonly dir?: string;
   /** How the --max-objects message names the side (`the head (DIR)`); default `the input`. */
   readonly side?: string;
+  /** With `dir`: the texts of the other side, read first, that this side's equal files take (see TwinTexts). */
+  readonly twin?: TwinTexts;
 }
 
 /** As loadCluster, but one cluster per overlay when the configuration says `kustomize.mode: per-overlay`. */
@@ -63,9 +65,13 @@ export async function loadClusterSets(
   paths: readonly string[],
   opts: { settings: CliSettings & { perOverlay?: boolean }; readStdin?: () => Promise<string> } & SideOptions,
 ): Promise<OverlayCluster[]> {
-  const read = await readManifestFiles([...paths], opts.readStdin ? { readStdin: opts.readStdin } : {});
   const cwd = process.cwd();
   const name = opts.dir === undefined ? undefined : relativeName(opts.dir, cwd);
+  const read = await readManifestFiles([...paths], {
+    ...(opts.readStdin ? { readStdin: opts.readStdin } : {}),
+    ...(opts.twin && name ? { readText: opts.twin.reader(name) } : {}),
+    ...(opts.settings.render.render ? { markers: ROOT_MARKERS } : {}),
+  });
   const named = <T extends { readonly path: string }>(xs: readonly T[]): T[] => (name ? xs.map((x) => ({ ...x, path: name(x.path) })) : [...xs]);
   const namedNotes = (ds: Cluster['diagnostics']): Cluster['diagnostics'] => (name ? ds.map((d) => ({ ...d, file: name(d.file) })) : ds);
   const files = named(read.files);
@@ -73,7 +79,7 @@ export async function loadClusterSets(
   const side = opts.side !== undefined ? { side: opts.side } : {};
   if (!opts.settings.render.render) return [{ cluster: clusterOf(files, opts.settings.load, diagnostics, [], opts.side) }];
   // Render inputs are found on disk from the paths as given, then named as the manifests are.
-  const extra = await readRenderInputs(paths, read.files);
+  const extra = await readRenderInputs(paths, read.files, process.cwd(), read.marked);
   return renderedClusterSets(
     [...files, ...named(extra.files)],
     opts.settings,

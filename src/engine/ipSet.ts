@@ -68,7 +68,37 @@ function bigintToAddress(v: bigint, family: IpFamily): string {
   }
   const parts: number[] = [];
   for (let i = 7; i >= 0; i--) parts.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+  return ipv6Text(parts);
+}
+
+/**
+ * An IPv6 address from its eight 16-bit groups, as ipaddr.js's toString writes it (RFC 5952): lowercase hex
+ * groups without leading zeros, the longest run of two or more zero groups (the first of equal ones) as `::`.
+ * Written here: every IP range's CIDRs are formatted when a matrix is built, and going through ipaddr.js
+ * (bytes, an object, a regular expression per address) was most of that time.
+ */
+export function ipv6Text(parts: readonly number[]): string {
+  let bestAt = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (parts[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < 8 && parts[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestAt = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number): string => {
+    let out = '';
+    for (let i = from; i < to; i++) out += i === from ? parts[i]!.toString(16) : `:${parts[i]!.toString(16)}`;
+    return out;
+  };
+  return bestAt < 0 ? hex(0, 8) : `${hex(0, bestAt)}::${hex(bestAt + bestLength, 8)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AUTO_NAMESPACE_LABEL, type AdminNetworkPolicy, type Cluster, type NetworkPolicy, type Workload } from '../manifests/model.js';
+import { AUTO_NAMESPACE_LABEL, type AdminNetworkPolicy, type Cluster, type NetworkPolicy, type PolicyRule, type Workload } from '../manifests/model.js';
 import { compileCluster, namespaceFingerprint, type CompiledAdminRule, type CompiledCluster, type CompiledPolicy, type CompiledRule, type Direction } from './compile.js';
 import { partitionAddressSpace, type IpRange } from './ipPartition.js';
 import { LabelIndex } from './labelIndex.js';
@@ -165,9 +165,6 @@ interface MatrixInternals {
    */
   readonly ingressFrom: Int32Array;
   readonly egressFrom: Int32Array;
-  /** The NetworkPolicy rows of the classes that have their own, by class (none: borrowed, or not isolated). */
-  readonly ingressRows: readonly (SparseRow | undefined)[];
-  readonly egressRows: readonly (SparseRow | undefined)[];
   /** Per class: bit 1 isolated for ingress (a NetworkPolicy selects it), bit 2 for egress (built on first use). */
   isolation(): Uint8Array;
   /** The indexes of the cluster's policies in each namespace, ascending (built on first use). */
@@ -295,6 +292,22 @@ export function computeMatrix(cluster: Cluster, opts: ComputeMatrixOptions = {})
   matrixCache.unshift({ matrix });
   matrixCache.length = Math.min(matrixCache.length, MATRIX_CACHE_SIZE);
   return matrix;
+}
+
+/**
+ * Whether a matrix built from scratch writes each class's rows when first read rather than all at once
+ * (the same rows either way). For tests, which compare the two; returns the previous setting.
+ */
+let lazyRows = true;
+export function setLazyRows(on: boolean): boolean {
+  const was = lazyRows;
+  lazyRows = on;
+  return was;
+}
+
+/** For tests: forget the cached matrices, so the next build has no prior. */
+export function clearMatrixCache(): void {
+  matrixCache.length = 0;
 }
 
 const MATRIX_CACHE_SIZE = 2;
@@ -653,8 +666,12 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     if (refined) refined.priorRange.forEach((r, i) => (priorColumn[nw + i] = prior.nw + r));
     else ipRanges.forEach((r, i) => (priorColumn[nw + i] = prior.rangeNodeAt(r.set.intervals[0]![0])));
   }
+  // The NetworkPolicy rows of the classes that have their own, by class (none: borrowed, or not isolated).
   const ingressRows: (SparseRow | undefined)[] = new Array<SparseRow | undefined>(nw);
   const egressRows: (SparseRow | undefined)[] = new Array<SparseRow | undefined>(nw);
+  // A matrix built from scratch writes a class's rows when first read (see rowOf): a diff reads the rows of
+  // the few classes a change touches, and a head borrows the others without reading them.
+  const lazy = lazyRows && !prior;
 
   const namedPortGroups = new Map<NodeGroup, Map<string, { readonly ports: number; readonly segments: readonly NodeGroup[] }[]>>();
   // Rows of their own: every isolated class that does not borrow.
@@ -723,9 +740,108 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     }
   };
   if (ownPolicies) for (const i of ownPolicies) grantRows(i);
-  else for (let i = 0; i < compiled.policies.length; i++) grantRows(i);
-  // The rows hold what they need; the matrix's closures would otherwise keep the groupings alive.
-  namedPortGroups.clear();
+  else if (!lazy) for (let i = 0; i < compiled.policies.length; i++) grantRows(i);
+  else selectNamespaces();
+  // The rows hold what they need; the matrix's closures would otherwise keep the groupings alive (rows
+  // written on first read keep them: they are asked again for the next row).
+  if (!lazy) namedPortGroups.clear();
+
+  /**
+   * What grantRows would leave in nsSelectorCache: the namespaces of every namespaceSelector of a rule it
+   * grants. A head borrowing from this matrix takes them (see priorSelections) instead of matching each
+   * selector again, whichever rows are ever written here.
+   */
+  function selectNamespaces(): void {
+    const seen = new Set<string>();
+    const visit = (rules: readonly CompiledRule[]): void => {
+      for (let j = 0; j < rules.length; j++) {
+        const rule = rules[j]!;
+        if (rule.matchesAllPeers) continue;
+        for (let k = 0; k < rule.peers.length; k++) {
+          const peer = rule.peers[k]!;
+          if (peer.peer.type === 'ipBlock' || !peer.peer.namespaceSelector || seen.has(peer.key)) continue;
+          seen.add(peer.key);
+          namespacesMatching(peer.peer.namespaceSelector);
+        }
+      }
+    };
+    for (let i = 0; i < compiled.policies.length; i++) {
+      if (selectedBy[i]!.length === 0) continue;
+      const cp = compiled.policies[i]!;
+      if (cp.policy.affectsIngress) visit(cp.ingress);
+      if (cp.policy.affectsEgress) visit(cp.egress);
+    }
+  }
+
+  // The ports each rule without named ports grants, and the named-port groups of each egress rule: what
+  // grantRows works out once per policy, kept for rows written one class at a time.
+  const rulePorts = new Map<CompiledRule, number>();
+  const portsOfRule = (rule: CompiledRule): number => {
+    let ports = rulePorts.get(rule);
+    if (ports === undefined) rulePorts.set(rule, (ports = table.id(rule.portsFor(null))));
+    return ports;
+  };
+  const ruleGroups = new Map<CompiledRule, readonly { readonly ports: number; readonly segments: readonly NodeGroup[] }[]>();
+  const namedEgressGroups = (rule: CompiledRule): readonly { readonly ports: number; readonly segments: readonly NodeGroup[] }[] => {
+    let hit = ruleGroups.get(rule);
+    if (hit) return hit;
+    const portsKey = JSON.stringify(rule.rule.ports);
+    const byPorts: { ports: number; segments: readonly NodeGroup[] }[] = [];
+    for (const nodes of matchedNodes(rule)) {
+      let byList = namedPortGroups.get(nodes);
+      if (!byList) namedPortGroups.set(nodes, (byList = new Map()));
+      let groups = byList.get(portsKey);
+      if (!groups) {
+        const nodesByPorts = new Map<number, number[]>();
+        for (const d of nodes) {
+          const ports = table.id(rule.portsFor(nodeWorkload(d)));
+          if (ports === PortSetTable.EMPTY) continue;
+          const list = nodesByPorts.get(ports);
+          if (list) list.push(d);
+          else nodesByPorts.set(ports, [d]);
+        }
+        groups = [...nodesByPorts].map(([ports, list]) => ({ ports, segments: [Int32Array.from(list)] }));
+        byList.set(portsKey, groups);
+      }
+      byPorts.push(...groups);
+    }
+    ruleGroups.set(rule, byPorts);
+    return byPorts;
+  };
+  /**
+   * The row of class c in a direction, written as grantRows writes it: the same grants in the same order (its
+   * policies ascending, their rules in order), so the same cells. Only a class that a policy isolates has one.
+   */
+  const writeRow = (direction: Direction, c: number): SparseRow | undefined => {
+    const k = classes[c]!;
+    const policies = direction === 'ingress' ? k.ingressCompiled : k.egressCompiled;
+    if (policies.length === 0) return undefined;
+    const row = new SparseRow(table);
+    for (const cp of policies) {
+      for (const rule of cp[direction]) {
+        if (rule.namedPorts.length === 0) {
+          const ports = portsOfRule(rule);
+          if (ports !== PortSetTable.EMPTY) grantSegments(row, matchedNodes(rule), ports);
+        } else if (direction === 'ingress') {
+          const ports = table.id(rule.portsFor(k.representative));
+          if (ports !== PortSetTable.EMPTY) grantSegments(row, matchedNodes(rule), ports);
+        } else for (const { ports, segments } of namedEgressGroups(rule)) grantSegments(row, segments, ports);
+      }
+    }
+    return row;
+  };
+  /** Whether each class's row was looked for yet (bit 1 ingress, bit 2 egress): lazy matrices only. */
+  const rowDone = lazy ? new Uint8Array(nw) : undefined;
+  const rowOf = (direction: Direction, c: number): SparseRow | undefined => {
+    if (rowDone === undefined) return direction === 'ingress' ? ingressRows[c] : egressRows[c];
+    const bit = direction === 'ingress' ? 1 : 2;
+    const rows = direction === 'ingress' ? ingressRows : egressRows;
+    if ((rowDone[c]! & bit) === 0) {
+      rowDone[c] = rowDone[c]! | bit;
+      rows[c] = writeRow(direction, c);
+    }
+    return rows[c];
+  };
 
   // One cell of a borrowed row whose column the prior cannot answer, from the row's rules (memoised). A
   // column is asked of every row, and rules repeat the same peers across policies: whether a rule's peers
@@ -785,7 +901,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
   /** What the NetworkPolicies of d allow from s; every port when none isolates d (or d is an IP range). */
   const npIngress = (s: number, d: number): number => {
     if (d >= nw) return PortSetTable.ALL;
-    const row = ingressRows[d];
+    const row = rowOf('ingress', d);
     if (row) return row.get(s);
     const from = ingressFrom[d]!;
     if (from < 0) return PortSetTable.ALL;
@@ -794,7 +910,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
   };
   const npEgress = (s: number, d: number): number => {
     if (s >= nw) return PortSetTable.ALL;
-    const row = egressRows[s];
+    const row = rowOf('egress', s);
     if (row) return row.get(d);
     const from = egressFrom[s]!;
     if (from < 0) return PortSetTable.ALL;
@@ -808,7 +924,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
    */
   const npLine = (direction: Direction, node: number): Uint32Array => {
     const out = new Uint32Array(n);
-    const row = node >= nw ? undefined : direction === 'ingress' ? ingressRows[node] : egressRows[node];
+    const row = node >= nw ? undefined : rowOf(direction, node);
     if (row) return row.writeLine(out);
     const from = node >= nw ? -1 : direction === 'ingress' ? ingressFrom[node]! : egressFrom[node]!;
     if (from < 0) return out.fill(PortSetTable.ALL);
@@ -990,8 +1106,6 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     npLine,
     ingressFrom,
     egressFrom,
-    ingressRows,
-    egressRows,
     isolation: () => {
       if (!isolation) {
         isolation = new Uint8Array(nw);
@@ -1460,13 +1574,21 @@ function derivedEndpoints(
 /** The ipBlock sets of every rule (and every admin rule), in order: what the IP partition respects. */
 function blockSetsOf(policies: readonly CompiledPolicy[], admin: readonly { readonly ingress: readonly CompiledAdminRule[]; readonly egress: readonly CompiledAdminRule[] }[]): IpSet[] {
   const out: IpSet[] = [];
-  for (const p of policies) {
-    for (const rules of [p.ingress, p.egress]) {
-      for (const r of rules) for (const x of r.peers) if (x.peer.type === 'ipBlock') out.push(x.ipSet);
-    }
+  // Index loops, here and in countBlocks: these run once per build over every rule, mostly before the
+  // optimising compiler has caught up, and for-of there allocates an iterator result per item.
+  for (let i = 0; i < policies.length; i++) {
+    pushBlockSets(policies[i]!.ingress, out);
+    pushBlockSets(policies[i]!.egress, out);
   }
   for (const p of admin) for (const rules of [p.ingress, p.egress]) for (const r of rules) out.push(r.ipSet);
   return out;
+}
+
+function pushBlockSets(rules: readonly CompiledRule[], out: IpSet[]): void {
+  for (let j = 0; j < rules.length; j++) {
+    const peers = rules[j]!.peers;
+    for (let k = 0; k < peers.length; k++) if (peers[k]!.peer.type === 'ipBlock') out.push(peers[k]!.ipSet);
+  }
 }
 
 function sameKeys(a: NamespaceClasses, b: NamespaceClasses): boolean {
@@ -1477,17 +1599,22 @@ function sameKeys(a: NamespaceClasses, b: NamespaceClasses): boolean {
 
 /** Adds `by` to the count of each ipBlock peer (by its text) of the policies. */
 function countBlocks(policies: readonly NetworkPolicy[], by: number, counts: Map<string, number>, sets?: Map<string, IpSet>): void {
-  for (const p of policies) {
-    for (const rules of [p.ingress, p.egress]) {
-      for (const r of rules) {
-        if (r.peers === 'all') continue;
-        for (const x of r.peers) {
-          if (x.type !== 'ipBlock') continue;
-          const key = `${x.cidr}|${x.except.join(',')}`;
-          counts.set(key, (counts.get(key) ?? 0) + by);
-          sets?.set(key, IpSet.fromIpBlock(x.cidr, x.except));
-        }
-      }
+  for (let i = 0; i < policies.length; i++) {
+    countRuleBlocks(policies[i]!.ingress, by, counts, sets);
+    countRuleBlocks(policies[i]!.egress, by, counts, sets);
+  }
+}
+
+function countRuleBlocks(rules: readonly PolicyRule[], by: number, counts: Map<string, number>, sets: Map<string, IpSet> | undefined): void {
+  for (let j = 0; j < rules.length; j++) {
+    const peers = rules[j]!.peers;
+    if (peers === 'all') continue;
+    for (let k = 0; k < peers.length; k++) {
+      const x = peers[k]!;
+      if (x.type !== 'ipBlock') continue;
+      const key = x.except.length === 0 ? `${x.cidr}|` : `${x.cidr}|${x.except.join(',')}`;
+      counts.set(key, (counts.get(key) ?? 0) + by);
+      sets?.set(key, IpSet.fromIpBlock(x.cidr, x.except));
     }
   }
 }

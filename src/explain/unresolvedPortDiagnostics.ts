@@ -10,10 +10,14 @@ import type { Warning } from './types.js';
  */
 export function unresolvedPortDiagnostics(matrix: ReachabilityMatrix): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const cp of matrix.compiled.policies) {
+  const policies = matrix.compiled.policies;
+  // Index loops: this runs once per command over every rule, before the optimising compiler has caught up,
+  // and for-of there allocates an iterator result per item.
+  for (let i = 0; i < policies.length; i++) {
+    const cp = policies[i]!;
     // Most rules name no port: skip them before any call (tens of thousands of policies on large repositories).
-    for (const rule of cp.ingress) if (rule.namedPorts.length > 0) add(out, namedPortWarnings(matrix, cp, rule));
-    for (const rule of cp.egress) if (rule.namedPorts.length > 0) add(out, namedPortWarnings(matrix, cp, rule));
+    for (let j = 0; j < cp.ingress.length; j++) if (cp.ingress[j]!.namedPorts.length > 0) add(out, namedPortWarnings(matrix, cp, cp.ingress[j]!));
+    for (let j = 0; j < cp.egress.length; j++) if (cp.egress[j]!.namedPorts.length > 0) add(out, namedPortWarnings(matrix, cp, cp.egress[j]!));
   }
   return out;
 }

@@ -23,13 +23,29 @@ interface Located {
   readonly offset: number;
 }
 
-/** Split files and parsed documents, by text. Bounded, so a long-running app does not keep all it saw. */
-const splits = new Map<string, DocumentText[]>();
 /**
- * By file text, then by the line the document's text starts at: the same document as keying by its own text,
+ * The memos below are keyed by the file's path when the caller knows it, with the text kept beside and
+ * compared (the same string object, mostly: a pointer test), else by the text itself. Hashing a file's text
+ * as a key reads all of it: a few hundred files of policies with a warning each spent ~10 ms there.
+ */
+interface ByFile<V> {
+  readonly text: string;
+  readonly value: V;
+}
+
+/** The entry of `text` (kept under `key`), if that is the text it was made for. */
+function fileEntry<V>(m: Map<string, ByFile<V>>, key: string, text: string): ByFile<V> | undefined {
+  const e = m.get(key);
+  return e !== undefined && e.text === text ? e : undefined;
+}
+
+/** Split files and parsed documents, by file. Bounded, so a long-running app does not keep all it saw. */
+const splits = new Map<string, ByFile<DocumentText[]>>();
+/**
+ * By file, then by the line the document's text starts at: the same document as keying by its own text,
  * without joining (and hashing) a document's whole text per lookup. At most MEMO_SIZE documents in all.
  */
-const memo = new Map<string, Map<number, Located>>();
+const memo = new Map<string, ByFile<Map<number, Located>>>();
 let memoCount = 0;
 const MEMO_SIZE = 512;
 
@@ -41,7 +57,7 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
   const text = texts.get(source.file);
   if (text === undefined) return source.line;
   const keys = [...source.path, ...path].map(String);
-  const located = locate(text, source.line, keys);
+  const located = locate(text, source.line, keys, source.file);
   const { doc, lineCounter, offset, positions } = located;
   if (positions) {
     // The same walk over the fast reader's positions: the deepest existing field or item. Only its
@@ -79,11 +95,11 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
   return best;
 }
 
-/** The parsed document of `text` that holds `line`: the last one starting at or before it. */
-function locate(text: string, line: number, keys: readonly string[]): Located {
-  const found = documentAt(text, line);
+/** The parsed document of `text` (the file at `path`) that holds `line`: the last one starting at or before it. */
+function locate(text: string, line: number, keys: readonly string[], path: string): Located {
+  const found = documentAt(text, line, path);
   if (!found) return { doc: undefined, offset: 0 };
-  const hit = memo.get(text)?.get(found.textLine);
+  const hit = fileEntry(memo, path, text)?.value.get(found.textLine);
   const only = keys.join('\u0001');
   if (hit && (hit.only === undefined || hit.only === only)) return hit;
   // A document's first lookup records its one path (most documents get one warning); a second, other path
@@ -91,7 +107,7 @@ function locate(text: string, line: number, keys: readonly string[]): Located {
   const positions = useFastPositions ? fastPositions(found.text, hit ? undefined : keys) : undefined;
   if (positions) {
     const located: Located = { doc: undefined, positions, text: found.text, offset: found.textLine - 1, ...(hit ? {} : { only }) };
-    rememberDocument(text, found.textLine, located);
+    rememberDocument(path, text, found.textLine, located);
     return located;
   }
   // Only documents outside the fast reader's subset load `yaml` (~25-90 ms to import).
@@ -99,7 +115,7 @@ function locate(text: string, line: number, keys: readonly string[]): Located {
   const lineCounter = new LineCounter();
   const doc = parseDocument(found.text, { lineCounter, uniqueKeys: false });
   const located = { doc, lineCounter, offset: found.textLine - 1 };
-  rememberDocument(text, found.textLine, located);
+  rememberDocument(path, text, found.textLine, located);
   return located;
 }
 
@@ -110,17 +126,18 @@ function locate(text: string, line: number, keys: readonly string[]): Located {
  * named-port warnings; a file's line starts and markers are found once, by a scan for newlines. Text the
  * short way cannot take exactly (a BOM, CR line ends, directives) is split whole, once.
  */
-export function documentAt(text: string, line: number): Omit<DocumentText, 'index'> | undefined {
-  const region = regionAt(text, line);
+export function documentAt(text: string, line: number, path?: string): Omit<DocumentText, 'index'> | undefined {
+  const key = path ?? text;
+  const region = regionAt(text, line, key);
   if (region) {
     // No marker inside the region: it is one document, whose first content line must hold the line.
     const content = firstContentLine(text, region);
     if (content !== undefined && content <= line) return { line: content, textLine: region.line, text: text.slice(region.from, region.to) };
   }
-  let docs = splits.get(text);
+  let docs = fileEntry(splits, key, text)?.value;
   if (!docs) {
     docs = splitDocuments(text);
-    remember(splits, text, docs);
+    remember(splits, key, { text, value: docs });
   }
   let found: DocumentText | undefined;
   for (const d of docs) {
@@ -156,10 +173,12 @@ interface LineIndex {
   readonly markers: readonly number[];
   readonly markerAt: readonly number[];
 }
-const lineIndexes = new Map<string, LineIndex | undefined>();
+const lineIndexes = new Map<string, ByFile<LineIndex | undefined>>();
 
-function lineIndex(text: string): LineIndex | undefined {
-  if (lineIndexes.has(text)) return lineIndexes.get(text);
+/** The line index of `text`, memoised under `key` (its path, or itself). */
+function lineIndex(text: string, key: string): LineIndex | undefined {
+  const hit = fileEntry(lineIndexes, key, text);
+  if (hit) return hit.value;
   let index: LineIndex | undefined;
   // A BOM or CR line ends (normalised by the split), or a directive (`%YAML`, `%TAG`: part of the document after it).
   if (text.charCodeAt(0) !== 0xfeff && !text.includes('\r') && text.charCodeAt(0) !== 0x25 && !text.includes('\n%')) {
@@ -178,7 +197,7 @@ function lineIndex(text: string): LineIndex | undefined {
     }
     index = { lines: n, markers, markerAt };
   }
-  remember(lineIndexes, text, index);
+  remember(lineIndexes, key, { text, value: index });
   return index;
 }
 
@@ -195,8 +214,8 @@ function isMarker(text: string, at: number): boolean {
  * (or just after a `...`, or the file's start) to just before the next marker. Character offsets, and the
  * 1-based line `from` is at; undefined when the whole split must say.
  */
-function regionAt(text: string, line: number): { from: number; to: number; line: number } | undefined {
-  const index = line >= 1 ? lineIndex(text) : undefined;
+function regionAt(text: string, line: number, key: string): { from: number; to: number; line: number } | undefined {
+  const index = line >= 1 ? lineIndex(text, key) : undefined;
   if (!index || line > index.lines) return undefined;
   let fromLine = 1;
   let from = 0;
@@ -252,15 +271,19 @@ export function setFastPositions(enabled: boolean): void {
   memoCount = 0;
 }
 
-function rememberDocument(text: string, textLine: number, located: Located): void {
-  let docs = memo.get(text);
-  if (docs) memo.delete(text); // the newest file again, so eviction reaches it last
-  else docs = new Map();
+function rememberDocument(path: string, text: string, textLine: number, located: Located): void {
+  const entry = memo.get(path);
+  let docs = entry?.text === text ? entry.value : undefined;
+  if (entry) {
+    memo.delete(path); // the newest file again, so eviction reaches it last
+    if (!docs) memoCount -= entry.value.size; // another text at this path: its documents go
+  }
+  if (!docs) docs = new Map();
   if (!docs.has(textLine)) {
     // Full: forget the oldest files' documents, or this file's oldest document when it is the only file.
     while (memoCount >= MEMO_SIZE && memo.size > 0) {
       const oldest = memo.keys().next().value as string;
-      memoCount -= memo.get(oldest)!.size;
+      memoCount -= memo.get(oldest)!.value.size;
       memo.delete(oldest);
     }
     if (memoCount >= MEMO_SIZE && docs.size > 0) {
@@ -270,7 +293,7 @@ function rememberDocument(text: string, textLine: number, located: Located): voi
     memoCount++;
   }
   docs.set(textLine, located);
-  memo.set(text, docs);
+  memo.set(path, { text, value: docs });
 }
 
 function remember<V>(m: Map<string, V>, key: string, value: V): void {

@@ -5,6 +5,13 @@ import type { Diagnostic, ManifestFile } from './model.js';
 export interface ReadOptions {
   /** Reads standard input for `-`; defaults to process.stdin. Injected by tests. */
   readonly readStdin?: () => Promise<string>;
+  /** Reads a file's text (default: as UTF-8, see readText); e.g. TwinTexts.reader. May throw, as reading does. */
+  readonly readText?: (path: string) => string;
+  /**
+   * File names (any extension) whose regular files the directory walk lists in `marked`: what rendering
+   * looks for (`Kustomization`, `Chart.yaml`...), found without walking the directories again.
+   */
+  readonly markers?: ReadonlySet<string>;
 }
 
 /** The path shown for standard input. */
@@ -21,9 +28,11 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 export async function readManifestFiles(
   paths: string[],
   opts: ReadOptions = {},
-): Promise<{ files: ManifestFile[]; diagnostics: Diagnostic[] }> {
+): Promise<{ files: ManifestFile[]; diagnostics: Diagnostic[]; marked: string[] }> {
   const files: ManifestFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const marked: string[] = [];
+  const read = opts.readText ?? readText;
   const fail = (file: string, message: string): void => {
     diagnostics.push({ file, line: 1, severity: 'error', message });
   };
@@ -34,32 +43,32 @@ export async function readManifestFiles(
     }
     try {
       if (statSync(given).isDirectory()) {
-        const found = walk(given, fail);
+        const found = walk(given, fail, opts.markers, marked);
         if (found.length === 0) {
           diagnostics.push({ file: given, line: 1, severity: 'warning', message: 'no .yaml, .yml or .json file in this directory' });
         }
         for (const p of found) {
           try {
-            files.push({ path: p, text: readText(p) });
+            files.push({ path: p, text: read(p) });
           } catch (e) {
             fail(p, `cannot read: ${reason(e)}`);
           }
         }
       } else {
-        files.push({ path: given, text: readText(given) });
+        files.push({ path: given, text: read(given) });
       }
     } catch (e) {
       fail(given, `cannot read: ${reason(e)}`);
     }
   }
-  return { files, diagnostics };
+  return { files, diagnostics, marked };
 }
 
 // Synchronous on purpose: the CLI has nothing else to do meanwhile, and a sync read of a small file costs far
 // less than the thread pool's open/read/close round trips. Medium bench (3,432 files, 37 MB, both sides):
 // ~100 ms of CPU and ~120-140 ms wall, against ~450 ms of CPU and ~460-540 ms wall with async reads 32 at a
 // time, whose pool threads compete for the same cores as the parse.
-function walk(dir: string, fail: (file: string, message: string) => void): string[] {
+function walk(dir: string, fail: (file: string, message: string) => void, markers: ReadonlySet<string> | undefined, marked: string[]): string[] {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -74,9 +83,10 @@ function walk(dir: string, fail: (file: string, message: string) => void): strin
     const p = dir.endsWith('/') ? dir + entry.name : `${dir}/${entry.name}`;
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      out.push(...walk(p, fail));
-    } else if ((entry.isFile() || entry.isSymbolicLink()) && MANIFEST_FILE.test(entry.name)) {
-      out.push(p);
+      out.push(...walk(p, fail, markers, marked));
+    } else {
+      if ((entry.isFile() || entry.isSymbolicLink()) && MANIFEST_FILE.test(entry.name)) out.push(p);
+      if (markers?.has(entry.name) && entry.isFile()) marked.push(p);
     }
   }
   return out;
@@ -87,6 +97,31 @@ const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 /** Decodes as UTF-8 without throwing: invalid bytes become U+FFFD, which parseFile reports. */
 function readText(p: string): string {
   return decoder.decode(readFileSync(p));
+}
+
+/**
+ * Two checkouts read one after the other (`netpol diff --base DIR --head DIR`): a file whose bytes equal the
+ * file of the same name read before takes that file's text, the same string. Nearly every file of a pull
+ * request is so: its head is neither decoded nor kept a second time (19 MB of strings at the medium bench
+ * tier, copied by every scavenge until promoted), and later comparisons of the two sides' texts (see
+ * fileMatch.ts) find the same string at once.
+ */
+export class TwinTexts {
+  /** The first file read under each name: its bytes, to compare, and its text. */
+  readonly #first = new Map<string, { readonly bytes: Buffer; readonly text: string }>();
+
+  /** A reader for ReadOptions.readText, naming each path with `name` (e.g. relative to its side's directory). */
+  reader(name: (path: string) => string): (path: string) => string {
+    return (path) => {
+      const bytes = readFileSync(path);
+      const key = name(path);
+      const first = this.#first.get(key);
+      if (first !== undefined && first.bytes.equals(bytes)) return first.text;
+      const text = decoder.decode(bytes);
+      if (first === undefined) this.#first.set(key, { bytes, text });
+      return text;
+    };
+  }
 }
 
 async function readProcessStdin(): Promise<string> {

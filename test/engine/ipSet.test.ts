@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { IpSet, parseCidr } from '../../src/engine/ipSet.js';
+import { IpSet, ipv6Text, parseCidr } from '../../src/engine/ipSet.js';
 import { partitionAddressSpace } from '../../src/engine/ipPartition.js';
 
 describe('IpSet', () => {
@@ -68,5 +70,19 @@ describe('partitionAddressSpace: the coarsest partition every ipBlock respects',
     ]);
     const union = parts.reduce((s, p) => s.union(p.set), IpSet.empty);
     expect(union.equals(IpSet.all)).toBe(true);
+  });
+});
+
+describe('ipv6Text', () => {
+  it('writes every address as ipaddr.js does (RFC 5952), zero runs of every length and place included', () => {
+    // Groups mostly 0 (runs of zeros in every place), else small or large values.
+    const group = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 15 }), fc.integer({ min: 0, max: 0xffff }));
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), (parts) => {
+        const want = ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+        expect(ipv6Text(parts)).toBe(want);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

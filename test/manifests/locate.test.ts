@@ -44,6 +44,20 @@ describe('lineOf', () => {
     expect(lineOf(texts, source, path)).toBe(line);
   });
 
+  it('memoised by path, still answers for the text at hand (another side of a diff, an edited file)', () => {
+    const a = 'kind: A\nspec:\n  x: 1\n---\nkind: B\nspec:\n  y: 2\n';
+    const b = 'kind: A\n\n\nspec:\n  x: 1\n---\nkind: B\nspec:\n\n  y: 2\n';
+    const at = (t: string, line: number, path: string[]) => lineOf(new Map([['same.yaml', t]]), { file: 'same.yaml', line, doc: 0, path: [] }, path);
+    for (let round = 0; round < 2; round++) {
+      expect(at(a, 1, ['spec', 'x'])).toBe(3);
+      expect(at(b, 1, ['spec', 'x'])).toBe(5);
+      expect(at(a, 5, ['spec', 'y'])).toBe(7);
+      expect(at(b, 7, ['spec', 'y'])).toBe(10);
+      // An equal text in another string: the memo's answer.
+      expect(at([a.slice(0, 5), a.slice(5)].join(''), 5, ['spec', 'y'])).toBe(7);
+    }
+  });
+
   it('works on CRLF text and JSON', () => {
     const crlf = new Map([['c.yaml', 'a: 1\r\nb:\r\n  c: 2\r\n']]);
     expect(lineOf(crlf, { file: 'c.yaml', line: 1, doc: 0, path: [] }, ['b', 'c'])).toBe(3);

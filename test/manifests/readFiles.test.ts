@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readManifestFiles, STDIN_PATH } from '../../src/manifests/readFiles.js';
+import { readManifestFiles, STDIN_PATH, TwinTexts } from '../../src/manifests/readFiles.js';
 
 let root = '';
 let cwd = '';
@@ -68,5 +68,39 @@ describe('readManifestFiles', () => {
   it('invalid UTF-8 is decoded with U+FFFD (parseFile reports it), not thrown', async () => {
     writeFileSync(join(root, 'bin.yaml'), Buffer.from([0x61, 0x3a, 0x20, 0xff, 0x0a]));
     expect((await readManifestFiles(['bin.yaml'])).files[0]?.text).toBe('a: \uFFFD\n');
+  });
+});
+
+describe('TwinTexts: two checkouts read one after the other', () => {
+  it('a file equal to the one of the same name read before takes its text; others are read as they are', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-twin-'));
+    try {
+      const write = (p: string, t: string | Buffer) => {
+        mkdirSync(join(dir, p, '..'), { recursive: true });
+        writeFileSync(join(dir, p), t);
+      };
+      write('a/same.yaml', 'kind: A\n');
+      write('b/same.yaml', 'kind: A\n');
+      write('a/edited.yaml', 'kind: B\n');
+      write('b/edited.yaml', 'kind: C\n');
+      write('b/new.yaml', 'kind: D\n');
+      // Invalid UTF-8 decodes alike (U+FFFD) whether shared or not.
+      write('a/bad.yaml', Buffer.from([0x61, 0xff, 0x0a]));
+      write('b/bad.yaml', Buffer.from([0x61, 0xff, 0x0a]));
+      const twin = new TwinTexts();
+      const side = (s: string) => readManifestFiles([join(dir, s)], { readText: twin.reader((p) => p.slice(join(dir, s).length + 1)) });
+      const a = await side('a');
+      const b = await side('b');
+      const text = (r: typeof a, name: string) => r.files.find((f) => f.path.endsWith(`/${name}`))!.text;
+      expect(b.files.map((f) => [f.path.slice(dir.length), f.text])).toEqual([
+        ['/b/bad.yaml', 'a\ufffd\n'],
+        ['/b/edited.yaml', 'kind: C\n'],
+        ['/b/new.yaml', 'kind: D\n'],
+        ['/b/same.yaml', 'kind: A\n'],
+      ]);
+      expect(text(a, 'edited.yaml')).toBe('kind: B\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

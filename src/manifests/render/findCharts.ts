@@ -22,8 +22,9 @@ export function findCharts(
   binaryPaths: readonly string[],
   baseDir: string,
 ): ChartRoot[] {
-  const all = [...files.map((f) => absPath(baseDir, f.path)), ...binaryPaths.map((p) => absPath(baseDir, p))];
   const candidates = files.filter((f) => f.path === 'Chart.yaml' || f.path.endsWith('/Chart.yaml'));
+  if (candidates.length === 0) return [];
+  const all = [...files.map((f) => absPath(baseDir, f.path)), ...binaryPaths.map((p) => absPath(baseDir, p))];
   const dirs = candidates.map((f) => absPath(baseDir, displayDir(f.path)));
   const charts: ChartRoot[] = [];
   for (const [i, file] of candidates.entries()) {

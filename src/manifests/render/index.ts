@@ -1,5 +1,5 @@
 export { renderManifests, DEFAULT_RENDER_MAX_OUTPUT_BYTES, DEFAULT_RENDER_TIMEOUT_MS } from './renderManifests.js';
-export { readRenderInputs } from './readRenderInputs.js';
+export { readRenderInputs, ROOT_MARKERS } from './readRenderInputs.js';
 export { readGitRenderInputs } from './readGitRenderInputs.js';
 export { isRenderInput } from './isRenderInput.js';
 export { skippedObjects } from './skippedObjects.js';

@@ -11,14 +11,22 @@ import type { BinaryFile } from './types.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MAX_DIRS = 500;
-const ROOT_MARKERS = new Set<string>([...KUSTOMIZATION_NAMES, 'Chart.yaml']);
+/** The names of the files that make their directory a root to render: a kustomization, a chart. */
+export const ROOT_MARKERS: ReadonlySet<string> = new Set<string>([...KUSTOMIZATION_NAMES, 'Chart.yaml']);
 
+/**
+ * `marked`: the regular files named in ROOT_MARKERS below the directories of `paths`, when the caller's walk
+ * listed them already (readManifestFiles' `markers`); the directories are then not walked again.
+ */
 export async function readRenderInputs(
   paths: readonly string[],
   files: readonly ManifestFile[],
   baseDir: string = process.cwd(),
+  marked?: readonly string[],
 ): Promise<{ files: ManifestFile[]; binaryFiles: BinaryFile[]; diagnostics: Diagnostic[] }> {
-  const have = new Set(files.map((f) => absPath(baseDir, f.path)));
+  // Built on first use: most inputs have no root to render, and resolving every path costs.
+  let haveCache: Set<string> | undefined;
+  const have = (): Set<string> => (haveCache ??= new Set(files.map((f) => absPath(baseDir, f.path))));
   const extra: ManifestFile[] = [];
   const binaryFiles: BinaryFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -52,8 +60,8 @@ export async function readRenderInputs(
 
   const add = async (p: string): Promise<void> => {
     const abs = absPath(baseDir, p);
-    if (have.has(abs)) return;
-    have.add(abs);
+    if (have().has(abs)) return;
+    have().add(abs);
     try {
       const size = (await stat(p)).size;
       if (size > MAX_BYTES) {
@@ -75,8 +83,8 @@ export async function readRenderInputs(
   };
 
   // Every file below the given directories, to find roots (a `Kustomization` has no extension).
-  const all: string[] = [];
-  for (const p of paths) {
+  const all: string[] = marked ? [...marked] : [];
+  for (const p of marked ? [] : paths) {
     if (p === '-') continue;
     try {
       if ((await stat(p)).isDirectory()) all.push(...(await listDir(p)));

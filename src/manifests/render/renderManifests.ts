@@ -51,10 +51,14 @@ export async function renderManifests(files: readonly ManifestFile[], opts: Rend
   }
   const valuesAbs = new Set([...chartConfig].flatMap(([c, cfg]) => (cfg.values ?? []).map((v) => posix.resolve(c.dirAbs, v))));
   const renderedDirs = [...roots.map((r) => r.dirAbs), ...charts.map((c) => c.dirAbs)];
-  const raw = files.filter((f) => {
-    const a = absPath(baseDir, f.path);
-    return !renderedDirs.some((d) => isWithin(a, d)) && !valuesAbs.has(a);
-  });
+  // Nothing to render (most inputs): every file is raw, and no path needs resolving.
+  const nothingToRender = renderedDirs.length === 0 && valuesAbs.size === 0;
+  const raw = nothingToRender
+    ? [...files]
+    : files.filter((f) => {
+        const a = absPath(baseDir, f.path);
+        return !renderedDirs.some((d) => isWithin(a, d)) && !valuesAbs.has(a);
+      });
 
   const graph = includeGraph(roots);
   const cwd = opts.cwd ?? baseDir;
@@ -65,7 +69,8 @@ export async function renderManifests(files: readonly ManifestFile[], opts: Rend
     ...(cwd !== baseDir ? [posix.relative(cwd, r.dirAbs) || '.', r.dirAbs] : []),
   ]);
   diagnostics.push(...selection.diagnostics);
-  const inputAbs = new Set([...files.map((f) => absPath(baseDir, f.path)), ...binaries.map((b) => absPath(baseDir, b.path))]);
+  // Read only about roots and charts (remote entries, values files): none, none needed.
+  const inputAbs = nothingToRender ? new Set<string>() : new Set([...files.map((f) => absPath(baseDir, f.path)), ...binaries.map((b) => absPath(baseDir, b.path))]);
   const remote = refuseRemote(roots, graph, inputAbs);
   diagnostics.push(...remote.diagnostics);
   const invalidYaml = new Set(found.diagnostics.map((d) => d.file));

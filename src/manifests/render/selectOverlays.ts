@@ -1,9 +1,17 @@
 // Which kustomizations are rendered: by default the leaves (the ones no other kustomization includes, i.e.
 // the overlays one would `kubectl apply -k`); with `kustomize.overlays`, the ones whose directory matches.
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
 import type { Diagnostic } from '../model.js';
 import type { KustomizationRoot } from './findKustomizations.js';
 import { cleanPath } from './paths.js';
+
+// picomatch is loaded when a glob is given: every `netpol` run imported it at start-up (a few ms of
+// CommonJS loading) for the rare configuration that names overlays. CommonJS, so `require` gives what
+// `import` would.
+type Picomatch = typeof import('picomatch');
+let picomatchModule: Picomatch | undefined;
+const picomatch = (glob: string, options: { dot: boolean }) =>
+  (picomatchModule ??= createRequire(import.meta.url)('picomatch') as Picomatch)(glob, options);
 
 export interface OverlaySelection {
   readonly selected: KustomizationRoot[];
