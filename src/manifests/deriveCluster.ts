@@ -12,6 +12,7 @@ import { classifyFile, newSink, ownWorkload, usedNamespaceOf } from './classifyO
 import { byFileAndLine, makeCluster, pathIndexOnce, undeclaredNamespace, type Assembly, type BuildInput, type SkippedPart } from './clusterAssembly.js';
 import { matchFiles, type FileMatch } from './fileMatch.js';
 import { noteDerivedServices } from '../engine/services.js';
+import { noteCopiedRuns } from '../diff/sharedRecords.js';
 
 /** At most this many changed files (and at most a quarter of them, or 8) are derived rather than built. */
 const DERIVE_MAX_CHANGES = 512;
@@ -221,8 +222,8 @@ export function deriveCluster(match: FileMatch, input: BuildInput): Assembly | u
   noteDerivedServices(serviceList, priorServices, services.blocks());
   const cluster = makeCluster({
     namespaces,
-    workloads: workloads.list(),
-    policies: policies.list(),
+    workloads: workloads.notedList(pc.workloads),
+    policies: policies.notedList(pc.policies),
     adminPolicies: pc.adminPolicies ?? [],
     baselinePolicy: pc.baselinePolicy,
     services: serviceList,
@@ -289,6 +290,20 @@ class Runs<T> {
   /** The blocks noted so far, in order. */
   blocks(): readonly { readonly from: readonly T[]; readonly a: number; readonly b: number }[] {
     return this.#blocks;
+  }
+
+  /**
+   * list(), its blocks noted for alignRecords when it is a new list (see noteCopiedRuns): blocks of `prior`
+   * (the prior cluster's list) and of this build's new records.
+   */
+  notedList(prior: readonly T[]): readonly T[] {
+    const out = this.list();
+    const blocks = this.#blocks;
+    if (out !== prior && (blocks.length !== 1 || out !== blocks[0]!.from)) {
+      const runs = blocks.map(({ from, a, b }) => ({ from: from as unknown as readonly object[], a, b }));
+      noteCopiedRuns(out as unknown as readonly object[], prior as unknown as readonly object[], runs);
+    }
+    return out;
   }
 
   list(): readonly T[] {
