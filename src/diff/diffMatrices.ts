@@ -191,8 +191,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     hi[wc + k] = headRanges.nodeAt + atom.headAt;
     isIps[wc + k] = 1;
   });
-  const dirtyDst: number[] = [];
-  for (let i = 0; i < wc; i++) if (dstState[i] !== 0) dirtyDst.push(i);
+  // The dirty rows and columns by position (address atoms are never dirty: see dirtyNodes).
+  const dirtySrc = positionsOf(srcState, undefined, wc);
+  const dirtyDst = positionsOf(dstState, undefined, wc);
   // What each side allows (or an upper bound of it: one direction's ports) on every pair of a dirty row or
   // column, kept from the comparison below when there are few: a grouped line asks whether anything else is
   // allowed those ports to or from its anchor ("still allowed: ..."), and when nothing is, that is known
@@ -204,13 +205,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   }
   const rowBounds = new Map<number, Bounds>();
   const colBounds = new Map<number, Bounds>();
-  const dirtyLines = srcState.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0) + dirtyDst.length;
+  const dirtyLines = dirtySrc.length + dirtyDst.length;
   if (opts.exhaustive !== true && dirtyLines * count <= BOUND_CELLS) {
     const line = (): Bounds => ({ b: new Uint32Array(count), h: new Uint32Array(count) });
-    for (let i = 0; i < count; i++) {
-      if (srcState[i] !== 0) rowBounds.set(i, line());
-      if (dstState[i] !== 0) colBounds.set(i, line());
-    }
+    for (const i of dirtySrc) rowBounds.set(i, line());
+    for (const i of dirtyDst) colBounds.set(i, line());
   }
   // The same bounds by position, for the comparison loops: no map lookup per cell.
   const rowAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
@@ -278,9 +277,8 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // the other end is clean differs only if that direction does: that direction is compared first, and the
   // allowed ports only when it differs. Dirty lines are workload nodes; each is read once per side, and
   // compared in one pass (columns against the clean rows only: dirty rows cover their own cells).
-  for (let i = 0; i < count; i++) {
+  for (const i of dirtySrc) {
     const ss = srcState[i]!;
-    if (ss === 0) continue;
     const hit = (j: number, b: number, h: number): void => compare(i, j, true, b, h);
     scanLine(count, B.egressLine(bi[i]!), H.egressLine(hi[i]!), bi, hi, undefined, dstState, ss === 2, rowAt[i], tb, th, hit);
   }
@@ -306,15 +304,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     }
     return ends;
   };
-  for (const jd of jointDeltas) {
-    for (const src of expand(jd.s, jd.i)) {
-      for (const dst of expand(jd.d, jd.j)) {
-        if (src.id === dst.id && src.workload?.kind === 'Pod') continue; // loopback
-        if (!jd.opened.isEmpty()) openedMembers.push({ src, dst, ports: jd.opened, anchor: jd.anchor, attribution: jd.attribution });
-        if (!jd.closed.isEmpty()) closedMembers.push({ src, dst, ports: jd.closed, anchor: jd.anchor, attribution: jd.attribution });
-      }
-    }
-  }
+  expandDeltas(jointDeltas, expand, openedMembers, closedMembers);
 
   // Is anything but the delta's peers allowed `ports` to (anchor 'src') or from (anchor 'dst') a workload on one
   // side? False only when no pair of its row or column allows them: checked on the answers kept from the
@@ -355,20 +345,19 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       return c;
     };
     const exactly = (node: number): boolean => allows(anchorSide === 'src' ? m.allowedAt(a, node) : m.allowedAt(node, a));
-    for (let x = 0; x < count; x++) {
-      const p = kept[x]!;
-      if (p === 0) return true;
-      if (allows(table.get(p - 1)) && exactly(nodeIndex[x]!)) return true;
+    if (keptMayAllow(kept, table, nodeIndex, allows, exactly)) return true;
+    const others = nodesOfSideOnly(m);
+    for (let x = 0; x < others.length; x++) {
+      const node = others[x]!;
+      if (node < 0 || exactly(node)) return true;
     }
-    for (const node of nodesOfSideOnly(m)) if (node < 0 || exactly(node)) return true;
     return false;
   };
 
   // A workload that becomes isolated gets one line saying what still reaches it, not one line per lost peer.
   // Likewise a workload that loses isolation gets one line, with what used to be the only allowed traffic.
   // Only dirty workloads can change isolation: the policies selecting a clean one are the same on both sides.
-  const dirtyGroups: Member[][] = [];
-  for (let g = 0; g < wc; g++) if (srcState[g] !== 0 || dstState[g] !== 0) dirtyGroups.push(workloadMembers(g));
+  const dirtyGroups = positionsOf(srcState, dstState, wc).map(workloadMembers);
   const flips = isolationFlips(base, head, dirtyGroups);
   const newlyIsolated = flips.gained;
   const lostIsolation = flips.lost;
@@ -543,6 +532,62 @@ function scanLine(
     }
     if (force !== undefined && force[k] !== 0) hit(k, b, h);
     else if (all ? b !== EMPTY || h !== EMPTY : shared ? b !== h : !tb.get(b).equals(th.get(h))) hit(k, b, h);
+  }
+}
+
+/**
+ * The positions below `n` where `a` (or `b`) is not 0, in order. (Loops over every node are functions of
+ * their own, not loops of diffMatrices: a loop that long makes V8 compile all of diffMatrices, a large
+ * function, on a background thread while the diff runs, again after each deoptimisation; on two cores that
+ * competes with the diff itself and the garbage collector's threads.)
+ */
+function positionsOf(a: Uint8Array, b: Uint8Array | undefined, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (a[i] !== 0 || (b !== undefined && b[i] !== 0)) out.push(i);
+  return out;
+}
+
+/**
+ * Whether a kept line (see Bounds) may allow what `allows` asks: true at a pair it kept no answer for, or
+ * where its answer allows it and the exact answer (`exactly`, of the pair's node) does too.
+ */
+function keptMayAllow(
+  kept: Uint32Array,
+  table: PortSetTable,
+  nodeIndex: Int32Array,
+  allows: (p: PortSet) => boolean,
+  exactly: (node: number) => boolean,
+): boolean {
+  for (let x = 0; x < kept.length; x++) {
+    const p = kept[x]!;
+    if (p === 0) return true;
+    if (allows(table.get(p - 1)) && exactly(nodeIndex[x]!)) return true;
+  }
+  return false;
+}
+
+/** The joint deltas expanded to their members' pairs (loopbacks left out), as opened and closed deltas. */
+function expandDeltas(
+  deltas: readonly JointDelta[],
+  expand: (n: JointNode, at: number) => DeltaEnd[],
+  opened: MemberDelta[],
+  closed: MemberDelta[],
+): void {
+  for (let k = 0; k < deltas.length; k++) {
+    const jd = deltas[k]!;
+    const srcs = expand(jd.s, jd.i);
+    const dsts = expand(jd.d, jd.j);
+    const isOpened = !jd.opened.isEmpty();
+    const isClosed = !jd.closed.isEmpty();
+    for (let x = 0; x < srcs.length; x++) {
+      const src = srcs[x]!;
+      for (let y = 0; y < dsts.length; y++) {
+        const dst = dsts[y]!;
+        if (src.id === dst.id && src.workload?.kind === 'Pod') continue; // loopback
+        if (isOpened) opened.push({ src, dst, ports: jd.opened, anchor: jd.anchor, attribution: jd.attribution });
+        if (isClosed) closed.push({ src, dst, ports: jd.closed, anchor: jd.anchor, attribution: jd.attribution });
+      }
+    }
   }
 }
 
