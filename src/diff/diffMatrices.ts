@@ -207,22 +207,22 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const colBounds = new Map<number, Bounds>();
   const dirtyLines = dirtySrc.length + dirtyDst.length;
   if (opts.exhaustive !== true && dirtyLines * count <= BOUND_CELLS) {
-    const line = (): Bounds => ({ b: new Uint32Array(count), h: new Uint32Array(count) });
+    const cells = boundCells(2 * dirtyLines * count);
+    let at = 0;
+    const line = (): Bounds => ({ b: cells.subarray(at, (at += count)), h: cells.subarray(at, (at += count)) });
     for (const i of dirtySrc) rowBounds.set(i, line());
     for (const i of dirtyDst) colBounds.set(i, line());
   }
-  // The same bounds by position, for the comparison loops: no map lookup per cell.
-  const rowAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
-  const colAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
-  for (const [i, x] of rowBounds) rowAt[i] = x;
-  for (const [i, x] of colBounds) colAt[i] = x;
+  // Only dirty rows and columns have bounds (a map lookup only for those).
+  const rowAt = (i: number): Bounds | undefined => (srcState[i] !== 0 ? rowBounds.get(i) : undefined);
+  const colAt = (j: number): Bounds | undefined => (dstState[j] !== 0 ? colBounds.get(j) : undefined);
   const bound = (i: number, j: number, b: number, h: number): void => {
-    const row = rowAt[i];
+    const row = rowAt(i);
     if (row) {
       row.b[j] = b + 1;
       row.h[j] = h + 1;
     }
-    const col = colAt[j];
+    const col = colAt(j);
     if (col) {
       col.b[i] = b + 1;
       col.h[i] = h + 1;
@@ -280,11 +280,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   for (const i of dirtySrc) {
     const ss = srcState[i]!;
     const hit = (j: number, b: number, h: number): void => compare(i, j, true, b, h);
-    scanLine(count, B.egressLine(bi[i]!), H.egressLine(hi[i]!), bi, hi, undefined, dstState, ss === 2, rowAt[i], tb, th, hit);
+    scanLine(count, B.egressLine(bi[i]!), H.egressLine(hi[i]!), bi, hi, undefined, dstState, ss === 2, rowBounds.get(i), tb, th, hit);
   }
   for (const j of dirtyDst) {
     const hit = (i: number, b: number, h: number): void => compare(i, j, false, b, h);
-    scanLine(count, B.ingressLine(bi[j]!), H.ingressLine(hi[j]!), bi, hi, srcState, undefined, dstState[j] === 2, colAt[j], tb, th, hit);
+    scanLine(count, B.ingressLine(bi[j]!), H.ingressLine(hi[j]!), bi, hi, srcState, undefined, dstState[j] === 2, colBounds.get(j), tb, th, hit);
   }
   // In row order, then column order (as a row-by-row pass gives them).
   jointDeltas.sort((x, y) => x.i - y.i || x.j - y.j);
@@ -535,6 +535,26 @@ function scanLine(
   }
 }
 
+/** Scratch memory for the bounds of one diff, kept for the next one while it is small. */
+let scratchCells = new Uint32Array(0);
+const SCRATCH_KEPT = 1 << 21;
+
+/**
+ * `n` zeroed cells for the bounds of one diff (they are read only while it runs). A new pull request at the
+ * huge tier keeps ~12 lines of 54,000 cells: allocated anew each time, 2.6 MB of array buffers zeroed and
+ * then collected; the same buffer zeroed again is cheaper.
+ */
+function boundCells(n: number): Uint32Array {
+  if (n > scratchCells.length) {
+    const cells = new Uint32Array(n);
+    if (n <= SCRATCH_KEPT) scratchCells = cells;
+    return cells;
+  }
+  const cells = scratchCells.subarray(0, n);
+  cells.fill(0);
+  return cells;
+}
+
 /**
  * The positions below `n` where `a` (or `b`) is not 0, in order. (Loops over every node are functions of
  * their own, not loops of diffMatrices: a loop that long makes V8 compile all of diffMatrices, a large
@@ -558,10 +578,17 @@ function keptMayAllow(
   allows: (p: PortSet) => boolean,
   exactly: (node: number) => boolean,
 ): boolean {
+  // Most of a line holds a few ids (nothing allowed, mostly): the last one's answer is kept.
+  let last = 0;
+  let lastAllows = false;
   for (let x = 0; x < kept.length; x++) {
     const p = kept[x]!;
     if (p === 0) return true;
-    if (allows(table.get(p - 1)) && exactly(nodeIndex[x]!)) return true;
+    if (p !== last) {
+      last = p;
+      lastAllows = allows(table.get(p - 1));
+    }
+    if (lastAllows && exactly(nodeIndex[x]!)) return true;
   }
   return false;
 }
