@@ -37,7 +37,7 @@ export function mergeAtoms(deltas: readonly MemberDelta[]): MemberDelta[] {
     for (const a of d.attribution) m.attribution.set(keyOf(a), a);
   }
   for (const { d, ips: parts, attribution } of merged.values()) {
-    const ips = unionInOrder(parts);
+    const ips = IpSet.unionAll(parts);
     const ipEnd = { id: ips.toString(), ips };
     out.push({
       ...d,
@@ -47,28 +47,4 @@ export function mergeAtoms(deltas: readonly MemberDelta[]): MemberDelta[] {
     });
   }
   return out;
-}
-
-/**
- * IpSet.unionAll of sets that mostly come in address order (the atoms of one row or column, met in order): the
- * intervals are merged as they come, with no sort of thousands of intervals by their big-integer bounds; the
- * same set (in the same canonical form). Sets out of order are left to unionAll.
- */
-export function unionInOrder(sets: readonly IpSet[]): IpSet {
-  if (sets.length < 2) return IpSet.unionAll(sets);
-  // The canonical form of the intervals so far (sorted, disjoint, not adjacent). An interval that starts at or
-  // after the last one's start can only meet the last one: merged into it, or added after it.
-  const out: [bigint, bigint][] = [];
-  for (const set of sets) {
-    for (const [a, b] of set.intervals) {
-      if (a > b) continue;
-      const last = out[out.length - 1];
-      if (last === undefined) out.push([a, b]);
-      else if (a < last[0]) return IpSet.unionAll(sets);
-      else if (a <= last[1] + 1n) {
-        if (b > last[1]) last[1] = b;
-      } else out.push([a, b]);
-    }
-  }
-  return IpSet.fromIntervals(out);
 }
