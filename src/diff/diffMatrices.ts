@@ -11,7 +11,7 @@ import { ipAtoms } from './ipAtoms.js';
 import { isolationFlips, isolationLines, type IsolationFlips, type WorkloadPair } from './isolationLines.js';
 import { mergeAtoms } from './mergeAtoms.js';
 import { objectChanges } from './objectChanges.js';
-import { byPair, toPairDelta } from './pairDelta.js';
+import { byPair, pairDeltaMaker } from './pairDelta.js';
 import { PeersMemo } from './peersMemo.js';
 import { pairById, partnerInA } from './sharedRecords.js';
 import { summarizeCluster } from './sideSummary.js';
@@ -372,11 +372,15 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const removedConnections = removed.map((w) => connectionsOf(base, w, peers));
   const closedMerged = mergeAtoms(closedMembers);
   const openedMerged = mergeAtoms(openedMembers);
+  // The pairs of an added (removed) workload's line are its opened (closed) pairs: made once, for both.
+  const toPair = pairDeltaMaker();
+  const addedLines = added.map((w, k) => workloadLine('added', w, head, peers, addedConnections[k], toPair));
+  const removedLines = removed.map((w, k) => workloadLine('removed', w, base, peers, removedConnections[k], toPair));
   const lines: DiffLine[] = [
     ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head, peers, mayHavePeers),
     ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head, peers, mayHavePeers),
-    ...added.map((w, k) => workloadLine('added', w, head, peers, addedConnections[k])),
-    ...removed.map((w, k) => workloadLine('removed', w, base, peers, removedConnections[k])),
+    ...addedLines,
+    ...removedLines,
     ...isolationLines(
       base,
       head,
@@ -392,14 +396,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       (a.text < b.text ? -1 : a.text > b.text ? 1 : 0),
   );
 
-  const opened = [
-    ...openedMerged.map(toPairDelta),
-    ...addedConnections.flatMap((conns) => conns.map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
-  ].sort(byPair);
-  const closed = [
-    ...closedMerged.map(toPairDelta),
-    ...removedConnections.flatMap((conns) => conns.map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
-  ].sort(byPair);
+  // (Each line's pairs are in order already: the sort meets long sorted runs.)
+  const opened = [...openedMerged.map((d) => toPair(d)), ...addedLines.flatMap((l) => l.pairs)].sort(byPair);
+  const closed = [...closedMerged.map((d) => toPair(d)), ...removedLines.flatMap((l) => l.pairs)].sort(byPair);
 
   return {
     base: summarizeCluster(base.cluster, opts.baseRef),

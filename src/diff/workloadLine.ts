@@ -33,6 +33,7 @@ export function workloadLine(
   m: ReachabilityMatrix,
   memo: PeersMemo = new PeersMemo(),
   conns: readonly { src: Endpoint; dst: Endpoint; ports: PortSet }[] = connectionsOf(m, w, memo),
+  toPair: typeof toPairDelta = toPairDelta,
 ): DiffLine {
   const inbound = conns.filter((c) => c.dst.id === w.id);
   const inPorts = inbound.reduce((s, c) => s.union(c.ports), PortSet.empty);
@@ -60,8 +61,6 @@ export function workloadLine(
     to: { text: name, members: [w.id] },
     ports: inPorts.toJSON(),
     attribution: [{ kind: w.kind, id: w.id, change: direction, file: w.source.file, line: w.source.line }],
-    pairs: conns
-      .map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))
-      .sort(byPair),
+    pairs: conns.map((c) => toPair({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports })).sort(byPair),
   };
 }
