@@ -65,6 +65,8 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
   };
 
   const attributions = new Map<PolicyChange, Map<number, Attribution>>();
+  // What changed policies contribute to pairs with an address end, by what decides it (see contributionTo).
+  const contributions: ContributionMemo = new Map();
 
   // The namespaces of both sides' workload ends, each once.
   const namespacesOf = (b: SidePair, h: SidePair): string[] => {
@@ -85,8 +87,8 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
         const pb = compiledPolicy(base, c, 'base');
         const ph = compiledPolicy(head, c, 'head');
         for (const direction of ['ingress', 'egress'] as const) {
-          const before = pb ? contribution(pb, direction, b) : undefined;
-          const after = ph ? contribution(ph, direction, h) : undefined;
+          const before = pb ? contributionTo(pb, direction, b, contributions) : undefined;
+          const after = ph ? contributionTo(ph, direction, h, contributions) : undefined;
           if ((before?.key ?? '') === (after?.key ?? '')) continue;
           // Point at a rule where one is involved: the head's, else the base rule that used to match, at
           // its head position when the policy still has that rule (an edited rule), else at base.
@@ -138,6 +140,40 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
       return out;
     },
   };
+}
+
+/** For tests: false computes every contribution (no memo). Returns the previous setting. */
+let memoContributions = true;
+export function setContributionMemo(on: boolean): boolean {
+  const was = memoContributions;
+  memoContributions = on;
+  return was;
+}
+
+/** Contributions by policy, then selected workload, then direction and the rules matching the address end. */
+type ContributionMemo = Map<CompiledPolicy, Map<Workload, Map<string, Contribution | undefined>>>;
+
+/**
+ * contribution(), kept for pairs whose peer is a set of addresses: what a policy contributes to such a pair
+ * follows from the selected workload and which of its rules match the addresses (a new block opens a port to
+ * thousands of address atoms, each a pair of its own, and few differ in which rules match them). Only the
+ * matching is done per pair; the keys (strings of ports) are made once per distinct answer.
+ */
+function contributionTo(p: CompiledPolicy, direction: 'ingress' | 'egress', pair: SidePair, memo: ContributionMemo): Contribution | undefined {
+  const selected = direction === 'ingress' ? pair.dst : pair.src;
+  const peer = direction === 'ingress' ? pair.src : pair.dst;
+  if (!memoContributions || !('workload' in selected) || 'workload' in peer) return contribution(p, direction, pair);
+  const rules = direction === 'ingress' ? p.ingress : p.egress;
+  let sig = direction === 'ingress' ? 'i' : 'e';
+  for (let k = 0; k < rules.length; k++) sig += matchesIpEnd(rules[k]!, peer) ? '1' : '0';
+  let byWorkload = memo.get(p);
+  if (byWorkload === undefined) memo.set(p, (byWorkload = new Map()));
+  let bySig = byWorkload.get(selected.workload);
+  if (bySig === undefined) byWorkload.set(selected.workload, (bySig = new Map()));
+  if (bySig.has(sig)) return bySig.get(sig);
+  const c = contribution(p, direction, pair);
+  bySig.set(sig, c);
+  return c;
 }
 
 /** What one policy contributes to a pair in one direction: undefined when it doesn't select the pair's pod. */
