@@ -3,7 +3,7 @@ import type { PortSet } from '../engine/portSet.js';
 import { PortSetTable } from '../engine/portSetTable.js';
 import type { Diagnostic, Workload } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
-import type { DeltaEnd, JointNode, MemberDelta } from './deltaTypes.js';
+import { AtomEnd, type DeltaEnd, type JointNode, type MemberDelta } from './deltaTypes.js';
 import { dirtyNodes } from './dirtyNodes.js';
 import { seedDisplayNames } from './displayName.js';
 import { groupLines } from './groupLines.js';
@@ -298,7 +298,7 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const expand = (n: JointNode, at: number): DeltaEnd[] => {
     let ends = expanded.get(n);
     if (!ends) {
-      ends = n.kind === 'ips' ? [{ id: n.set.toString(), ips: n.set }] : n.members.map((m) => ({ id: m.head.id, workload: m.head }));
+      ends = n.kind === 'ips' ? [new AtomEnd(n.set)] : n.members.map((m) => ({ id: m.head.id, workload: m.head }));
       expanded.set(n, ends);
       if (n.kind === 'workloads') for (const m of n.members) jointOf.set(m.head, at);
     }
@@ -609,7 +609,7 @@ function expandDeltas(
       const src = srcs[x]!;
       for (let y = 0; y < dsts.length; y++) {
         const dst = dsts[y]!;
-        if (src.id === dst.id && src.workload?.kind === 'Pod') continue; // loopback
+        if (src.workload?.kind === 'Pod' && src.id === dst.id) continue; // loopback (an atom's id is made only if asked)
         if (isOpened) opened.push({ src, dst, ports: jd.opened, anchor: jd.anchor, attribution: jd.attribution });
         if (isClosed) closed.push({ src, dst, ports: jd.closed, anchor: jd.anchor, attribution: jd.attribution });
       }
