@@ -142,8 +142,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   };
 
   // An address atom lies inside one range of each side: any of its addresses stands for it (see PairEnd).
-  const end = (n: JointNode, side: 'base' | 'head'): PairEnd =>
-    n.kind === 'ips' ? { ips: n.set, point: n.set.intervals[0]![0] } : { workload: n.members[0]![side] };
+  // The ends of the last source and of the last destination compared, on both sides: a dirty row keeps its
+  // source and a column its destination, so each changed pair makes at most one new end (an atom's serves
+  // both sides).
+  const srcEnds = new NodeEnds();
+  const dstEnds = new NodeEnds();
 
   // Only pairs a change can touch are compared: a pair whose destination's ingress policies, source's
   // egress policies, and both ends' labels are unchanged has the same answer on both sides, whatever the
@@ -263,10 +266,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     if (s.kind === 'ips') anchor = 'dst';
     else if (d.kind === 'ips') anchor = 'src';
     else anchor = !same(eb, eh) && same(ib, ih) ? 'src' : 'dst';
-    const attribution = attributor.attribute(
-      { matrix: base, src: end(s, 'base'), dst: end(d, 'base') },
-      { matrix: head, src: end(s, 'head'), dst: end(d, 'head') },
-    );
+    srcEnds.of(s);
+    dstEnds.of(d);
+    const attribution = attributor.attribute({ matrix: base, src: srcEnds.b!, dst: dstEnds.b! }, { matrix: head, src: srcEnds.h!, dst: dstEnds.h! });
     // Many pairs change alike (a new block opens one port to thousands of atoms): differences of ids are
     // memoised by a shared table.
     const opened = sharedTable ? th.get(th.subtract(ah, ab)) : hp.subtract(bp);
@@ -408,6 +410,23 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     lines,
     diagnostics: mergeDiagnostics(base.cluster.diagnostics, head.cluster.diagnostics),
   };
+}
+
+/** A joint node's ends on both sides (see PairEnd), made for the last node asked. */
+class NodeEnds {
+  node: JointNode | undefined;
+  b: PairEnd | undefined;
+  h: PairEnd | undefined;
+
+  of(n: JointNode): void {
+    if (n === this.node) return;
+    this.node = n;
+    if (n.kind === 'ips') this.b = this.h = { ips: n.set, point: n.set.intervals[0]![0] };
+    else {
+      this.b = { workload: n.members[0]!.base };
+      this.h = { workload: n.members[0]!.head };
+    }
+  }
 }
 
 /**
