@@ -65,48 +65,58 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
   };
 
   const attributions = new Map<PolicyChange, Map<number, Attribution>>();
+  // What changed policies contribute to pairs with an address end, by what decides it (see contributionTo).
+  const contributions: ContributionMemo = new Map();
 
   // The namespaces of both sides' workload ends, each once.
   const namespacesOf = (b: SidePair, h: SidePair): string[] => {
     const out: string[] = [];
-    for (const e of [b.src, b.dst, h.src, h.dst]) if ('workload' in e && !out.includes(e.workload.namespace)) out.push(e.workload.namespace);
+    addNamespace(out, b.src);
+    addNamespace(out, b.dst);
+    addNamespace(out, h.src);
+    addNamespace(out, h.dst);
     return out;
+  };
+
+  // The changed policy c, if its change is a cause of the pair's: its attribution added to `out`.
+  const policyCause = (c: PolicyChange, b: SidePair, h: SidePair, out: Attribution[]): void => {
+    const pb = compiledPolicy(base, c, 'base');
+    const ph = compiledPolicy(head, c, 'head');
+    for (let d = 0; d < DIRECTIONS.length; d++) {
+      const direction = DIRECTIONS[d]!;
+      const before = pb ? contributionTo(pb, direction, b, contributions) : undefined;
+      const after = ph ? contributionTo(ph, direction, h, contributions) : undefined;
+      if ((before?.key ?? '') === (after?.key ?? '')) continue;
+      // Point at a rule where one is involved: the head's, else the base rule that used to match, at
+      // its head position when the policy still has that rule (an edited rule), else at base.
+      const useHead = ph && (after?.rule || !before?.rule || before.rule.index < (direction === 'ingress' ? ph.ingress : ph.egress).length);
+      const version = after?.rule ? after : (before?.rule ? before : (after ?? before!));
+      // The same cause for many pairs: its line is looked up in the file once.
+      // (As a number: built for every changed pair.)
+      const key = ((version.rule?.index ?? -1) + 1) * 8 + (useHead ? 4 : 0) + (direction === 'ingress' ? 2 : 0) + (version === after ? 1 : 0);
+      let byVersion = attributions.get(c);
+      if (!byVersion) attributions.set(c, (byVersion = new Map()));
+      let a = byVersion.get(key);
+      if (!a) {
+        const policy = (useHead ? ph : pb)!.policy;
+        const cluster = useHead ? head.cluster : base.cluster;
+        a = policyAttribution(c, policy, cluster, version, direction);
+        byVersion.set(key, a);
+      }
+      out.push(a);
+      break;
+    }
   };
 
   return {
     attribute(b, h) {
       const out: Attribution[] = [];
-      const candidates = new Set<PolicyChange>();
+      // The changed policies of the pair's namespaces (each in the list of its own namespace only), in order.
+      // (Called for every changed pair, thousands for a new block: no set or iterator made per call.)
       const namespaces = namespacesOf(b, h);
-      for (const ns of namespaces) {
-        for (const c of changes.policiesByNamespace.get(ns) ?? []) candidates.add(c);
-      }
-      for (const c of candidates) {
-        const pb = compiledPolicy(base, c, 'base');
-        const ph = compiledPolicy(head, c, 'head');
-        for (const direction of ['ingress', 'egress'] as const) {
-          const before = pb ? contribution(pb, direction, b) : undefined;
-          const after = ph ? contribution(ph, direction, h) : undefined;
-          if ((before?.key ?? '') === (after?.key ?? '')) continue;
-          // Point at a rule where one is involved: the head's, else the base rule that used to match, at
-          // its head position when the policy still has that rule (an edited rule), else at base.
-          const useHead = ph && (after?.rule || !before?.rule || before.rule.index < (direction === 'ingress' ? ph.ingress : ph.egress).length);
-          const version = after?.rule ? after : (before?.rule ? before : (after ?? before!));
-          // The same cause for many pairs: its line is looked up in the file once.
-          // (As a number: built for every changed pair.)
-          const key = ((version.rule?.index ?? -1) + 1) * 8 + (useHead ? 4 : 0) + (direction === 'ingress' ? 2 : 0) + (version === after ? 1 : 0);
-          let byVersion = attributions.get(c);
-          if (!byVersion) attributions.set(c, (byVersion = new Map()));
-          let a = byVersion.get(key);
-          if (!a) {
-            const policy = (useHead ? ph : pb)!.policy;
-            const cluster = useHead ? head.cluster : base.cluster;
-            a = policyAttribution(c, policy, cluster, version, direction);
-            byVersion.set(key, a);
-          }
-          out.push(a);
-          break;
-        }
+      for (let n = 0; n < namespaces.length; n++) {
+        const list = changes.policiesByNamespace.get(namespaces[n]!);
+        if (list !== undefined) for (let k = 0; k < list.length; k++) policyCause(list[k]!, b, h, out);
       }
       for (const c of changes.adminPolicies) {
         const key = `${c.kind === 'AdminNetworkPolicy' ? 'admin' : 'baseline'}/${c.id}`;
@@ -122,7 +132,7 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
           break;
         }
       }
-      const labelCauses = labelAttributions(b, h, changes, head.cluster);
+      const labelCauses = changes.workloads.size > 0 || changes.namespaces.size > 0 ? labelAttributions(b, h, changes, head.cluster) : NO_ATTRIBUTIONS;
       if (labelCauses.length > 0) {
         const labelsMatter =
           out.length === 0 ||
@@ -138,6 +148,48 @@ export function createAttributor(base: ReachabilityMatrix, head: ReachabilityMat
       return out;
     },
   };
+}
+
+/** For tests: false computes every contribution (no memo). Returns the previous setting. */
+let memoContributions = true;
+export function setContributionMemo(on: boolean): boolean {
+  const was = memoContributions;
+  memoContributions = on;
+  return was;
+}
+
+const DIRECTIONS = ['ingress', 'egress'] as const;
+const NO_ATTRIBUTIONS: readonly Attribution[] = [];
+
+/** Adds the namespace of a workload end to `out` unless it is there. */
+function addNamespace(out: string[], e: PairEnd): void {
+  if ('workload' in e && !out.includes(e.workload.namespace)) out.push(e.workload.namespace);
+}
+
+/** Contributions by policy, then selected workload, then direction and the rules matching the address end. */
+type ContributionMemo = Map<CompiledPolicy, Map<Workload, Map<string, Contribution | undefined>>>;
+
+/**
+ * contribution(), kept for pairs whose peer is a set of addresses: what a policy contributes to such a pair
+ * follows from the selected workload and which of its rules match the addresses (a new block opens a port to
+ * thousands of address atoms, each a pair of its own, and few differ in which rules match them). Only the
+ * matching is done per pair; the keys (strings of ports) are made once per distinct answer.
+ */
+function contributionTo(p: CompiledPolicy, direction: 'ingress' | 'egress', pair: SidePair, memo: ContributionMemo): Contribution | undefined {
+  const selected = direction === 'ingress' ? pair.dst : pair.src;
+  const peer = direction === 'ingress' ? pair.src : pair.dst;
+  if (!memoContributions || !('workload' in selected) || 'workload' in peer) return contribution(p, direction, pair);
+  const rules = direction === 'ingress' ? p.ingress : p.egress;
+  let sig = direction === 'ingress' ? 'i' : 'e';
+  for (let k = 0; k < rules.length; k++) sig += matchesIpEnd(rules[k]!, peer) ? '1' : '0';
+  let byWorkload = memo.get(p);
+  if (byWorkload === undefined) memo.set(p, (byWorkload = new Map()));
+  let bySig = byWorkload.get(selected.workload);
+  if (bySig === undefined) byWorkload.set(selected.workload, (bySig = new Map()));
+  if (bySig.has(sig)) return bySig.get(sig);
+  const c = contribution(p, direction, pair);
+  bySig.set(sig, c);
+  return c;
 }
 
 /** What one policy contributes to a pair in one direction: undefined when it doesn't select the pair's pod. */

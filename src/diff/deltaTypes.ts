@@ -12,6 +12,19 @@ export interface DeltaEnd {
   readonly ips?: IpSet;
 }
 
+/**
+ * An address atom as a delta end: its id (the set in CIDRs) made only if asked. The diff merges the atoms of
+ * a row or column into one set with an id of its own, so the id of each of thousands of atoms was made for
+ * nothing.
+ */
+export class AtomEnd implements DeltaEnd {
+  #id: string | undefined;
+  constructor(readonly ips: IpSet) {}
+  get id(): string {
+    return (this.#id ??= this.ips.toString());
+  }
+}
+
 /** A node of the joint graph: workloads that both sides treat alike, or an address atom. */
 export type JointNode =
   | { readonly kind: 'workloads'; readonly members: readonly { base: Workload; head: Workload }[]; readonly b: Endpoint; readonly h: Endpoint }

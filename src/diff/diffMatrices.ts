@@ -3,7 +3,7 @@ import type { PortSet } from '../engine/portSet.js';
 import { PortSetTable } from '../engine/portSetTable.js';
 import type { Diagnostic, Workload } from '../manifests/model.js';
 import { createAttributor, type PairEnd } from './attribute.js';
-import type { DeltaEnd, JointNode, MemberDelta } from './deltaTypes.js';
+import { AtomEnd, type DeltaEnd, type JointNode, type MemberDelta } from './deltaTypes.js';
 import { dirtyNodes } from './dirtyNodes.js';
 import { seedDisplayNames } from './displayName.js';
 import { groupLines } from './groupLines.js';
@@ -11,7 +11,7 @@ import { ipAtoms } from './ipAtoms.js';
 import { isolationFlips, isolationLines, type IsolationFlips, type WorkloadPair } from './isolationLines.js';
 import { mergeAtoms } from './mergeAtoms.js';
 import { objectChanges } from './objectChanges.js';
-import { byPair, toPairDelta } from './pairDelta.js';
+import { byPair, pairDeltaMaker } from './pairDelta.js';
 import { PeersMemo } from './peersMemo.js';
 import { pairById, partnerInA } from './sharedRecords.js';
 import { summarizeCluster } from './sideSummary.js';
@@ -142,8 +142,11 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   };
 
   // An address atom lies inside one range of each side: any of its addresses stands for it (see PairEnd).
-  const end = (n: JointNode, side: 'base' | 'head'): PairEnd =>
-    n.kind === 'ips' ? { ips: n.set, point: n.set.intervals[0]![0] } : { workload: n.members[0]![side] };
+  // The ends of the last source and of the last destination compared, on both sides: a dirty row keeps its
+  // source and a column its destination, so each changed pair makes at most one new end (an atom's serves
+  // both sides).
+  const srcEnds = new NodeEnds();
+  const dstEnds = new NodeEnds();
 
   // Only pairs a change can touch are compared: a pair whose destination's ingress policies, source's
   // egress policies, and both ends' labels are unchanged has the same answer on both sides, whatever the
@@ -191,8 +194,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     hi[wc + k] = headRanges.nodeAt + atom.headAt;
     isIps[wc + k] = 1;
   });
-  const dirtyDst: number[] = [];
-  for (let i = 0; i < wc; i++) if (dstState[i] !== 0) dirtyDst.push(i);
+  // The dirty rows and columns by position (address atoms are never dirty: see dirtyNodes).
+  const dirtySrc = positionsOf(srcState, undefined, wc);
+  const dirtyDst = positionsOf(dstState, undefined, wc);
   // What each side allows (or an upper bound of it: one direction's ports) on every pair of a dirty row or
   // column, kept from the comparison below when there are few: a grouped line asks whether anything else is
   // allowed those ports to or from its anchor ("still allowed: ..."), and when nothing is, that is known
@@ -204,26 +208,24 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   }
   const rowBounds = new Map<number, Bounds>();
   const colBounds = new Map<number, Bounds>();
-  const dirtyLines = srcState.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0) + dirtyDst.length;
+  const dirtyLines = dirtySrc.length + dirtyDst.length;
   if (opts.exhaustive !== true && dirtyLines * count <= BOUND_CELLS) {
-    const line = (): Bounds => ({ b: new Uint32Array(count), h: new Uint32Array(count) });
-    for (let i = 0; i < count; i++) {
-      if (srcState[i] !== 0) rowBounds.set(i, line());
-      if (dstState[i] !== 0) colBounds.set(i, line());
-    }
+    const cells = boundCells(2 * dirtyLines * count);
+    let at = 0;
+    const line = (): Bounds => ({ b: cells.subarray(at, (at += count)), h: cells.subarray(at, (at += count)) });
+    for (const i of dirtySrc) rowBounds.set(i, line());
+    for (const i of dirtyDst) colBounds.set(i, line());
   }
-  // The same bounds by position, for the comparison loops: no map lookup per cell.
-  const rowAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
-  const colAt: (Bounds | undefined)[] = new Array<Bounds | undefined>(count);
-  for (const [i, x] of rowBounds) rowAt[i] = x;
-  for (const [i, x] of colBounds) colAt[i] = x;
+  // Only dirty rows and columns have bounds (a map lookup only for those).
+  const rowAt = (i: number): Bounds | undefined => (srcState[i] !== 0 ? rowBounds.get(i) : undefined);
+  const colAt = (j: number): Bounds | undefined => (dstState[j] !== 0 ? colBounds.get(j) : undefined);
   const bound = (i: number, j: number, b: number, h: number): void => {
-    const row = rowAt[i];
+    const row = rowAt(i);
     if (row) {
       row.b[j] = b + 1;
       row.h[j] = h + 1;
     }
-    const col = colAt[j];
+    const col = colAt(j);
     if (col) {
       col.b[i] = b + 1;
       col.h[i] = h + 1;
@@ -264,10 +266,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     if (s.kind === 'ips') anchor = 'dst';
     else if (d.kind === 'ips') anchor = 'src';
     else anchor = !same(eb, eh) && same(ib, ih) ? 'src' : 'dst';
-    const attribution = attributor.attribute(
-      { matrix: base, src: end(s, 'base'), dst: end(d, 'base') },
-      { matrix: head, src: end(s, 'head'), dst: end(d, 'head') },
-    );
+    srcEnds.of(s);
+    dstEnds.of(d);
+    const attribution = attributor.attribute({ matrix: base, src: srcEnds.b!, dst: dstEnds.b! }, { matrix: head, src: srcEnds.h!, dst: dstEnds.h! });
     // Many pairs change alike (a new block opens one port to thousands of atoms): differences of ids are
     // memoised by a shared table.
     const opened = sharedTable ? th.get(th.subtract(ah, ab)) : hp.subtract(bp);
@@ -278,15 +279,14 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   // the other end is clean differs only if that direction does: that direction is compared first, and the
   // allowed ports only when it differs. Dirty lines are workload nodes; each is read once per side, and
   // compared in one pass (columns against the clean rows only: dirty rows cover their own cells).
-  for (let i = 0; i < count; i++) {
+  for (const i of dirtySrc) {
     const ss = srcState[i]!;
-    if (ss === 0) continue;
     const hit = (j: number, b: number, h: number): void => compare(i, j, true, b, h);
-    scanLine(count, B.egressLine(bi[i]!), H.egressLine(hi[i]!), bi, hi, undefined, dstState, ss === 2, rowAt[i], tb, th, hit);
+    scanLine(count, B.egressLine(bi[i]!), H.egressLine(hi[i]!), bi, hi, undefined, dstState, ss === 2, rowBounds.get(i), tb, th, hit);
   }
   for (const j of dirtyDst) {
     const hit = (i: number, b: number, h: number): void => compare(i, j, false, b, h);
-    scanLine(count, B.ingressLine(bi[j]!), H.ingressLine(hi[j]!), bi, hi, srcState, undefined, dstState[j] === 2, colAt[j], tb, th, hit);
+    scanLine(count, B.ingressLine(bi[j]!), H.ingressLine(hi[j]!), bi, hi, srcState, undefined, dstState[j] === 2, colBounds.get(j), tb, th, hit);
   }
   // In row order, then column order (as a row-by-row pass gives them).
   jointDeltas.sort((x, y) => x.i - y.i || x.j - y.j);
@@ -300,21 +300,13 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const expand = (n: JointNode, at: number): DeltaEnd[] => {
     let ends = expanded.get(n);
     if (!ends) {
-      ends = n.kind === 'ips' ? [{ id: n.set.toString(), ips: n.set }] : n.members.map((m) => ({ id: m.head.id, workload: m.head }));
+      ends = n.kind === 'ips' ? [new AtomEnd(n.set)] : n.members.map((m) => ({ id: m.head.id, workload: m.head }));
       expanded.set(n, ends);
       if (n.kind === 'workloads') for (const m of n.members) jointOf.set(m.head, at);
     }
     return ends;
   };
-  for (const jd of jointDeltas) {
-    for (const src of expand(jd.s, jd.i)) {
-      for (const dst of expand(jd.d, jd.j)) {
-        if (src.id === dst.id && src.workload?.kind === 'Pod') continue; // loopback
-        if (!jd.opened.isEmpty()) openedMembers.push({ src, dst, ports: jd.opened, anchor: jd.anchor, attribution: jd.attribution });
-        if (!jd.closed.isEmpty()) closedMembers.push({ src, dst, ports: jd.closed, anchor: jd.anchor, attribution: jd.attribution });
-      }
-    }
-  }
+  expandDeltas(jointDeltas, expand, openedMembers, closedMembers);
 
   // Is anything but the delta's peers allowed `ports` to (anchor 'src') or from (anchor 'dst') a workload on one
   // side? False only when no pair of its row or column allows them: checked on the answers kept from the
@@ -355,20 +347,19 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       return c;
     };
     const exactly = (node: number): boolean => allows(anchorSide === 'src' ? m.allowedAt(a, node) : m.allowedAt(node, a));
-    for (let x = 0; x < count; x++) {
-      const p = kept[x]!;
-      if (p === 0) return true;
-      if (allows(table.get(p - 1)) && exactly(nodeIndex[x]!)) return true;
+    if (keptMayAllow(kept, table, nodeIndex, allows, exactly)) return true;
+    const others = nodesOfSideOnly(m);
+    for (let x = 0; x < others.length; x++) {
+      const node = others[x]!;
+      if (node < 0 || exactly(node)) return true;
     }
-    for (const node of nodesOfSideOnly(m)) if (node < 0 || exactly(node)) return true;
     return false;
   };
 
   // A workload that becomes isolated gets one line saying what still reaches it, not one line per lost peer.
   // Likewise a workload that loses isolation gets one line, with what used to be the only allowed traffic.
   // Only dirty workloads can change isolation: the policies selecting a clean one are the same on both sides.
-  const dirtyGroups: Member[][] = [];
-  for (let g = 0; g < wc; g++) if (srcState[g] !== 0 || dstState[g] !== 0) dirtyGroups.push(workloadMembers(g));
+  const dirtyGroups = positionsOf(srcState, dstState, wc).map(workloadMembers);
   const flips = isolationFlips(base, head, dirtyGroups);
   const newlyIsolated = flips.gained;
   const lostIsolation = flips.lost;
@@ -383,11 +374,15 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
   const removedConnections = removed.map((w) => connectionsOf(base, w, peers));
   const closedMerged = mergeAtoms(closedMembers);
   const openedMerged = mergeAtoms(openedMembers);
+  // The pairs of an added (removed) workload's line are its opened (closed) pairs: made once, for both.
+  const toPair = pairDeltaMaker();
+  const addedLines = added.map((w, k) => workloadLine('added', w, head, peers, addedConnections[k], toPair));
+  const removedLines = removed.map((w, k) => workloadLine('removed', w, base, peers, removedConnections[k], toPair));
   const lines: DiffLine[] = [
     ...groupLines('opened', openedMerged.filter((d) => !absorbedBy(lostIsolation)(d)), base, head, peers, mayHavePeers),
     ...groupLines('closed', closedMerged.filter((d) => !absorbedBy(newlyIsolated)(d)), base, head, peers, mayHavePeers),
-    ...added.map((w, k) => workloadLine('added', w, head, peers, addedConnections[k])),
-    ...removed.map((w, k) => workloadLine('removed', w, base, peers, removedConnections[k])),
+    ...addedLines,
+    ...removedLines,
     ...isolationLines(
       base,
       head,
@@ -403,14 +398,9 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
       (a.text < b.text ? -1 : a.text > b.text ? 1 : 0),
   );
 
-  const opened = [
-    ...openedMerged.map(toPairDelta),
-    ...addedConnections.flatMap((conns) => conns.map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
-  ].sort(byPair);
-  const closed = [
-    ...closedMerged.map(toPairDelta),
-    ...removedConnections.flatMap((conns) => conns.map((c) => toPairDelta({ src: { id: c.src.id }, dst: { id: c.dst.id }, ports: c.ports }))),
-  ].sort(byPair);
+  // (Each line's pairs are in order already: the sort meets long sorted runs.)
+  const opened = [...openedMerged.map((d) => toPair(d)), ...addedLines.flatMap((l) => l.pairs)].sort(byPair);
+  const closed = [...closedMerged.map((d) => toPair(d)), ...removedLines.flatMap((l) => l.pairs)].sort(byPair);
 
   return {
     base: summarizeCluster(base.cluster, opts.baseRef),
@@ -420,6 +410,23 @@ export function diffMatrices(base: ReachabilityMatrix, head: ReachabilityMatrix,
     lines,
     diagnostics: mergeDiagnostics(base.cluster.diagnostics, head.cluster.diagnostics),
   };
+}
+
+/** A joint node's ends on both sides (see PairEnd), made for the last node asked. */
+class NodeEnds {
+  node: JointNode | undefined;
+  b: PairEnd | undefined;
+  h: PairEnd | undefined;
+
+  of(n: JointNode): void {
+    if (n === this.node) return;
+    this.node = n;
+    if (n.kind === 'ips') this.b = this.h = { ips: n.set, point: n.set.intervals[0]![0] };
+    else {
+      this.b = { workload: n.members[0]!.base };
+      this.h = { workload: n.members[0]!.head };
+    }
+  }
 }
 
 /**
@@ -543,6 +550,89 @@ function scanLine(
     }
     if (force !== undefined && force[k] !== 0) hit(k, b, h);
     else if (all ? b !== EMPTY || h !== EMPTY : shared ? b !== h : !tb.get(b).equals(th.get(h))) hit(k, b, h);
+  }
+}
+
+/** Scratch memory for the bounds of one diff, kept for the next one while it is small. */
+let scratchCells = new Uint32Array(0);
+const SCRATCH_KEPT = 1 << 21;
+
+/**
+ * `n` zeroed cells for the bounds of one diff (they are read only while it runs). A new pull request at the
+ * huge tier keeps ~12 lines of 54,000 cells: allocated anew each time, 2.6 MB of array buffers zeroed and
+ * then collected; the same buffer zeroed again is cheaper.
+ */
+function boundCells(n: number): Uint32Array {
+  if (n > scratchCells.length) {
+    const cells = new Uint32Array(n);
+    if (n <= SCRATCH_KEPT) scratchCells = cells;
+    return cells;
+  }
+  const cells = scratchCells.subarray(0, n);
+  cells.fill(0);
+  return cells;
+}
+
+/**
+ * The positions below `n` where `a` (or `b`) is not 0, in order. (Loops over every node are functions of
+ * their own, not loops of diffMatrices: a loop that long makes V8 compile all of diffMatrices, a large
+ * function, on a background thread while the diff runs, again after each deoptimisation; on two cores that
+ * competes with the diff itself and the garbage collector's threads.)
+ */
+function positionsOf(a: Uint8Array, b: Uint8Array | undefined, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (a[i] !== 0 || (b !== undefined && b[i] !== 0)) out.push(i);
+  return out;
+}
+
+/**
+ * Whether a kept line (see Bounds) may allow what `allows` asks: true at a pair it kept no answer for, or
+ * where its answer allows it and the exact answer (`exactly`, of the pair's node) does too.
+ */
+function keptMayAllow(
+  kept: Uint32Array,
+  table: PortSetTable,
+  nodeIndex: Int32Array,
+  allows: (p: PortSet) => boolean,
+  exactly: (node: number) => boolean,
+): boolean {
+  // Most of a line holds a few ids (nothing allowed, mostly): the last one's answer is kept.
+  let last = 0;
+  let lastAllows = false;
+  for (let x = 0; x < kept.length; x++) {
+    const p = kept[x]!;
+    if (p === 0) return true;
+    if (p !== last) {
+      last = p;
+      lastAllows = allows(table.get(p - 1));
+    }
+    if (lastAllows && exactly(nodeIndex[x]!)) return true;
+  }
+  return false;
+}
+
+/** The joint deltas expanded to their members' pairs (loopbacks left out), as opened and closed deltas. */
+function expandDeltas(
+  deltas: readonly JointDelta[],
+  expand: (n: JointNode, at: number) => DeltaEnd[],
+  opened: MemberDelta[],
+  closed: MemberDelta[],
+): void {
+  for (let k = 0; k < deltas.length; k++) {
+    const jd = deltas[k]!;
+    const srcs = expand(jd.s, jd.i);
+    const dsts = expand(jd.d, jd.j);
+    const isOpened = !jd.opened.isEmpty();
+    const isClosed = !jd.closed.isEmpty();
+    for (let x = 0; x < srcs.length; x++) {
+      const src = srcs[x]!;
+      for (let y = 0; y < dsts.length; y++) {
+        const dst = dsts[y]!;
+        if (src.workload?.kind === 'Pod' && src.id === dst.id) continue; // loopback (an atom's id is made only if asked)
+        if (isOpened) opened.push({ src, dst, ports: jd.opened, anchor: jd.anchor, attribution: jd.attribution });
+        if (isClosed) closed.push({ src, dst, ports: jd.closed, anchor: jd.anchor, attribution: jd.attribution });
+      }
+    }
   }
 }
 

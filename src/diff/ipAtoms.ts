@@ -1,5 +1,6 @@
 import type { IpRange } from '../engine/ipPartition.js';
 import { IpSet, type IpInterval } from '../engine/ipSet.js';
+import { alignRecords } from './sharedRecords.js';
 
 /** A set of addresses that lies inside one range of the base partition and one range of the head partition. */
 export interface IpAtom {
@@ -20,34 +21,36 @@ export function ipAtoms(base: readonly IpRange[], head: readonly IpRange[]): IpA
   // A matrix may share its prior's ranges (all of them, or all but those a new block split): a range on both
   // sides is an atom itself, and the others cover the same addresses on both sides.
   if (base === head) return base.map((r, i) => ({ set: r.set, base: r, head: r, baseAt: i, headAt: i }));
-  const inHead = new Map<IpRange, number>();
-  head.forEach((r, i) => inHead.set(r, i));
+  // The shared ranges, found by a walk of both lists comparing objects (both are in address order).
+  const aligned = alignRecords(base, head);
   const shared: IpAtom[] = [];
-  const restBase: number[] = [];
-  const sharedHead = new Uint8Array(head.length);
-  base.forEach((r, i) => {
-    const k = inHead.get(r);
-    if (k === undefined) restBase.push(i);
-    else {
-      shared.push({ set: r.set, base: r, head: r, baseAt: i, headAt: k });
-      sharedHead[k] = 1;
-    }
-  });
-  const restHead: number[] = [];
-  for (let k = 0; k < head.length; k++) if (sharedHead[k] === 0) restHead.push(k);
-  const swept = sweep(base, restBase, head, restHead);
+  for (let k = 0; k < head.length; k++) {
+    const i = aligned.matchInA[k]!;
+    if (i >= 0) shared.push({ set: head[k]!.set, base: base[i]!, head: head[k]!, baseAt: i, headAt: k });
+  }
+  const swept = sweep(base, aligned.onlyAIndex, head, aligned.onlyBIndex);
   if (shared.length === 0) return swept;
-  // Both lists are in address order of their first address (ranges are; the sweep meets atoms in that
-  // order), and atoms are disjoint: merged.
+  // Shared atoms are ranges, in the partition's address order; the few swept atoms are met in address order
+  // by the sweep: each is placed among the shared ones by a binary search (no comparison of every atom's big
+  // integer bounds).
   const first = (a: IpAtom): bigint => a.set.intervals[0]![0];
   const sorted = (xs: readonly IpAtom[]): boolean => xs.every((x, k) => k === 0 || first(xs[k - 1]!) < first(x));
-  if (!sorted(shared) || !sorted(swept)) return [...shared, ...swept].sort((x, y) => (first(x) < first(y) ? -1 : first(x) > first(y) ? 1 : 0));
+  if (!sorted(swept)) return [...shared, ...swept].sort((x, y) => (first(x) < first(y) ? -1 : first(x) > first(y) ? 1 : 0));
   const out: IpAtom[] = [];
   let i = 0;
-  let j = 0;
-  while (i < shared.length && j < swept.length) out.push(first(shared[i]!) < first(swept[j]!) ? shared[i++]! : swept[j++]!);
+  for (const atom of swept) {
+    const f = first(atom);
+    let lo = i;
+    let hi = shared.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (first(shared[mid]!) < f) lo = mid + 1;
+      else hi = mid;
+    }
+    while (i < lo) out.push(shared[i++]!);
+    out.push(atom);
+  }
   while (i < shared.length) out.push(shared[i++]!);
-  while (j < swept.length) out.push(swept[j++]!);
   return out;
 }
 

@@ -25,6 +25,83 @@ export interface Alignment<T> {
  * different for the walk to pay, nothing is matched.
  */
 export function alignRecords<T extends object>(a: readonly T[], b: readonly T[]): Alignment<T> {
+  if (a === b) return { matchInA: Int32Array.from({ length: b.length }, (_, k) => k), onlyA: [], onlyAIndex: [], onlyB: [], onlyBIndex: [] };
+  const noted = copiedRuns.get(b);
+  if (noted !== undefined && noted.prior === a) {
+    const aligned = alignByRuns(a, b, noted.runs);
+    if (aligned) {
+      alignments.byRuns++;
+      return aligned;
+    }
+  }
+  return walkRecords(a, b);
+}
+
+/** How many alignments followed a derived list's runs (tests check that path runs). */
+export const alignments = { byRuns: 0 };
+
+/** A block of a list a derived build made: the range [a, b) of the list `from`. */
+export interface CopiedRun {
+  readonly from: readonly object[];
+  readonly a: number;
+  readonly b: number;
+}
+
+/** What each derived list was made of (see noteCopiedRuns): only a list's own maker notes it. */
+const copiedRuns = new WeakMap<readonly object[], { readonly prior: readonly object[]; readonly runs: readonly CopiedRun[] }>();
+
+/**
+ * Notes that `list` is the concatenation of `runs`, each a block of the list `prior` or of a list of new
+ * records (none of them in `prior`: a derived build's records of its changed files). Aligning `list` with
+ * `prior` then costs what the runs do, not a walk of every record: a derived head copies ~125,000 records of
+ * its base at the huge bench tier, and the matrix and the diff each align both its lists with the base's.
+ */
+export function noteCopiedRuns(list: readonly object[], prior: readonly object[], runs: readonly CopiedRun[]): void {
+  copiedRuns.set(list, { prior, runs });
+}
+
+/**
+ * The alignment of `b`, made of `runs`, with `a`, the prior its runs were noted against: the records of the
+ * runs of `a` matched in place, the others unmatched. This is the walk's answer (the walk matches every
+ * shared record of lists whose shared records are in the same order), without reading a record. Undefined
+ * (walk instead) unless the runs of `a` are in increasing order and the runs make up `b`.
+ */
+function alignByRuns<T extends object>(a: readonly T[], b: readonly T[], runs: readonly CopiedRun[]): Alignment<T> | undefined {
+  const matchInA = new Int32Array(b.length).fill(-1);
+  const onlyA: T[] = [];
+  const onlyB: T[] = [];
+  const onlyAIndex: number[] = [];
+  const onlyBIndex: number[] = [];
+  let i = 0;
+  let j = 0;
+  for (const run of runs) {
+    const from = run.from as readonly T[];
+    if (run.b - run.a > b.length - j) return undefined;
+    if (from === a) {
+      if (run.a < i || run.b > a.length) return undefined;
+      for (; i < run.a; i++) {
+        onlyA.push(a[i]!);
+        onlyAIndex.push(i);
+      }
+      for (let k = run.a; k < run.b; k++) matchInA[j++] = k;
+      i = run.b;
+    } else {
+      for (let k = run.a; k < run.b; k++) {
+        onlyB.push(from[k]!);
+        onlyBIndex.push(j++);
+      }
+    }
+  }
+  if (j !== b.length) return undefined;
+  for (; i < a.length; i++) {
+    onlyA.push(a[i]!);
+    onlyAIndex.push(i);
+  }
+  return { matchInA, onlyA, onlyAIndex, onlyB, onlyBIndex };
+}
+
+/** alignRecords by walking both lists (see there). */
+export function walkRecords<T extends object>(a: readonly T[], b: readonly T[]): Alignment<T> {
   const matchInA = new Int32Array(b.length).fill(-1);
   const onlyA: T[] = [];
   const onlyB: T[] = [];

@@ -9,9 +9,10 @@ import { ADMIN_KINDS, type K8sObject } from './fileModel.js';
 import { keyOf } from './keyIndex.js';
 import { controllerOf } from './objectReads.js';
 import { classifyFile, newSink, ownWorkload, usedNamespaceOf } from './classifyObjects.js';
-import { byFileAndLine, makeCluster, pathIndexOnce, undeclaredNamespace, type Assembly, type BuildInput, type SkippedPart } from './clusterAssembly.js';
+import { byFileAndLine, makeCluster, pathIndexOnce, undeclaredNamespace, type Assembly, type BuildInput } from './clusterAssembly.js';
 import { matchFiles, type FileMatch } from './fileMatch.js';
 import { noteDerivedServices } from '../engine/services.js';
+import { noteCopiedRuns } from '../diff/sharedRecords.js';
 
 /** At most this many changed files (and at most a quarter of them, or 8) are derived rather than built. */
 const DERIVE_MAX_CHANGES = 512;
@@ -45,13 +46,7 @@ export function deriveCluster(match: FileMatch, input: BuildInput): Assembly | u
   const old = prior.models;
   if (!match.uniquePaths) return undefined;
   // Unchanged files keep their order (the lists of a cluster are in file order).
-  let last = -1;
-  for (let j = 0; j < n; j++) {
-    const i = fromPrior[j]!;
-    if (i < 0) continue;
-    if (i <= last) return undefined;
-    last = i;
-  }
+  if (!inOrder(fromPrior)) return undefined;
 
   // The changes must be local (see above).
   const removedPaths = new Set<string>();
@@ -137,8 +132,7 @@ export function deriveCluster(match: FileMatch, input: BuildInput): Assembly | u
       continue;
     }
     // A run of files that follow each other in the prior build too.
-    let k = j;
-    while (k + 1 < n && fromPrior[k + 1] === fromPrior[k]! + 1) k++;
+    const k = runEnd(fromPrior, j);
     const i2 = fromPrior[k]! + 1;
     shifted(policiesAt, prior.policiesAt, j, i, k - j + 1, policies.length - prior.policiesAt[i]!);
     shifted(servicesAt, prior.servicesAt, j, i, k - j + 1, services.length - prior.servicesAt[i]!);
@@ -221,8 +215,8 @@ export function deriveCluster(match: FileMatch, input: BuildInput): Assembly | u
   noteDerivedServices(serviceList, priorServices, services.blocks());
   const cluster = makeCluster({
     namespaces,
-    workloads: workloads.list(),
-    policies: policies.list(),
+    workloads: workloads.notedList(pc.workloads),
+    policies: policies.notedList(pc.policies),
     adminPolicies: pc.adminPolicies ?? [],
     baselinePolicy: pc.baselinePolicy,
     services: serviceList,
@@ -236,11 +230,7 @@ export function deriveCluster(match: FileMatch, input: BuildInput): Assembly | u
     texts,
   });
   // The unchanged files' skipped objects are the prior's: so are their summaries (made on first use).
-  const skippedParts = new Array<SkippedPart | undefined>(n);
-  for (let j = 0; j < n; j++) {
-    const i = fromPrior[j]!;
-    if (i >= 0) skippedParts[j] = prior.skippedParts[i];
-  }
+  const skippedParts = fromPriorOrUndefined(fromPrior, prior.skippedParts);
   return {
     optionsKey,
     files,
@@ -260,6 +250,39 @@ export function deriveCluster(match: FileMatch, input: BuildInput): Assembly | u
     cluster,
     skippedParts,
   };
+}
+
+// The loops over every file are functions of their own, not loops of deriveCluster: a loop that long makes V8
+// compile all of deriveCluster, a large function, on a background thread while the build runs (and again after
+// a deoptimisation); on two cores that competes with the build itself and the garbage collector's threads.
+
+/** Whether the files from the prior build keep their order. */
+function inOrder(fromPrior: Int32Array): boolean {
+  let last = -1;
+  for (let j = 0; j < fromPrior.length; j++) {
+    const i = fromPrior[j]!;
+    if (i < 0) continue;
+    if (i <= last) return false;
+    last = i;
+  }
+  return true;
+}
+
+/** The last file of the run of files from j on that follow each other in the prior build too. */
+function runEnd(fromPrior: Int32Array, j: number): number {
+  let k = j;
+  while (k + 1 < fromPrior.length && fromPrior[k + 1] === fromPrior[k]! + 1) k++;
+  return k;
+}
+
+/** Per file: the prior's entry for it when it comes from the prior build, else undefined. */
+function fromPriorOrUndefined<T>(fromPrior: Int32Array, prior: readonly T[]): (T | undefined)[] {
+  const out = new Array<T | undefined>(fromPrior.length);
+  for (let j = 0; j < fromPrior.length; j++) {
+    const i = fromPrior[j]!;
+    if (i >= 0) out[j] = prior[i];
+  }
+  return out;
 }
 
 /** out[j..j+count) = from[i..i+count) + delta: where a run of unchanged files' records start. */
@@ -289,6 +312,20 @@ class Runs<T> {
   /** The blocks noted so far, in order. */
   blocks(): readonly { readonly from: readonly T[]; readonly a: number; readonly b: number }[] {
     return this.#blocks;
+  }
+
+  /**
+   * list(), its blocks noted for alignRecords when it is a new list (see noteCopiedRuns): blocks of `prior`
+   * (the prior cluster's list) and of this build's new records.
+   */
+  notedList(prior: readonly T[]): readonly T[] {
+    const out = this.list();
+    const blocks = this.#blocks;
+    if (out !== prior && (blocks.length !== 1 || out !== blocks[0]!.from)) {
+      const runs = blocks.map(({ from, a, b }) => ({ from: from as unknown as readonly object[], a, b }));
+      noteCopiedRuns(out as unknown as readonly object[], prior as unknown as readonly object[], runs);
+    }
+    return out;
   }
 
   list(): readonly T[] {

@@ -2,6 +2,7 @@
 // diff(B, A).closed (and vice versa), pair for pair.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { setContributionMemo } from '../../src/diff/attribute.js';
 import { diffMatrices } from '../../src/diff/diffMatrices.js';
 import { computeMatrix } from '../../src/engine/matrix.js';
 import { clusterArb, clusterChangeArb } from '../helpers/arbitraries.js';
@@ -52,6 +53,25 @@ describe('the dirty-pair shortcut', () => {
         const mb = computeMatrix(base);
         const mh = computeMatrix(head);
         expect(diffMatrices(mb, mh)).toEqual(diffMatrices(mb, mh, { exhaustive: true }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('attributions of pairs with an address end are those computed pair by pair', () => {
+    // createAttributor keeps what a policy contributes to a pair with an address end by which of its rules
+    // match the addresses: every diff must equal the one that computes each contribution.
+    fc.assert(
+      fc.property(clusterChangeArb, ({ base, head }) => {
+        const mb = computeMatrix(base);
+        const mh = computeMatrix(head);
+        const memo = diffMatrices(mb, mh);
+        const was = setContributionMemo(false);
+        try {
+          expect(memo).toEqual(diffMatrices(mb, mh));
+        } finally {
+          setContributionMemo(was);
+        }
       }),
       { numRuns: 300 },
     );

@@ -2,7 +2,7 @@
 // record by id, whatever the edits (records kept, re-created, dropped, added, moved, lists shuffled).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alignRecords, pairById, partnerInA } from '../../src/diff/sharedRecords.js';
+import { alignRecords, noteCopiedRuns, pairById, partnerInA, walkRecords, type CopiedRun } from '../../src/diff/sharedRecords.js';
 
 interface Rec {
   readonly id: string;
@@ -72,5 +72,63 @@ describe('pairById', () => {
     const a = alignRecords(base, head);
     expect(a.onlyA.length).toBe(40);
     expect(a.onlyB.length).toBe(31);
+  });
+});
+
+describe('alignRecords of a list noted as runs of other lists', () => {
+  // A derived build's lists are runs of its prior's lists between new records (noteCopiedRuns): aligned by
+  // the runs, the answer must be the walk's, which matches every shared record of such lists.
+  const runsArb = fc.record({
+    n: fc.integer({ min: 0, max: 80 }),
+    parts: fc.array(fc.tuple(fc.constantFrom('copy', 'skip', 'new'), fc.integer({ min: 0, max: 9 })), { maxLength: 30 }),
+    tail: fc.boolean(),
+  });
+  it('gives the walk answer, and the walk for lists it was not made from', () => {
+    fc.assert(
+      fc.property(runsArb, ({ n, parts, tail }) => {
+        const base: Rec[] = Array.from({ length: n }, (_, k) => ({ id: `r${k}` }));
+        const runs: CopiedRun[] = [];
+        const head: Rec[] = [];
+        let at = 0;
+        for (const [op, len] of parts) {
+          if (op === 'new') {
+            const fresh = Array.from({ length: len }, (_, k) => ({ id: `r${at + k}` }));
+            if (len > 0) runs.push({ from: fresh, a: 0, b: len });
+            head.push(...fresh);
+          } else {
+            const b = Math.min(base.length, at + len);
+            if (op === 'copy' && b > at) {
+              runs.push({ from: base, a: at, b });
+              head.push(...base.slice(at, b));
+            }
+            at = b;
+          }
+        }
+        if (tail && at < base.length) {
+          runs.push({ from: base, a: at, b: base.length });
+          head.push(...base.slice(at));
+        }
+        noteCopiedRuns(head, base, runs);
+        expect(alignRecords(base, head)).toStrictEqual(walkRecords(base, head));
+        const other = [...base];
+        expect(alignRecords(other, head)).toStrictEqual(walkRecords(other, head));
+        expect(alignRecords(head, head)).toStrictEqual(walkRecords(head, head));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('walks when the runs do not make up the list', () => {
+    const base: Rec[] = Array.from({ length: 50 }, (_, k) => ({ id: `r${k}` }));
+    const head = base.slice(10);
+    // Noted wrongly: runs shorter than the list, and runs out of order.
+    noteCopiedRuns(head, base, [{ from: base, a: 10, b: 20 }]);
+    expect(alignRecords(base, head)).toStrictEqual(walkRecords(base, head));
+    const swapped = [...base.slice(25), ...base.slice(0, 25)];
+    noteCopiedRuns(swapped, base, [
+      { from: base, a: 25, b: 50 },
+      { from: base, a: 0, b: 25 },
+    ]);
+    expect(alignRecords(base, swapped)).toStrictEqual(walkRecords(base, swapped));
   });
 });

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diffMatrices } from '../../src/diff/diffMatrices.js';
+import { alignRecords, alignments, walkRecords } from '../../src/diff/sharedRecords.js';
 import { computeMatrix } from '../../src/engine/matrix.js';
 import { resolveTargetPort, serviceSelects, serviceTargets } from '../../src/engine/services.js';
 import { buildCluster, clusterBuilds, setClusterReuse, skippedSummary } from '../../src/manifests/buildCluster.js';
@@ -95,6 +96,7 @@ afterEach(() => {
 describe('a cluster derived from a recent build is the cluster a build from scratch gives', () => {
   it('random repositories and random edits', () => {
     const before = { ...clusterBuilds };
+    const byRunsBefore = alignments.byRuns;
     const serial = { n: 0 };
     fc.assert(
       fc.property(
@@ -104,7 +106,8 @@ describe('a cluster derived from a recent build is the cluster a build from scra
         fc.boolean(),
         (texts, steps, opts, refetch) => {
           const base = texts.map((text) => ({ path: `f${serial.n++}.yaml`, text }));
-          expect(buildCluster(base, opts)).toStrictEqual(fromScratch(base, opts));
+          const baseCluster = buildCluster(base, opts);
+          expect(baseCluster).toStrictEqual(fromScratch(base, opts));
           let files = base;
           for (const edits of steps) {
             // Each step from the base (a pull request) or from the last head (the next push); files matched
@@ -114,13 +117,17 @@ describe('a cluster derived from a recent build is the cluster a build from scra
             const built = buildCluster(files, opts);
             expect(built).toStrictEqual(fromScratch(files, opts));
             expect(skippedSummary(built)).toStrictEqual(summarizeSkipped(built.skipped));
+            // A derived list aligned with its prior's by the runs it was made of: the walk's answer.
+            expect(alignRecords(baseCluster.policies, built.policies)).toStrictEqual(walkRecords(baseCluster.policies, built.policies));
+            expect(alignRecords(baseCluster.workloads, built.workloads)).toStrictEqual(walkRecords(baseCluster.workloads, built.workloads));
             expect(buildCluster(base, opts)).toStrictEqual(fromScratch(base, opts));
           }
         },
       ),
       { numRuns: 300 },
     );
-    // Both paths ran.
+    // Both paths ran, and alignments by runs.
+    expect(alignments.byRuns - byRunsBefore).toBeGreaterThan(30);
     expect(clusterBuilds.derived - before.derived).toBeGreaterThan(30);
     expect(clusterBuilds.full - before.full).toBeGreaterThan(30);
   });
