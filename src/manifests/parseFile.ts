@@ -45,6 +45,13 @@ export interface ParseOptions {
   readonly cache?: ParseCache<CachedParse> | null;
   /** Sniff, rather than parse, documents of kinds that are not modelled. Default true. */
   readonly sniff?: boolean;
+  /**
+   * Remember results by file object, not in `cache` by content: no text is hashed. For a process where every
+   * text that can repeat comes as the same file object, so a content key finds nothing the object does not:
+   * `netpol diff --base DIR --head DIR`, whose sides share the objects of their equal files (see TwinFiles), in
+   * a fresh process. Default false.
+   */
+  readonly byFile?: boolean;
 }
 
 /** A cache entry: the result, and the path it was parsed under (diagnostics name it). */
@@ -65,9 +72,10 @@ const COST_PER_CHAR = 4;
  */
 const DEFAULT_CACHE_BYTES = 1024 * 1024 * 1024;
 
-let defaults: { cache: ParseCache<CachedParse> | null; sniff: boolean } = {
+let defaults: { cache: ParseCache<CachedParse> | null; sniff: boolean; byFile: boolean } = {
   cache: new ParseCache<CachedParse>(DEFAULT_CACHE_BYTES),
   sniff: true,
+  byFile: false,
 };
 
 /**
@@ -79,6 +87,7 @@ export function configureParsing(opts: ParseOptions): ParseOptions {
   defaults = {
     cache: opts.cache === undefined ? defaults.cache : opts.cache,
     sniff: opts.sniff ?? defaults.sniff,
+    byFile: opts.byFile ?? defaults.byFile,
   };
   return previous;
 }
@@ -144,14 +153,26 @@ function contentKeyMemo(file: ManifestFile): ContentKeyMemo {
 }
 
 export function parseFile(file: ManifestFile, opts: ParseOptions = {}): ParsedFile {
-  const cache = opts.cache === undefined ? defaults.cache : opts.cache;
   const sniff = opts.sniff ?? defaults.sniff;
+  if (opts.byFile ?? defaults.byFile) return parseByFile(file, sniff);
+  const cache = opts.cache === undefined ? defaults.cache : opts.cache;
   if (!cache) return parseText(file, sniff);
   const key = parseKey(file, sniff);
   const hit = cache.get(key);
   if (hit) return hit.path === file.path ? hit.result : restamp(hit.result, file.path);
   const result = parseText(file, sniff);
   cache.set(key, { path: file.path, result }, file.text.length * COST_PER_CHAR);
+  return result;
+}
+
+/** Results by file object (ParseOptions.byFile), with what they were parsed from (a file object is read-only: checked anyway). */
+const byFileResults = new WeakMap<ManifestFile, { readonly text: string; readonly path: string; readonly sniff: boolean; readonly result: ParsedFile }>();
+
+function parseByFile(file: ManifestFile, sniff: boolean): ParsedFile {
+  const hit = byFileResults.get(file);
+  if (hit !== undefined && hit.text === file.text && hit.path === file.path && hit.sniff === sniff) return hit.result;
+  const result = parseText(file, sniff);
+  byFileResults.set(file, { text: file.text, path: file.path, sniff, result });
   return result;
 }
 
