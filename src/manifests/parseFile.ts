@@ -14,6 +14,7 @@ import { findJsonDuplicateKey } from './jsonDuplicateKey.js';
 import { contentKey, ParseCache } from './parseCache.js';
 import { sniffUnmodelled } from './sniffKind.js';
 import { fastLoad, own, UNSUPPORTED_OR_REPLACEMENT_CHARS } from './fastYaml.js';
+import { rememberSplit } from './locate.js';
 
 /** One parsed document: its 0-based index in the file, 1-based first line, and plain JS value. */
 export interface RawDocument {
@@ -227,6 +228,8 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
 
   const documents: RawDocument[] = [];
   const parts = splitDocuments(text);
+  // Where a diagnostic's line is looked for later (named-port warnings): the documents, found without a scan.
+  rememberSplit(path, file.text, parts);
   for (const part of parts) {
     // A file with `{{` may be a template that only a full parse can tell: never sniff it.
     const header = sniff && !hasTemplate ? sniffUnmodelled(part.text, charsChecked) : undefined;
