@@ -120,10 +120,11 @@ function locate(text: string, line: number, keys: readonly string[], path: strin
 }
 
 /**
- * Files' documents as the parse split them (parseFile hands them over), by path, with the text. The line of a
- * warning is looked for in a file the parse split already: its document is found by a search of these, not by
- * a scan of the file for its markers (~20-50 ms for the medium bench tier's 788 named-port warnings in 399
- * files, 11 MB). Bounded by the characters of the texts (documents are cuts of them, and keep them).
+ * Files' documents as the parse split them (parseFile hands them over when it parses by file object: the CLI),
+ * by path, with the text. The line of a warning is looked for in a file the parse split already: its document
+ * is found by a search of these, not by a scan of the file for its markers (~20-50 ms for the medium bench
+ * tier's 788 named-port warnings in 399 files, 11 MB). Bounded by the characters of the texts (documents are
+ * cuts of them, and keep them).
  */
 const parsedSplits = new Map<string, ByFile<readonly DocumentText[]>>();
 let parsedChars = 0;

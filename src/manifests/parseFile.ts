@@ -50,7 +50,8 @@ export interface ParseOptions {
    * Remember results by file object, not in `cache` by content: no text is hashed. For a process where every
    * text that can repeat comes as the same file object, so a content key finds nothing the object does not:
    * `netpol diff --base DIR --head DIR`, whose sides share the objects of their equal files (see TwinFiles), in
-   * a fresh process. Default false.
+   * a fresh process. Each file's split into documents is then kept too, for the lines of later diagnostics
+   * (see rememberSplit in locate.ts). Default false.
    */
   readonly byFile?: boolean;
 }
@@ -172,7 +173,7 @@ const byFileResults = new WeakMap<ManifestFile, { readonly text: string; readonl
 function parseByFile(file: ManifestFile, sniff: boolean): ParsedFile {
   const hit = byFileResults.get(file);
   if (hit !== undefined && hit.text === file.text && hit.path === file.path && hit.sniff === sniff) return hit.result;
-  const result = parseText(file, sniff);
+  const result = parseText(file, sniff, true);
   byFileResults.set(file, { text: file.text, path: file.path, sniff, result });
   return result;
 }
@@ -183,7 +184,7 @@ function restamp(result: ParsedFile, path: string): ParsedFile {
   return { ...result, diagnostics: result.diagnostics.map((d) => ({ ...d, file: path })) };
 }
 
-function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
+function parseText(file: ManifestFile, sniff: boolean, keepSplit = false): ParsedFile {
   const { path } = file;
   const text = normaliseText(file.text);
   const diag = (line: number, severity: Diagnostic['severity'], message: string): Diagnostic => ({
@@ -229,7 +230,9 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
   const documents: RawDocument[] = [];
   const parts = splitDocuments(text);
   // Where a diagnostic's line is looked for later (named-port warnings): the documents, found without a scan.
-  rememberSplit(path, file.text, parts);
+  // Only by file (a command reading one tree or two, whose texts it keeps to the end anyway): elsewhere (an app
+  // parsing repository after repository) the splits would mostly be kept a while, then dropped unused.
+  if (keepSplit) rememberSplit(path, file.text, parts);
   for (const part of parts) {
     // A file with `{{` may be a template that only a full parse can tell: never sniff it.
     const header = sniff && !hasTemplate ? sniffUnmodelled(part.text, charsChecked) : undefined;

@@ -128,11 +128,11 @@ describe("documentAt: the parse's split of a file", () => {
     expect(documentAt(other, 3, 'split.yaml')?.line).toBe(3);
   });
 
-  it('is handed over by parseFile: lines of a parsed file are the lines of an unparsed one', () => {
+  it('is handed over by parseFile (by file): lines of a parsed file are the lines of an unparsed one', () => {
     const docs = [0, 1, 2].map((d) => `kind: NetworkPolicy\nspec:\n${'  # pad\n'.repeat(d)}  egress:\n    - ports:\n        - port: p${d}\n`);
     const t = docs.join('---\n');
     const unparsed = [1, 8, 16].map((line, d) => lineOf(new Map([['fresh.yaml', t]]), { file: 'fresh.yaml', line, doc: d, path: [] }, ['spec', 'egress', 0, 'ports', 0]));
-    parseFile({ path: 'parsed.yaml', text: t }, { cache: null });
+    parseFile({ path: 'parsed.yaml', text: t }, { byFile: true });
     const parsed = [1, 8, 16].map((line, d) => lineOf(new Map([['parsed.yaml', t]]), { file: 'parsed.yaml', line, doc: d, path: [] }, ['spec', 'egress', 0, 'ports', 0]));
     expect(parsed).toEqual(unparsed);
     expect(parsed).toEqual([5, 12, 20]);
