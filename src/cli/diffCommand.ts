@@ -2,7 +2,6 @@ import { diffMatrices } from '../diff/diffMatrices.js';
 import { computeMatrix } from '../engine/matrix.js';
 import { unresolvedPortDiagnostics } from '../explain/unresolvedPortDiagnostics.js';
 import { readGitTree, resolveGitRange } from '../manifests/readGitTree.js';
-import { TwinTexts } from '../manifests/readFiles.js';
 import type { Cluster } from '../manifests/model.js';
 import { diffDot } from '../render/diffDot.js';
 import { diffJson } from '../render/diffJson.js';
@@ -14,6 +13,8 @@ import type { CliIo, Console } from './console.js';
 import { relative } from 'node:path';
 import { gitClusterSets, loadClusterSets, sideRenderFlags, soleDirectory, type OverlayCluster } from './loadCluster.js';
 import { cliSettings } from './settings.js';
+import { TwinFiles } from './twinFiles.js';
+import { configureParsing } from '../manifests/parseFile.js';
 import { evaluateFailOn } from '../diff/failOn.js';
 
 export { DIFF_FLAGS } from './flags.js';
@@ -54,7 +55,7 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
     const [bd, hd] = await Promise.all([soleDirectory(bp), soleDirectory(hp)]);
     const cwd = process.cwd();
     // Two directories: the head's files equal to the base's take the base's texts (read, not decoded again).
-    const twin = bd !== undefined && hd !== undefined ? new TwinTexts() : undefined;
+    const twin = bd !== undefined && hd !== undefined ? new TwinFiles() : undefined;
     const side = (paths: readonly string[], dir: string | undefined, otherDir: string | undefined, which: string) => {
       const render = dir !== undefined && otherDir !== undefined ? sideRenderFlags(settings.render, dir, otherDir, cwd) : settings.render;
       return loadClusterSets(paths, {
@@ -68,7 +69,15 @@ export async function diffCommand(args: ParsedArgs, io: CliIo, con: Console): Pr
         dir === undefined && paths.length === 1 ? sets.map((x) => (x.overlay !== undefined ? { ...x, overlay: relative(paths[0]!, x.overlay) || '.' } : x)) : sets,
       );
     };
-    [baseSets, headSets] = await Promise.all([side(bp, bd, hd, 'base'), side(hp, hd, bd, 'head')]);
+    // Two directories in a fresh process: a text that repeats is the same file object (TwinFiles), so parses
+    // are remembered by file object, and no file is hashed for the parse cache's content key (~19 MB a side
+    // at the medium bench tier). A head built from scratch (not derived) finds the base's parses by object.
+    const restore = twin ? configureParsing({ byFile: true }) : undefined;
+    try {
+      [baseSets, headSets] = await Promise.all([side(bp, bd, hd, 'base'), side(hp, hd, bd, 'head')]);
+    } finally {
+      if (restore) configureParsing(restore);
+    }
     baseRef = bp.join(' ');
     headRef = hp.join(' ');
   }

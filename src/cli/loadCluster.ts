@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { buildCluster } from '../manifests/buildCluster.js';
 import type { Cluster, ManifestFile, SkippedObject } from '../manifests/model.js';
-import { readManifestFiles, type TwinTexts } from '../manifests/readFiles.js';
+import { readManifestFiles } from '../manifests/readFiles.js';
+import type { TwinFiles } from './twinFiles.js';
 import { checkCliObjects, limitFiles } from './limits.js';
 import { readGitRenderInputs, readRenderInputs, renderManifests, ROOT_MARKERS, skippedObjects, type BinaryFile, type RenderConfig } from '../manifests/render/index.js';
 import { absPath, isWithin } from '../manifests/render/paths.js';
@@ -56,8 +57,8 @@ export interface SideOptions {
   readonly dir?: string;
   /** How the --max-objects message names the side (`the head (DIR)`); default `the input`. */
   readonly side?: string;
-  /** With `dir`: the texts of the other side, read first, that this side's equal files take (see TwinTexts). */
-  readonly twin?: TwinTexts;
+  /** With `dir`: the texts and file objects of the other side, read first, that this side's equal files take (see TwinFiles). */
+  readonly twin?: TwinFiles;
 }
 
 /** As loadCluster, but one cluster per overlay when the configuration says `kustomize.mode: per-overlay`. */
@@ -73,8 +74,12 @@ export async function loadClusterSets(
     ...(opts.settings.render.render ? { markers: ROOT_MARKERS } : {}),
   });
   const named = <T extends { readonly path: string }>(xs: readonly T[]): T[] => (name ? xs.map((x) => ({ ...x, path: name(x.path) })) : [...xs]);
+  const twin = opts.twin;
+  // A manifest equal at both sides is one file object (see TwinFiles).
+  const namedFiles = (xs: readonly ManifestFile[]): ManifestFile[] =>
+    twin && name ? xs.map((x) => twin.same({ path: name(x.path), text: x.text })) : named(xs);
   const namedNotes = (ds: Cluster['diagnostics']): Cluster['diagnostics'] => (name ? ds.map((d) => ({ ...d, file: name(d.file) })) : ds);
-  const files = named(read.files);
+  const files = namedFiles(read.files);
   const diagnostics = namedNotes(read.diagnostics);
   const side = opts.side !== undefined ? { side: opts.side } : {};
   if (!opts.settings.render.render) return [{ cluster: clusterOf(files, opts.settings.load, diagnostics, [], opts.side) }];

@@ -8,7 +8,6 @@ import type { Warning } from './types.js';
 export function namedPortWarnings(matrix: ReachabilityMatrix, cp: CompiledPolicy, rule: CompiledRule): Warning[] {
   if (rule.namedPorts.length === 0) return [];
   const { policy } = cp;
-  const name = `${rule.direction} rule ${rule.rule.index + 1} of ${policy.id}`;
   const destinations = destinationPorts(matrix, cp, rule);
   // A policy that selects nothing already has its own warning; its ingress ports have no destination to resolve on.
   if (rule.direction === 'ingress' && destinations.count === 0) return [];
@@ -28,7 +27,7 @@ export function namedPortWarnings(matrix: ReachabilityMatrix, cp: CompiledPolicy
       direction: rule.direction,
       ruleIndex: rule.rule.index,
       ...locateInPolicy(matrix.cluster, policy, [...rule.rule.path, 'ports', j]),
-      message: `${name}: ${port.protocol} port named ${portName} resolves on no destination (${why})`,
+      message: `${rule.direction} rule ${rule.rule.index + 1} of ${policy.id}: ${port.protocol} port named ${portName} resolves on no destination (${why})`,
     });
   });
   return out;

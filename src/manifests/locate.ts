@@ -57,10 +57,15 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
   const text = texts.get(source.file);
   if (text === undefined) return source.line;
   const keys = [...source.path, ...path].map(String);
-  const located = locate(text, source.line, keys, source.file);
+  const whole = keys.join('\u0001');
+  const located = locate(text, source.line, keys, whole, source.file);
   const { doc, lineCounter, offset, positions } = located;
   if (positions) {
-    // The same walk over the fast reader's positions: the deepest existing field or item. Only its
+    // The path itself, mostly there: a path is recorded only below its recorded parent, so it is the deepest
+    // existing one (a lookup per ancestor, each of a string joined for it, was a third of the time here).
+    const exact = keys.length > source.path.length ? positions.get(whole) : undefined;
+    if (exact !== undefined) return lineAt(located, exact) + offset;
+    // Else the same walk over the fast reader's positions: the deepest existing field or item. Only its
     // offset is turned into a line (most of a document's fields are never asked for).
     let deepest = -1;
     let joined = '';
@@ -95,12 +100,11 @@ export function lineOf(texts: ReadonlyMap<string, string>, source: SourceRef, pa
   return best;
 }
 
-/** The parsed document of `text` (the file at `path`) that holds `line`: the last one starting at or before it. */
-function locate(text: string, line: number, keys: readonly string[], path: string): Located {
+/** The parsed document of `text` (the file at `path`) that holds `line`: the last one starting at or before it. `only`: `keys` joined. */
+function locate(text: string, line: number, keys: readonly string[], only: string, path: string): Located {
   const found = documentAt(text, line, path);
   if (!found) return { doc: undefined, offset: 0 };
   const hit = fileEntry(memo, path, text)?.value.get(found.textLine);
-  const only = keys.join('\u0001');
   if (hit && (hit.only === undefined || hit.only === only)) return hit;
   // A document's first lookup records its one path (most documents get one warning); a second, other path
   // reads all of them, once.
@@ -120,13 +124,57 @@ function locate(text: string, line: number, keys: readonly string[], path: strin
 }
 
 /**
+ * Files' documents as the parse split them (parseFile hands them over when it parses by file object: the CLI),
+ * by path, with the text. The line of a warning is looked for in a file the parse split already: its document
+ * is found by a search of these, not by a scan of the file for its markers (~20-50 ms for the medium bench
+ * tier's 788 named-port warnings in 399 files, 11 MB). Bounded by the characters of the texts (documents are
+ * cuts of them, and keep them).
+ */
+const parsedSplits = new Map<string, ByFile<readonly DocumentText[]>>();
+let parsedChars = 0;
+const PARSED_CHARS = 32 * 1024 * 1024;
+
+/** Keep `docs`, splitDocuments(text) for the file at `path`, for documentAt. */
+export function rememberSplit(path: string, text: string, docs: readonly DocumentText[]): void {
+  const old = parsedSplits.get(path);
+  if (old !== undefined) {
+    parsedSplits.delete(path);
+    parsedChars -= old.text.length;
+  }
+  if (text.length > PARSED_CHARS) return;
+  while (parsedChars + text.length > PARSED_CHARS) {
+    const oldest = parsedSplits.keys().next().value as string;
+    parsedChars -= parsedSplits.get(oldest)!.text.length;
+    parsedSplits.delete(oldest);
+  }
+  parsedSplits.set(path, { text, value: docs });
+  parsedChars += text.length;
+}
+
+/** The last of `docs` (in line order) starting at or before `line`. */
+function lastAtOrBefore(docs: readonly DocumentText[], line: number): DocumentText | undefined {
+  let lo = 0;
+  let hi = docs.length; // docs[lo..hi) may hold the answer's successor
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (docs[mid]!.line <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? docs[lo - 1] : undefined;
+}
+
+/**
  * The document of `text` that holds `line` (the last one starting at or before it), as splitDocuments gives
- * it, lines absolute. Only the lines between the document markers around `line` are split: splitting every
+ * it, lines absolute. The parse's split when it was kept (see rememberSplit). Only the lines between the document markers around `line` are split: splitting every
  * file a diagnostic points into (a few hundred files of policies, once each) was most of the time of the
  * named-port warnings; a file's line starts and markers are found once, by a scan for newlines. Text the
  * short way cannot take exactly (a BOM, CR line ends, directives) is split whole, once.
  */
 export function documentAt(text: string, line: number, path?: string): Omit<DocumentText, 'index'> | undefined {
+  if (path !== undefined) {
+    const parsed = fileEntry(parsedSplits, path, text);
+    if (parsed) return lastAtOrBefore(parsed.value, line);
+  }
   const key = path ?? text;
   const region = regionAt(text, line, key);
   if (region) {
@@ -139,12 +187,7 @@ export function documentAt(text: string, line: number, path?: string): Omit<Docu
     docs = splitDocuments(text);
     remember(splits, key, { text, value: docs });
   }
-  let found: DocumentText | undefined;
-  for (const d of docs) {
-    if (d.line <= line) found = d;
-    else break;
-  }
-  return found;
+  return lastAtOrBefore(docs, line);
 }
 
 const CONTENT_AFTER_MARKER = /^---[ \t]+[^#\s]/;

@@ -14,6 +14,7 @@ import { findJsonDuplicateKey } from './jsonDuplicateKey.js';
 import { contentKey, ParseCache } from './parseCache.js';
 import { sniffUnmodelled } from './sniffKind.js';
 import { fastLoad, own, UNSUPPORTED_OR_REPLACEMENT_CHARS } from './fastYaml.js';
+import { rememberSplit } from './locate.js';
 
 /** One parsed document: its 0-based index in the file, 1-based first line, and plain JS value. */
 export interface RawDocument {
@@ -45,6 +46,14 @@ export interface ParseOptions {
   readonly cache?: ParseCache<CachedParse> | null;
   /** Sniff, rather than parse, documents of kinds that are not modelled. Default true. */
   readonly sniff?: boolean;
+  /**
+   * Remember results by file object, not in `cache` by content: no text is hashed. For a process where every
+   * text that can repeat comes as the same file object, so a content key finds nothing the object does not:
+   * `netpol diff --base DIR --head DIR`, whose sides share the objects of their equal files (see TwinFiles), in
+   * a fresh process. Each file's split into documents is then kept too, for the lines of later diagnostics
+   * (see rememberSplit in locate.ts). Default false.
+   */
+  readonly byFile?: boolean;
 }
 
 /** A cache entry: the result, and the path it was parsed under (diagnostics name it). */
@@ -65,9 +74,10 @@ const COST_PER_CHAR = 4;
  */
 const DEFAULT_CACHE_BYTES = 1024 * 1024 * 1024;
 
-let defaults: { cache: ParseCache<CachedParse> | null; sniff: boolean } = {
+let defaults: { cache: ParseCache<CachedParse> | null; sniff: boolean; byFile: boolean } = {
   cache: new ParseCache<CachedParse>(DEFAULT_CACHE_BYTES),
   sniff: true,
+  byFile: false,
 };
 
 /**
@@ -79,6 +89,7 @@ export function configureParsing(opts: ParseOptions): ParseOptions {
   defaults = {
     cache: opts.cache === undefined ? defaults.cache : opts.cache,
     sniff: opts.sniff ?? defaults.sniff,
+    byFile: opts.byFile ?? defaults.byFile,
   };
   return previous;
 }
@@ -144,8 +155,9 @@ function contentKeyMemo(file: ManifestFile): ContentKeyMemo {
 }
 
 export function parseFile(file: ManifestFile, opts: ParseOptions = {}): ParsedFile {
-  const cache = opts.cache === undefined ? defaults.cache : opts.cache;
   const sniff = opts.sniff ?? defaults.sniff;
+  if (opts.byFile ?? defaults.byFile) return parseByFile(file, sniff);
+  const cache = opts.cache === undefined ? defaults.cache : opts.cache;
   if (!cache) return parseText(file, sniff);
   const key = parseKey(file, sniff);
   const hit = cache.get(key);
@@ -155,13 +167,24 @@ export function parseFile(file: ManifestFile, opts: ParseOptions = {}): ParsedFi
   return result;
 }
 
+/** Results by file object (ParseOptions.byFile), with what they were parsed from (a file object is read-only: checked anyway). */
+const byFileResults = new WeakMap<ManifestFile, { readonly text: string; readonly path: string; readonly sniff: boolean; readonly result: ParsedFile }>();
+
+function parseByFile(file: ManifestFile, sniff: boolean): ParsedFile {
+  const hit = byFileResults.get(file);
+  if (hit !== undefined && hit.text === file.text && hit.path === file.path && hit.sniff === sniff) return hit.result;
+  const result = parseText(file, sniff, true);
+  byFileResults.set(file, { text: file.text, path: file.path, sniff, result });
+  return result;
+}
+
 /** The same result for a file with the same content at another path: only diagnostics name the file. */
 function restamp(result: ParsedFile, path: string): ParsedFile {
   if (result.diagnostics.length === 0) return result;
   return { ...result, diagnostics: result.diagnostics.map((d) => ({ ...d, file: path })) };
 }
 
-function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
+function parseText(file: ManifestFile, sniff: boolean, keepSplit = false): ParsedFile {
   const { path } = file;
   const text = normaliseText(file.text);
   const diag = (line: number, severity: Diagnostic['severity'], message: string): Diagnostic => ({
@@ -206,6 +229,10 @@ function parseText(file: ManifestFile, sniff: boolean): ParsedFile {
 
   const documents: RawDocument[] = [];
   const parts = splitDocuments(text);
+  // Where a diagnostic's line is looked for later (named-port warnings): the documents, found without a scan.
+  // Only by file (a command reading one tree or two, whose texts it keeps to the end anyway): elsewhere (an app
+  // parsing repository after repository) the splits would mostly be kept a while, then dropped unused.
+  if (keepSplit) rememberSplit(path, file.text, parts);
   for (const part of parts) {
     // A file with `{{` may be a template that only a full parse can tell: never sniff it.
     const header = sniff && !hasTemplate ? sniffUnmodelled(part.text, charsChecked) : undefined;

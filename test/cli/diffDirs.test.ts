@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
 import { loadClusterSets, soleDirectory } from '../../src/cli/loadCluster.js';
 import { cliSettings } from '../../src/cli/settings.js';
+import { TwinFiles } from '../../src/cli/twinFiles.js';
+import { configureParsing } from '../../src/manifests/parseFile.js';
 import { runCli } from '../helpers/runCli.js';
 import { deploymentYaml, docs, namespaceYaml, policyYaml } from '../helpers/yamlWorld.js';
 import { hasKubectl } from '../manifests/render/helpers.js';
@@ -109,6 +111,24 @@ describe('netpol diff --base DIR --head DIR: files named relative to each side',
     const [t] = await loadClusterSets([head], { settings });
     expect(byId(t).get('billing/api')).not.toBe(bp.get('billing/api'));
     expect(byId(t).get('billing/api')!.source.file).toBe(`${head}/team/billing/all.yaml`);
+  });
+
+  it('TwinFiles.same: one object for one name and text, whichever side came first', () => {
+    const twin = new TwinFiles();
+    const a = { path: 'a.yaml', text: 'kind: A\n' };
+    expect(twin.same(a)).toBe(a);
+    expect(twin.same({ path: 'a.yaml', text: ['kind: A', ''].join('\n') })).toBe(a); // an equal text in another string
+    const edited = { path: 'a.yaml', text: 'kind: B\n' };
+    expect(twin.same(edited)).toBe(edited);
+    const other = { path: 'b.yaml', text: 'kind: A\n' };
+    expect(twin.same(other)).toBe(other);
+  });
+
+  it('netpol diff --base DIR --head DIR parses by file object while it reads, then restores the defaults', async () => {
+    const { base, head } = twoCheckouts();
+    const r = await runCli(['diff', '--base', base, '--head', head, '--format', 'json']);
+    expect(JSON.parse(r.stdout).opened.length).toBeGreaterThan(0);
+    expect(configureParsing({}).byFile).toBe(false);
   });
 
   it('files, several paths and stdin keep the paths as typed', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { documentAt, lineOf } from '../../src/manifests/locate.js';
+import { documentAt, lineOf, rememberSplit } from '../../src/manifests/locate.js';
+import { parseFile } from '../../src/manifests/parseFile.js';
 import { splitDocuments } from '../../src/manifests/splitDocuments.js';
 import type { SourceRef } from '../../src/manifests/model.js';
 
@@ -106,6 +107,35 @@ describe('documentAt: the document around a line, split from its markers only', 
       const lines = Array.from({ length: 1 + (k % 17) }, () => pool[next()]!);
       same(lines.join('\n') + (k % 3 === 0 ? '\n' : ''));
     }
+  });
+});
+
+describe("documentAt: the parse's split of a file", () => {
+  it('answers as splitting the file, for the text the parse split, and ignores it for another text', () => {
+    const t = '# head\n\n---\n# c\na: 1\n...\nb: 2\n--- {c: 3}\n---\n---\nd: 4\n';
+    const n = t.split('\n').length;
+    const before = Array.from({ length: n + 2 }, (_, line) => documentAt(t, line));
+    rememberSplit('split.yaml', t, splitDocuments(t));
+    for (let line = 0; line <= n + 1; line++) {
+      const got = documentAt(t, line, 'split.yaml');
+      expect(got?.line, `line ${line}`).toBe(before[line]?.line);
+      // Numbered lines: a split blanks the lines before a `---` where the markers' region starts at it.
+      const numbered = (d: { textLine: number; text: string } | undefined) => d && d.text.split('\n').flatMap((l, i) => (l === '' ? [] : [`${d.textLine + i}:${l}`]));
+      expect(numbered(got), `line ${line}`).toEqual(numbered(before[line]));
+    }
+    // Another text at that path (an edited file): its own documents.
+    const other = 'x: 1\n---\ny: 2\n';
+    expect(documentAt(other, 3, 'split.yaml')?.line).toBe(3);
+  });
+
+  it('is handed over by parseFile (by file): lines of a parsed file are the lines of an unparsed one', () => {
+    const docs = [0, 1, 2].map((d) => `kind: NetworkPolicy\nspec:\n${'  # pad\n'.repeat(d)}  egress:\n    - ports:\n        - port: p${d}\n`);
+    const t = docs.join('---\n');
+    const unparsed = [1, 8, 16].map((line, d) => lineOf(new Map([['fresh.yaml', t]]), { file: 'fresh.yaml', line, doc: d, path: [] }, ['spec', 'egress', 0, 'ports', 0]));
+    parseFile({ path: 'parsed.yaml', text: t }, { byFile: true });
+    const parsed = [1, 8, 16].map((line, d) => lineOf(new Map([['parsed.yaml', t]]), { file: 'parsed.yaml', line, doc: d, path: [] }, ['spec', 'egress', 0, 'ports', 0]));
+    expect(parsed).toEqual(unparsed);
+    expect(parsed).toEqual([5, 12, 20]);
   });
 });
 

@@ -8,7 +8,7 @@ import { explain } from '../../src/explain/index.js';
 import { buildCluster, readManifestFiles } from '../../src/manifests/index.js';
 import type { Cluster, ManifestFile } from '../../src/manifests/model.js';
 import { contentKey, ParseCache } from '../../src/manifests/parseCache.js';
-import { configureParsing, parseFile, type CachedParse } from '../../src/manifests/parseFile.js';
+import { configureParsing, knownContentKey, parseFile, type CachedParse } from '../../src/manifests/parseFile.js';
 import { deepFreeze } from '../helpers/deepFreeze.js';
 
 const restore = configureParsing({});
@@ -84,6 +84,23 @@ describe('parseFile with a cache', () => {
     // Whether a path is JSON or a Helm template changes the reading: not the same entry.
     parseFile({ path: 'templates/x.yaml', text }, { cache });
     expect(cache.hits).toBe(1);
+  });
+
+  it('byFile: remembered by file object, not hashed, not cached by content', () => {
+    const cache = new ParseCache<CachedParse>();
+    configureParsing({ cache, byFile: true });
+    const file = { path: 'x.yaml', text: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n---\nkind: NetworkPolicy\nmetadata: {name: a}\n' };
+    const first = parseFile(file);
+    expect(parseFile(file)).toBe(first);
+    expect(knownContentKey(file)).toBeUndefined();
+    expect(cache.size).toBe(0);
+    // Another object with the same text: parsed again, to the same documents.
+    const again = parseFile({ ...file });
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    // Not sniffing is another reading.
+    expect(parseFile(file, { sniff: false }).documents[0]!.sniffed).toBeUndefined();
+    expect(parseFile(file).documents[0]!.sniffed).toBe(true);
   });
 
   it('clusters built from shared, deep-frozen documents are the same as without cache or sniffing', async () => {
