@@ -1343,13 +1343,8 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   if (aligned.onlyA.length + aligned.onlyB.length > MAX_DERIVED_WORKLOADS) return undefined;
   if (aligned.onlyA.length + aligned.onlyB.length === workloads.length + prior.cluster.workloads.length && workloads.length > 0) return undefined;
   const priorWorkloads = prior.cluster.workloads;
-  // The head position of each prior record, -1 when not shared.
-  const headAt = new Int32Array(priorWorkloads.length).fill(-1);
   const matchInA = aligned.matchInA;
-  for (let j = 0; j < workloads.length; j++) {
-    const k = matchInA[j]!;
-    if (k >= 0) headAt[k] = j;
-  }
+  const headAt = headPositions(priorWorkloads.length, matchInA);
   // The keys of changed records, with the positions of their classes' members in this cluster.
   const changed = new Map<string, number[]>();
   const flagged = new Uint8Array(prior.nw);
@@ -1375,10 +1370,7 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
       if (j >= 0) changed.get(prior.classKeyAt(p))!.push(j);
     }
   } else {
-    for (let k = 0; k < priorWorkloads.length; k++) {
-      const p = prior.classAt[k]!;
-      if (flagged[p] === 1 && headAt[k]! >= 0) changed.get(prior.classKeyAt(p))!.push(headAt[k]!);
-    }
+    regatherFlagged(prior, flagged, headAt, changed);
   }
   for (const j of aligned.onlyBIndex) changed.get(classKeyOf(workloads[j]!))!.push(j);
   const regathered = [...changed.values()].filter((list) => list.length > 0);
@@ -1394,30 +1386,14 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   const own = new Map<string, number>();
   const fresh: number[] = [];
   // Runs of the prior's classes (in order, the changed ones left out), each up to the next regathered class
-  // by first member. The prior's arrays are read through locals: this runs once per head, mostly before the
-  // function is optimised.
-  const priorNw = prior.nw;
-  const priorClasses = prior.classes;
-  const priorFirstAt = prior.firstAt;
-  let p = 0;
-  let c = 0;
+  // by first member.
+  const runs: RunCursor = { p: 0, c: 0 };
+  const targets: RunTargets = { classes, firstAt, remap, priorOf };
   for (let f = 0; f <= regathered.length; f++) {
     const freshFirst = f < regathered.length ? regathered[f]![0]! : workloads.length;
-    for (; p < priorNw; p++) {
-      if (flagged[p] === 1) continue;
-      // A class none of whose members changed keeps its first member (a shared record).
-      const first = headAt[priorFirstAt[p]!]!;
-      if (first > freshFirst) break;
-      // The prior's very class, with its policy lists (read-only here: buildMatrix gives the classes of
-      // the namespaces whose policies or classes are not the prior's objects of their own before building
-      // their lists). No object per class: a head of 50,000 classes takes them as they are.
-      classes[c] = priorClasses[p]!;
-      firstAt[c] = first;
-      remap[p] = c;
-      priorOf[c] = p;
-      c++;
-    }
+    takePriorRun(prior, flagged, headAt, freshFirst, runs, targets);
     if (f === regathered.length) break;
+    const c = runs.c;
     const list = regathered[f]!;
     const members = list.map((j) => workloads[j]!);
     classes[c] = newClass(members[0]!, members);
@@ -1427,15 +1403,9 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
     priorOf[c] = prior.classIndexOfKey(key) ?? -1;
     for (const j of list) classAt[j] = c;
     fresh.push(c);
-    c++;
+    runs.c++;
   }
-  const priorClassAt = prior.classAt;
-  for (let j = 0; j < workloads.length; j++) {
-    const k = matchInA[j]!;
-    if (k < 0) continue;
-    const x = remap[priorClassAt[k]!]!;
-    if (x >= 0) classAt[j] = x;
-  }
+  remapClassAt(matchInA, remap, prior.classAt, classAt);
 
   // Per namespace, in class order: the prior's lists renumbered (on first use), with the regathered classes
   // in place in the touched namespaces.
@@ -1479,6 +1449,83 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
     classKeyAt: (c) => classKeyOf(classes[c]!.representative),
     derived: { remap, priorOf, touched },
   };
+}
+
+// derivedClasses' loops over every prior workload or class, as small functions of their own: it runs once
+// per head, and its loops ran unoptimised until an on-stack replacement of the whole function (which took
+// V8 over 100 ms to compile in the background, on a 2-core machine) was ready. A small function is
+// optimised in a few ms.
+
+/** The head position of each prior record (by the alignment's matchInA), -1 when not shared. */
+function headPositions(priorCount: number, matchInA: Int32Array): Int32Array {
+  const headAt = new Int32Array(priorCount).fill(-1);
+  const n = matchInA.length;
+  for (let j = 0; j < n; j++) {
+    const k = matchInA[j]!;
+    if (k >= 0) headAt[k] = j;
+  }
+  return headAt;
+}
+
+/** The head positions of the shared members of the flagged prior classes, by class key, in order. */
+function regatherFlagged(prior: MatrixInternals, flagged: Uint8Array, headAt: Int32Array, changed: Map<string, number[]>): void {
+  const classAt = prior.classAt;
+  const n = prior.cluster.workloads.length;
+  for (let k = 0; k < n; k++) {
+    const p = classAt[k]!;
+    if (flagged[p] === 1 && headAt[k]! >= 0) changed.get(prior.classKeyAt(p))!.push(headAt[k]!);
+  }
+}
+
+/** Where takePriorRun is: the next prior class, and the next class of the head. */
+interface RunCursor {
+  p: number;
+  c: number;
+}
+
+/** What derivedClasses fills per head class. */
+interface RunTargets {
+  readonly classes: WorkloadClass[];
+  readonly firstAt: Int32Array;
+  readonly remap: Int32Array;
+  readonly priorOf: Int32Array;
+}
+
+/** The prior's unflagged classes from the cursor on, up to the first whose first member is past `limit`. */
+function takePriorRun(prior: MatrixInternals, flagged: Uint8Array, headAt: Int32Array, limit: number, at: RunCursor, out: RunTargets): void {
+  const priorNw = prior.nw;
+  const priorClasses = prior.classes;
+  const priorFirstAt = prior.firstAt;
+  const { classes, firstAt, remap, priorOf } = out;
+  let p = at.p;
+  let c = at.c;
+  for (; p < priorNw; p++) {
+    if (flagged[p] === 1) continue;
+    // A class none of whose members changed keeps its first member (a shared record).
+    const first = headAt[priorFirstAt[p]!]!;
+    if (first > limit) break;
+    // The prior's very class, with its policy lists (read-only here: buildMatrix gives the classes of
+    // the namespaces whose policies or classes are not the prior's objects of their own before building
+    // their lists). No object per class: a head of 50,000 classes takes them as they are.
+    classes[c] = priorClasses[p]!;
+    firstAt[c] = first;
+    remap[p] = c;
+    priorOf[c] = p;
+    c++;
+  }
+  at.p = p;
+  at.c = c;
+}
+
+/** The class of each shared workload: its prior class's, renumbered (unless that class was regathered). */
+function remapClassAt(matchInA: Int32Array, remap: Int32Array, priorClassAt: Int32Array, classAt: Int32Array): void {
+  const n = matchInA.length;
+  for (let j = 0; j < n; j++) {
+    const k = matchInA[j]!;
+    if (k < 0) continue;
+    const x = remap[priorClassAt[k]!]!;
+    if (x >= 0) classAt[j] = x;
+  }
 }
 
 /**
