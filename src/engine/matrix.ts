@@ -448,19 +448,6 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
   const everyNode = new Int32Array(n);
   for (let i = 0; i < n; i++) everyNode[i] = i;
   const allNodes: readonly NodeGroup[] = [everyNode];
-  // Ranges come in address order of their first addresses (see partitionAddressSpace and derivedRanges).
-  const rangeStart = (range: number): bigint => ipRanges[range]!.set.intervals[0]![0];
-  /** The first range whose first address is above `address` (ipRanges.length when none is). */
-  const firstRangeAfter = (address: bigint): number => {
-    let lo = 0;
-    let hi = ipRanges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (rangeStart(mid) <= address) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
   // What one peer matches, computed once per peer key: real clusters repeat the same peers (DNS egress to
   // kube-dns, "from the ingress controller") in every namespace.
   // The lists are sorted typed arrays, so a large one is granted as a shared group as it is.
@@ -469,20 +456,7 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
     let hit = peerNodes.get(peer.key);
     if (hit) return hit;
     if (peer.peer.type === 'ipBlock') {
-      // Ranges are a partition every block respects: a range is inside the block iff its first address is.
-      // Each interval of the block holds the first addresses of a run of ranges (they are in that order):
-      // two searches per interval, then the run is written out, instead of testing every range.
-      const runs: number[] = [];
-      let length = 0;
-      for (const [a, b] of peer.ipSet.intervals) {
-        const from = firstRangeAfter(a - 1n);
-        const to = firstRangeAfter(b);
-        if (to > from) runs.push(from, to);
-        length += to - from;
-      }
-      hit = new Int32Array(length);
-      let at = 0;
-      for (let x = 0; x < runs.length; x += 2) for (let i = runs[x]!; i < runs[x + 1]!; i++) hit[at++] = nw + i;
+      hit = rangesInBlock(peer.ipSet, ipRanges, nw);
     } else {
       const namespaces = peer.peer.namespaceSelector ? namespacesMatching(peer.peer.namespaceSelector) : [policyNamespace];
       // Candidates from the label index (the classes carrying the podSelector's most selective
@@ -493,16 +467,9 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
       const found: number[] = [];
       if (!few && LabelIndex.size(candidates) < namespaces.reduce((n, ns) => n + (classesByNamespace.get(ns)?.length ?? 0), 0)) {
         const allowedNs = new Set(namespaces);
-        for (const list of candidates) {
-          for (const c of list) {
-            const w = classes[c]!.representative;
-            if (allowedNs.has(w.namespace) && peer.matchesPod(w)) found.push(c);
-          }
-        }
+        for (const list of candidates) matchingIn(peer, classes, list, allowedNs, found);
       } else {
-        for (const ns of namespaces) {
-          for (const c of classesByNamespace.get(ns) ?? []) if (peer.matchesPod(classes[c]!.representative)) found.push(c);
-        }
+        for (const ns of namespaces) matchingIn(peer, classes, classesByNamespace.get(ns) ?? NO_CLASSES, undefined, found);
       }
       hit = Int32Array.from(found);
       if (!isSorted(hit)) hit.sort();
@@ -1343,13 +1310,8 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   if (aligned.onlyA.length + aligned.onlyB.length > MAX_DERIVED_WORKLOADS) return undefined;
   if (aligned.onlyA.length + aligned.onlyB.length === workloads.length + prior.cluster.workloads.length && workloads.length > 0) return undefined;
   const priorWorkloads = prior.cluster.workloads;
-  // The head position of each prior record, -1 when not shared.
-  const headAt = new Int32Array(priorWorkloads.length).fill(-1);
   const matchInA = aligned.matchInA;
-  for (let j = 0; j < workloads.length; j++) {
-    const k = matchInA[j]!;
-    if (k >= 0) headAt[k] = j;
-  }
+  const headAt = headPositions(priorWorkloads.length, matchInA);
   // The keys of changed records, with the positions of their classes' members in this cluster.
   const changed = new Map<string, number[]>();
   const flagged = new Uint8Array(prior.nw);
@@ -1375,10 +1337,7 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
       if (j >= 0) changed.get(prior.classKeyAt(p))!.push(j);
     }
   } else {
-    for (let k = 0; k < priorWorkloads.length; k++) {
-      const p = prior.classAt[k]!;
-      if (flagged[p] === 1 && headAt[k]! >= 0) changed.get(prior.classKeyAt(p))!.push(headAt[k]!);
-    }
+    regatherFlagged(prior, flagged, headAt, changed);
   }
   for (const j of aligned.onlyBIndex) changed.get(classKeyOf(workloads[j]!))!.push(j);
   const regathered = [...changed.values()].filter((list) => list.length > 0);
@@ -1394,30 +1353,14 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
   const own = new Map<string, number>();
   const fresh: number[] = [];
   // Runs of the prior's classes (in order, the changed ones left out), each up to the next regathered class
-  // by first member. The prior's arrays are read through locals: this runs once per head, mostly before the
-  // function is optimised.
-  const priorNw = prior.nw;
-  const priorClasses = prior.classes;
-  const priorFirstAt = prior.firstAt;
-  let p = 0;
-  let c = 0;
+  // by first member.
+  const runs: RunCursor = { p: 0, c: 0 };
+  const targets: RunTargets = { classes, firstAt, remap, priorOf };
   for (let f = 0; f <= regathered.length; f++) {
     const freshFirst = f < regathered.length ? regathered[f]![0]! : workloads.length;
-    for (; p < priorNw; p++) {
-      if (flagged[p] === 1) continue;
-      // A class none of whose members changed keeps its first member (a shared record).
-      const first = headAt[priorFirstAt[p]!]!;
-      if (first > freshFirst) break;
-      // The prior's very class, with its policy lists (read-only here: buildMatrix gives the classes of
-      // the namespaces whose policies or classes are not the prior's objects of their own before building
-      // their lists). No object per class: a head of 50,000 classes takes them as they are.
-      classes[c] = priorClasses[p]!;
-      firstAt[c] = first;
-      remap[p] = c;
-      priorOf[c] = p;
-      c++;
-    }
+    takePriorRun(prior, flagged, headAt, freshFirst, runs, targets);
     if (f === regathered.length) break;
+    const c = runs.c;
     const list = regathered[f]!;
     const members = list.map((j) => workloads[j]!);
     classes[c] = newClass(members[0]!, members);
@@ -1427,15 +1370,9 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
     priorOf[c] = prior.classIndexOfKey(key) ?? -1;
     for (const j of list) classAt[j] = c;
     fresh.push(c);
-    c++;
+    runs.c++;
   }
-  const priorClassAt = prior.classAt;
-  for (let j = 0; j < workloads.length; j++) {
-    const k = matchInA[j]!;
-    if (k < 0) continue;
-    const x = remap[priorClassAt[k]!]!;
-    if (x >= 0) classAt[j] = x;
-  }
+  remapClassAt(matchInA, remap, prior.classAt, classAt);
 
   // Per namespace, in class order: the prior's lists renumbered (on first use), with the regathered classes
   // in place in the touched namespaces.
@@ -1479,6 +1416,133 @@ function derivedClasses(prior: MatrixInternals, workloads: readonly Workload[], 
     classKeyAt: (c) => classKeyOf(classes[c]!.representative),
     derived: { remap, priorOf, touched },
   };
+}
+
+// nodesOfPeer's loops, as small functions of their own: the closure, made per matrix, took V8 80 ms to
+// optimise in the background at the huge tier (the loops inlined matchesPod and the range search).
+
+const NO_CLASSES: readonly number[] = [];
+
+/**
+ * The nodes of the ranges inside an ipBlock's addresses. Ranges are a partition every block respects: a range
+ * is inside the block iff its first address is. Each interval of the block holds the first addresses of a
+ * run of ranges (they are in that order): two searches per interval, then the run is written out, instead
+ * of testing every range.
+ */
+function rangesInBlock(set: IpSet, ipRanges: readonly IpRange[], nw: number): Int32Array {
+  const runs: number[] = [];
+  let length = 0;
+  for (const [a, b] of set.intervals) {
+    const from = firstRangeAfter(ipRanges, a - 1n);
+    const to = firstRangeAfter(ipRanges, b);
+    if (to > from) runs.push(from, to);
+    length += to - from;
+  }
+  const out = new Int32Array(length);
+  let at = 0;
+  for (let x = 0; x < runs.length; x += 2) for (let i = runs[x]!; i < runs[x + 1]!; i++) out[at++] = nw + i;
+  return out;
+}
+
+/**
+ * The first range whose first address is above `address` (ipRanges.length when none is). Ranges come in
+ * address order of their first addresses (see partitionAddressSpace and derivedRanges).
+ */
+function firstRangeAfter(ipRanges: readonly IpRange[], address: bigint): number {
+  let lo = 0;
+  let hi = ipRanges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ipRanges[mid]!.set.intervals[0]![0] <= address) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Adds the classes of `list` (in a namespace of `allowedNs`, when given) that the peer matches to `found`. */
+function matchingIn(peer: CompiledRule['peers'][number], classes: readonly WorkloadClass[], list: readonly number[], allowedNs: ReadonlySet<string> | undefined, found: number[]): void {
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    const w = classes[c]!.representative;
+    if ((allowedNs === undefined || allowedNs.has(w.namespace)) && peer.matchesPod(w)) found.push(c);
+  }
+}
+
+// derivedClasses' loops over every prior workload or class, as small functions of their own: it runs once
+// per head, and its loops ran unoptimised until an on-stack replacement of the whole function (which took
+// V8 over 100 ms to compile in the background, on a 2-core machine) was ready. A small function is
+// optimised in a few ms.
+
+/** The head position of each prior record (by the alignment's matchInA), -1 when not shared. */
+function headPositions(priorCount: number, matchInA: Int32Array): Int32Array {
+  const headAt = new Int32Array(priorCount).fill(-1);
+  const n = matchInA.length;
+  for (let j = 0; j < n; j++) {
+    const k = matchInA[j]!;
+    if (k >= 0) headAt[k] = j;
+  }
+  return headAt;
+}
+
+/** The head positions of the shared members of the flagged prior classes, by class key, in order. */
+function regatherFlagged(prior: MatrixInternals, flagged: Uint8Array, headAt: Int32Array, changed: Map<string, number[]>): void {
+  const classAt = prior.classAt;
+  const n = prior.cluster.workloads.length;
+  for (let k = 0; k < n; k++) {
+    const p = classAt[k]!;
+    if (flagged[p] === 1 && headAt[k]! >= 0) changed.get(prior.classKeyAt(p))!.push(headAt[k]!);
+  }
+}
+
+/** Where takePriorRun is: the next prior class, and the next class of the head. */
+interface RunCursor {
+  p: number;
+  c: number;
+}
+
+/** What derivedClasses fills per head class. */
+interface RunTargets {
+  readonly classes: WorkloadClass[];
+  readonly firstAt: Int32Array;
+  readonly remap: Int32Array;
+  readonly priorOf: Int32Array;
+}
+
+/** The prior's unflagged classes from the cursor on, up to the first whose first member is past `limit`. */
+function takePriorRun(prior: MatrixInternals, flagged: Uint8Array, headAt: Int32Array, limit: number, at: RunCursor, out: RunTargets): void {
+  const priorNw = prior.nw;
+  const priorClasses = prior.classes;
+  const priorFirstAt = prior.firstAt;
+  const { classes, firstAt, remap, priorOf } = out;
+  let p = at.p;
+  let c = at.c;
+  for (; p < priorNw; p++) {
+    if (flagged[p] === 1) continue;
+    // A class none of whose members changed keeps its first member (a shared record).
+    const first = headAt[priorFirstAt[p]!]!;
+    if (first > limit) break;
+    // The prior's very class, with its policy lists (read-only here: buildMatrix gives the classes of
+    // the namespaces whose policies or classes are not the prior's objects of their own before building
+    // their lists). No object per class: a head of 50,000 classes takes them as they are.
+    classes[c] = priorClasses[p]!;
+    firstAt[c] = first;
+    remap[p] = c;
+    priorOf[c] = p;
+    c++;
+  }
+  at.p = p;
+  at.c = c;
+}
+
+/** The class of each shared workload: its prior class's, renumbered (unless that class was regathered). */
+function remapClassAt(matchInA: Int32Array, remap: Int32Array, priorClassAt: Int32Array, classAt: Int32Array): void {
+  const n = matchInA.length;
+  for (let j = 0; j < n; j++) {
+    const k = matchInA[j]!;
+    if (k < 0) continue;
+    const x = remap[priorClassAt[k]!]!;
+    if (x >= 0) classAt[j] = x;
+  }
 }
 
 /**
@@ -1650,30 +1714,56 @@ function derivedRanges(prior: MatrixInternals, removed: readonly NetworkPolicy[]
   // index from the block, or from its complement when that is smaller ("0.0.0.0/0 except 10.0.0.0/8"
   // reaches every range, its complement a few), not by testing every range against every block.
   const pieces = new Map<number, IpRange[]>();
-  for (const block of fresh) {
-    if (block.isEmpty()) continue;
-    const complement = IpSet.all.subtract(block);
-    const reached = prior.rangesMeeting(prior.intervalsMeeting(block) <= prior.intervalsMeeting(complement) ? block : complement);
-    for (const at of reached) {
-      const had = pieces.get(at) ?? [prior.ipRanges[at]!];
-      // A range is split when it holds addresses inside the block and outside it.
-      const splits = (r: IpRange): boolean => meets(r.set.intervals, block.intervals) && meets(r.set.intervals, complement.intervals);
-      if (!had.some(splits)) continue;
-      const next: IpRange[] = [];
-      for (const r of had) {
-        if (splits(r)) next.push(ipRangeOf(r.set.intersect(block)), ipRangeOf(r.set.subtract(block)));
-        else next.push(r);
-      }
-      pieces.set(at, next);
-    }
-  }
-  const split: { readonly range: IpRange; readonly from: number; readonly start: bigint }[] = [];
+  for (const block of fresh) if (!block.isEmpty()) splitByBlock(prior, block, pieces);
+  const split: SplitPiece[] = [];
   for (const [at, list] of pieces) if (list.length > 1) for (const range of list) split.push({ range, from: at, start: range.set.intervals[0]![0] });
   // No block splits a range: the partition is the prior's.
   if (split.length === 0) return same();
   // In address order of each range's first address, as partitionAddressSpace gives them: the prior's ranges
   // are in that order, and each piece goes before the first prior range starting after it.
   split.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+  return mergeRanges(prior, split, pieces);
+}
+
+// derivedRanges' loops, as small functions of their own: it runs once per head, and V8 took ~70 ms to
+// optimise it whole in the background during the first warm pull requests at the huge tier.
+
+/** A piece of a prior range that a new block splits, with that range's index and the piece's first address. */
+interface SplitPiece {
+  readonly range: IpRange;
+  readonly from: number;
+  readonly start: bigint;
+}
+
+/**
+ * Splits the pieces of the prior ranges that `block` reaches (the prior range alone when not split yet) in
+ * two where they hold addresses both inside the block and outside it.
+ */
+function splitByBlock(prior: MatrixInternals, block: IpSet, pieces: Map<number, IpRange[]>): void {
+  const complement = IpSet.all.subtract(block);
+  const reached = prior.rangesMeeting(prior.intervalsMeeting(block) <= prior.intervalsMeeting(complement) ? block : complement);
+  for (const at of reached) {
+    const had = pieces.get(at) ?? [prior.ipRanges[at]!];
+    if (!had.some((r) => splitsRange(r, block, complement))) continue;
+    const next: IpRange[] = [];
+    for (const r of had) {
+      if (splitsRange(r, block, complement)) next.push(ipRangeOf(r.set.intersect(block)), ipRangeOf(r.set.subtract(block)));
+      else next.push(r);
+    }
+    pieces.set(at, next);
+  }
+}
+
+/** A range is split when it holds addresses inside the block and outside it. */
+function splitsRange(r: IpRange, block: IpSet, complement: IpSet): boolean {
+  return meets(r.set.intervals, block.intervals) && meets(r.set.intervals, complement.intervals);
+}
+
+/**
+ * The prior's ranges with the split ones replaced by their pieces (`split`, sorted by first address), in
+ * address order: each piece goes before the first prior range starting after it.
+ */
+function mergeRanges(prior: MatrixInternals, split: readonly SplitPiece[], pieces: ReadonlyMap<number, IpRange[]>): DerivedRanges {
   const firsts = prior.rangeFirsts();
   const ranges: IpRange[] = [];
   const from: number[] = [];

@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readManifestFiles, STDIN_PATH, TwinTexts } from '../../src/manifests/readFiles.js';
+import fc from 'fast-check';
+import { decodeAll, readManifestFiles, STDIN_PATH, TwinTexts } from '../../src/manifests/readFiles.js';
 
 let root = '';
 let cwd = '';
@@ -99,6 +100,61 @@ describe('TwinTexts: two checkouts read one after the other', () => {
         ['/b/same.yaml', 'kind: A\n'],
       ]);
       expect(text(a, 'edited.yaml')).toBe('kind: B\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('decodeAll: files decoded a chunk at a time', () => {
+  const one = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  it('gives each file the text a decode of its own bytes gives (ASCII, UTF-8, BOM, invalid, empty, unreadable)', () => {
+    const file = fc.oneof(
+      fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((t) => Buffer.from(t, 'latin1')),
+      fc.string({ unit: 'binary', maxLength: 20 }).map((t) => Buffer.from(t, 'utf8')),
+      fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b)),
+      fc.string({ maxLength: 10 }).map((t) => Buffer.from(`\ufeff${t}`, 'utf8')),
+      fc.constant({ error: new Error('EACCES') }),
+    );
+    fc.assert(
+      fc.property(fc.array(file, { maxLength: 30 }), (files) => {
+        const out = decodeAll(files);
+        expect(out).toEqual(files.map((b) => (Buffer.isBuffer(b) ? one.decode(b) : b)));
+      }),
+    );
+  });
+
+  it('cuts ASCII files out of strings of a few MB', () => {
+    const files = Array.from({ length: 700 }, (_, i) => Buffer.from(`kind: ConfigMap\nmetadata: {name: c${i}}\n${'x'.repeat(12_000 + i)}\n`));
+    const out = decodeAll(files);
+    out.forEach((t, i) => expect(t).toBe(files[i]!.toString('utf8')));
+  });
+});
+
+describe('TwinTexts: a directory read at once', () => {
+  it('gives what reading file by file gives, equal files taking the first side\'s text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-twin-many-'));
+    try {
+      const write = (p: string, t: string | Buffer) => {
+        mkdirSync(join(dir, p, '..'), { recursive: true });
+        writeFileSync(join(dir, p), t);
+      };
+      for (const s of ['a', 'b']) {
+        write(`${s}/same.yaml`, 'kind: Same\n' + 'y'.repeat(100));
+        write(`${s}/accent.yaml`, 'name: caf\u00e9\n');
+        write(`${s}/edited.yaml`, `kind: ${s}\n`);
+      }
+      write('b/new.yaml', 'kind: D\n');
+      const twin = new TwinTexts();
+      const named = (s: string) => (p: string) => p.slice(join(dir, s).length + 1);
+      const a = await readManifestFiles([join(dir, 'a')], { readText: twin.reader(named('a')) });
+      const b = await readManifestFiles([join(dir, 'b')], { readText: twin.reader(named('b')) });
+      const plain = await readManifestFiles([join(dir, 'b')]);
+      expect(b).toEqual(plain);
+      expect(b.files.map((f) => f.text)).toEqual(['name: caf\u00e9\n', 'kind: b\n', 'kind: D\n', 'kind: Same\n' + 'y'.repeat(100)]);
+      expect(a.files.map((f) => f.text)[2]).toBe('kind: Same\n' + 'y'.repeat(100));
+      // The one-file reader still answers from the texts the directory read kept.
+      expect(twin.reader(named('b'))(join(dir, 'b/same.yaml'))).toBe(b.files[3]!.text);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
