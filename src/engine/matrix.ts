@@ -641,6 +641,30 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
   const lazy = lazyRows && !prior;
 
   const namedPortGroups = new Map<NodeGroup, Map<string, { readonly ports: number; readonly segments: readonly NodeGroup[] }[]>>();
+  /** An egress rule's peers' nodes grouped by what its named ports resolve to on each (see grantRows). */
+  const namedPortGroupsOf = (rule: CompiledRule, segments: readonly NodeGroup[]): { ports: number; segments: readonly NodeGroup[] }[] => {
+    const portsKey = JSON.stringify(rule.rule.ports);
+    const byPorts: { ports: number; segments: readonly NodeGroup[] }[] = [];
+    for (const nodes of segments) {
+      let byList = namedPortGroups.get(nodes);
+      if (!byList) namedPortGroups.set(nodes, (byList = new Map()));
+      let groups = byList.get(portsKey);
+      if (!groups) {
+        const nodesByPorts = new Map<number, number[]>();
+        for (const d of nodes) {
+          const ports = table.id(rule.portsFor(nodeWorkload(d)));
+          if (ports === PortSetTable.EMPTY) continue;
+          const list = nodesByPorts.get(ports);
+          if (list) list.push(d);
+          else nodesByPorts.set(ports, [d]);
+        }
+        groups = [...nodesByPorts].map(([ports, list]) => ({ ports, segments: [Int32Array.from(list)] }));
+        byList.set(portsKey, groups);
+      }
+      byPorts.push(...groups);
+    }
+    return byPorts;
+  };
   // Rows of their own: every isolated class that does not borrow.
   const grantRows = (i: number): void => {
     const cp = compiled.policies[i]!;
@@ -682,27 +706,8 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
         // each group is granted like any peer list (large ones shared). Peers' lists are shared by every rule
         // with that peer, and many rules list the same ports ("to the API on port http"): grouped once per
         // (list, ports) in a build.
-        const portsKey = JSON.stringify(rule.rule.ports);
-        const byPorts: { ports: number; segments: readonly NodeGroup[] }[] = [];
-        for (const nodes of segments) {
-          let byList = namedPortGroups.get(nodes);
-          if (!byList) namedPortGroups.set(nodes, (byList = new Map()));
-          let groups = byList.get(portsKey);
-          if (!groups) {
-            const nodesByPorts = new Map<number, number[]>();
-            for (const d of nodes) {
-              const ports = table.id(rule.portsFor(nodeWorkload(d)));
-              if (ports === PortSetTable.EMPTY) continue;
-              const list = nodesByPorts.get(ports);
-              if (list) list.push(d);
-              else nodesByPorts.set(ports, [d]);
-            }
-            groups = [...nodesByPorts].map(([ports, list]) => ({ ports, segments: [Int32Array.from(list)] }));
-            byList.set(portsKey, groups);
-          }
-          byPorts.push(...groups);
-        }
-        for (const c of own) for (const { ports, segments } of byPorts) grantSegments(egressRows[c]!, segments, ports);
+        const groups = namedPortGroupsOf(rule, segments);
+        for (const c of own) for (const group of groups) grantSegments(egressRows[c]!, group.segments, group.ports);
       }
     }
   };
@@ -751,29 +756,8 @@ function buildMatrix(cluster: Cluster, prior: MatrixInternals | undefined, align
   const ruleGroups = new Map<CompiledRule, readonly { readonly ports: number; readonly segments: readonly NodeGroup[] }[]>();
   const namedEgressGroups = (rule: CompiledRule): readonly { readonly ports: number; readonly segments: readonly NodeGroup[] }[] => {
     let hit = ruleGroups.get(rule);
-    if (hit) return hit;
-    const portsKey = JSON.stringify(rule.rule.ports);
-    const byPorts: { ports: number; segments: readonly NodeGroup[] }[] = [];
-    for (const nodes of matchedNodes(rule)) {
-      let byList = namedPortGroups.get(nodes);
-      if (!byList) namedPortGroups.set(nodes, (byList = new Map()));
-      let groups = byList.get(portsKey);
-      if (!groups) {
-        const nodesByPorts = new Map<number, number[]>();
-        for (const d of nodes) {
-          const ports = table.id(rule.portsFor(nodeWorkload(d)));
-          if (ports === PortSetTable.EMPTY) continue;
-          const list = nodesByPorts.get(ports);
-          if (list) list.push(d);
-          else nodesByPorts.set(ports, [d]);
-        }
-        groups = [...nodesByPorts].map(([ports, list]) => ({ ports, segments: [Int32Array.from(list)] }));
-        byList.set(portsKey, groups);
-      }
-      byPorts.push(...groups);
-    }
-    ruleGroups.set(rule, byPorts);
-    return byPorts;
+    if (!hit) ruleGroups.set(rule, (hit = namedPortGroupsOf(rule, matchedNodes(rule))));
+    return hit;
   };
   /**
    * The row of class c in a direction, written as grantRows writes it: the same grants in the same order (its
