@@ -10,18 +10,7 @@ import { namespaceFingerprint } from '../../src/engine/compile.js';
 import { clusterChangeArb } from '../helpers/arbitraries.js';
 import { deploymentYaml, docs, namespaceYaml, policyYaml } from '../helpers/yamlWorld.js';
 import { ipBlock, pods, policy, sel, tcp, workload } from '../helpers/model.js';
-
-/** The head with base's records wherever the object is unchanged (what the loader's memo gives). */
-function shareRecords(base: Cluster, head: Cluster): Cluster {
-  const same = <T extends { id: string }>(xs: readonly T[]) => {
-    const byId = new Map(xs.map((x) => [x.id, x]));
-    return (y: T): T => {
-      const x = byId.get(y.id);
-      return x && JSON.stringify(x) === JSON.stringify(y) ? x : y;
-    };
-  };
-  return { ...head, workloads: head.workloads.map(same(base.workloads)), policies: head.policies.map(same(base.policies)) };
-}
+import { shareRecords } from '../helpers/shareRecords.js';
 
 function expectSameAnswers(got: ReachabilityMatrix, want: ReachabilityMatrix): void {
   const ids = want.endpoints.map((e) => e.id);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { borrowedRows, clearMatrixCache, computeMatrix, setLazyRows, type ReachabilityMatrix } from '../../src/engine/matrix.js';
 import type { Cluster } from '../../src/manifests/model.js';
 import { clusterArb, clusterChangeArb, clusterWithAdminArb } from '../helpers/arbitraries.js';
+import { shareRecords } from '../helpers/shareRecords.js';
 
 afterEach(() => {
   setLazyRows(true);
@@ -91,14 +92,3 @@ describe('rows written when first read', () => {
   });
 });
 
-/** The head with base's records wherever the object is unchanged (what the loader's memo gives). */
-function shareRecords(base: Cluster, head: Cluster): Cluster {
-  const same = <T extends { id: string }>(xs: readonly T[]) => {
-    const byId = new Map(xs.map((x) => [x.id, x]));
-    return (y: T): T => {
-      const x = byId.get(y.id);
-      return x && JSON.stringify(x) === JSON.stringify(y) ? x : y;
-    };
-  };
-  return { ...head, workloads: head.workloads.map(same(base.workloads)), policies: head.policies.map(same(base.policies)) };
-}
