@@ -1,5 +1,5 @@
 import type { ManifestFile } from '../manifests/model.js';
-import { TwinTexts } from '../manifests/readFiles.js';
+import { TwinTexts, type ManyReader } from '../manifests/readFiles.js';
 
 /**
  * The two sides of `netpol diff --base DIR --head DIR`, read one after the other: TwinTexts gives a file equal
@@ -12,8 +12,8 @@ export class TwinFiles {
   /** The first file object made under each name (names are relative to a side's directory). */
   readonly #first = new Map<string, ManifestFile>();
 
-  /** A reader for ReadOptions.readText (see TwinTexts.reader). */
-  reader(name: (path: string) => string): (path: string) => string {
+  /** A reader for ReadOptions.readText (see TwinTexts.reader): it reads a directory's files at once too. */
+  reader(name: (path: string) => string): ManyReader {
     return this.texts.reader(name);
   }
 

@@ -6,8 +6,11 @@ import type { Diagnostic, ManifestFile } from './model.js';
 export interface ReadOptions {
   /** Reads standard input for `-`; defaults to process.stdin. Injected by tests. */
   readonly readStdin?: () => Promise<string>;
-  /** Reads a file's text (default: as UTF-8, see readText); e.g. TwinTexts.reader. May throw, as reading does. */
-  readonly readText?: (path: string) => string;
+  /**
+   * Reads a file's text (default: as UTF-8, see readText); e.g. TwinTexts.reader. May throw, as reading does.
+   * A ManyReader also reads a directory's files at once.
+   */
+  readonly readText?: ((path: string) => string) | ManyReader;
   /**
    * File names (any extension) whose regular files the directory walk lists in `marked`: what rendering
    * looks for (`Kustomization`, `Chart.yaml`...), found without walking the directories again.
@@ -48,7 +51,7 @@ export async function readManifestFiles(
         if (found.length === 0) {
           diagnostics.push({ file: given, line: 1, severity: 'warning', message: 'no .yaml, .yml or .json file in this directory' });
         }
-        const many = opts.readText === undefined ? readTexts : (opts.readText as Partial<ManyReader>).many;
+        const many = opts.readText === undefined ? readTexts : 'many' in opts.readText ? opts.readText.many : undefined;
         if (many !== undefined) {
           const texts = many(found);
           found.forEach((p, k) => {
