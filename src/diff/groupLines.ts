@@ -1,7 +1,7 @@
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import type { PortSet } from '../engine/portSet.js';
 import type { Workload } from '../manifests/model.js';
-import { serviceWords } from '../engine/services.js';
+import { ingressWords, serviceWords } from '../engine/services.js';
 import { dedupeAttribution } from './attributionList.js';
 import type { MemberDelta } from './deltaTypes.js';
 import { describeGroup } from './describeGroup.js';
@@ -56,8 +56,16 @@ export function groupLines(
       : describeIps(anchor.ips!);
     const portText = ports.toShortString();
     // Reviewers think in Service ports: name the ones that land on the destination's ports.
-    const svc = anchorSide === 'dst' && anchor.workload ? serviceWords((direction === 'opened' ? head : base).cluster.services, anchor.workload, ports) : [];
-    const anchorShown = svc.length > 0 ? `${anchorName} (${svc.join(', ')})` : anchorName;
+    const anchorCluster = (direction === 'opened' ? head : base).cluster;
+    const svc = anchorSide === 'dst' && anchor.workload ? serviceWords(anchorCluster.services, anchor.workload, ports) : [];
+    // Traffic from the ingress controller to a destination is an Ingress's or Route's: name them.
+    const controller = anchorCluster.ingressController;
+    const routes =
+      anchorSide === 'dst' && anchor.workload && controller && others.some((o) => o.workload?.id === controller.id)
+        ? ingressWords(anchorCluster, anchor.workload, ports)
+        : [];
+    const notes = [...(svc.length > 0 ? [svc.join(', ')] : []), ...(routes.length > 0 ? [`behind ${routes.join(', ')}`] : [])];
+    const anchorShown = notes.length > 0 ? `${anchorName} (${notes.join('; ')})` : anchorName;
     let text: string;
     if (direction === 'opened') {
       const hasBefore = stillOrBefore && stillOrBefore.members.length > 0;

@@ -12,4 +12,4 @@ export {
   type Direction,
 } from './compile.js';
 export { computeMatrix, type ReachabilityMatrix, type Endpoint, type Connection, type Isolation } from './matrix.js';
-export { ingressPaths, serviceTargets, serviceWords, type IngressPath, type ServiceTarget } from './services.js';
+export { ingressPaths, ingressWords, serviceTargets, serviceWords, type IngressPath, type ServiceTarget } from './services.js';

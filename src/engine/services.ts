@@ -1,6 +1,6 @@
 // Services as reviewers think of them: which Service ports land on a workload's ports, and whether the
 // ingress controller reaches the workloads behind each Ingress or Route backend.
-import type { IngressBackend, Service, ServicePort, Workload } from '../manifests/model.js';
+import type { Cluster, IngressBackend, Service, ServicePort, Workload } from '../manifests/model.js';
 import type { ReachabilityMatrix } from './matrix.js';
 import { PortSet } from './portSet.js';
 
@@ -155,6 +155,26 @@ export function ingressPaths(m: ReachabilityMatrix): IngressPath[] {
       const allowed = m.allowed(controller, m.endpoint(w.id)!).intersect(ports);
       out.push({ backend, service, workload: w, ports, allowed });
     }
+  }
+  return out;
+}
+
+/**
+ * "Ingress shop/web" for each Ingress or Route whose backend Service sends to `ports` of `w`; empty when none.
+ * Named next to a destination whose change touches the ingress controller: that is the Ingress's traffic.
+ */
+export function ingressWords(cluster: Cluster, w: Workload, ports: PortSet): string[] {
+  const out: string[] = [];
+  for (const backend of cluster.ingressBackends ?? []) {
+    if (backend.namespace !== w.namespace) continue;
+    const service = (cluster.services ?? []).find((s) => s.namespace === backend.namespace && s.name === backend.service);
+    if (!service || !serviceSelects(service, w)) continue;
+    const lands = backendPorts(backend, service).some((p) => {
+      const target = resolveTargetPort(p, w);
+      return target !== undefined && ports.has(p.protocol, target);
+    });
+    const words = `${backend.kind} ${backend.id}`;
+    if (lands && !out.includes(words)) out.push(words);
   }
   return out;
 }

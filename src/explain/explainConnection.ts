@@ -2,7 +2,7 @@ import { resolveNamedPort } from '../engine/compile.js';
 import { IpSet } from '../engine/ipSet.js';
 import type { ReachabilityMatrix } from '../engine/matrix.js';
 import { PortSet } from '../engine/portSet.js';
-import { serviceWords } from '../engine/services.js';
+import { ingressWords, serviceWords } from '../engine/services.js';
 import type { Protocol } from '../manifests/model.js';
 import { explainDirection } from './explainDirection.js';
 import type { AskedPorts, ConnectionExplanation, ExplainEndpoint, Verdict } from './types.js';
@@ -36,6 +36,12 @@ export function explainConnection(matrix: ReachabilityMatrix, params: Connection
   if (to.kind === 'workload' && !asked.ports.isEmpty()) {
     const svc = serviceWords(matrix.cluster.services, to.workload, asked.ports);
     if (svc.length > 0) notes.push(`${to.id} is reached through ${svc.join(', ')}`);
+    // From the ingress controller: this is the traffic of the Ingresses and Routes that send to these ports.
+    const controller = matrix.cluster.ingressController;
+    if (from.kind === 'workload' && controller && from.workload.id === controller.id) {
+      const routes = ingressWords(matrix.cluster, to.workload, asked.ports);
+      if (routes.length > 0) notes.push(`this is the traffic of ${routes.join(', ')}`);
+    }
   }
 
   const ipSide = from.kind === 'ip' ? from : to.kind === 'ip' ? to : undefined;
