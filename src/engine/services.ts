@@ -137,21 +137,32 @@ function backendPorts(b: IngressBackend, svc: Service): ServicePort[] {
   return svc.ports.filter((p) => p.targetPort === b.port || p.name === b.port);
 }
 
+/** The Service a backend names (in the backend's namespace), if the manifests hold it. */
+function backendService(cluster: Cluster, b: IngressBackend): Service | undefined {
+  return (cluster.services ?? []).find((s) => s.namespace === b.namespace && s.name === b.service);
+}
+
+/** The container ports of `w` (selected by `svc`) that the backend sends to through its Service ports. */
+function backendTargetPorts(b: IngressBackend, svc: Service, w: Workload): PortSet {
+  let ports = PortSet.empty;
+  for (const p of backendPorts(b, svc)) {
+    const target = resolveTargetPort(p, w);
+    if (target !== undefined) ports = ports.union(PortSet.of(p.protocol, target, target));
+  }
+  return ports;
+}
+
 /** Every Ingress/Route backend workload, with the ports it needs and the ports the controller gets through. */
 export function ingressPaths(m: ReachabilityMatrix): IngressPath[] {
   const cluster = m.cluster;
   const controller = cluster.ingressController ? m.endpoint(cluster.ingressController.id) : undefined;
   const out: IngressPath[] = [];
   for (const backend of cluster.ingressBackends ?? []) {
-    const service = (cluster.services ?? []).find((s) => s.namespace === backend.namespace && s.name === backend.service);
+    const service = backendService(cluster, backend);
     if (!service || !controller) continue;
     for (const w of cluster.workloads) {
       if (!serviceSelects(service, w)) continue;
-      let ports = PortSet.empty;
-      for (const p of backendPorts(backend, service)) {
-        const target = resolveTargetPort(p, w);
-        if (target !== undefined) ports = ports.union(PortSet.of(p.protocol, target, target));
-      }
+      const ports = backendTargetPorts(backend, service, w);
       const allowed = m.allowed(controller, m.endpoint(w.id)!).intersect(ports);
       out.push({ backend, service, workload: w, ports, allowed });
     }
@@ -167,12 +178,9 @@ export function ingressWords(cluster: Cluster, w: Workload, ports: PortSet): str
   const out: string[] = [];
   for (const backend of cluster.ingressBackends ?? []) {
     if (backend.namespace !== w.namespace) continue;
-    const service = (cluster.services ?? []).find((s) => s.namespace === backend.namespace && s.name === backend.service);
+    const service = backendService(cluster, backend);
     if (!service || !serviceSelects(service, w)) continue;
-    const lands = backendPorts(backend, service).some((p) => {
-      const target = resolveTargetPort(p, w);
-      return target !== undefined && ports.has(p.protocol, target);
-    });
+    const lands = !backendTargetPorts(backend, service, w).intersect(ports).isEmpty();
     const words = `${backend.kind} ${backend.id}`;
     if (lands && !out.includes(words)) out.push(words);
   }
